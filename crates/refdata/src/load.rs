@@ -1,0 +1,405 @@
+//! Reading the reference CSV files (shipped inside the binary, or from a directory) into [`RefData`].
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::listing;
+use crate::{fold, Lineage, Name, NameKind, Provenance, Rank, RefData, RefDataError, Taxon, TaxonId};
+
+/// The files that make up a reference data set, in the order they are read.
+pub const FILES: &[&str] = &[
+    "taxa.csv",
+    "synonyms.csv",
+    "common_names.csv",
+    "trade_focus_taxa.csv",
+    "listing_changes_since_2017.csv",
+    "eu_annex.csv",
+    "eu_annex_overrides.csv",
+    "annotations.csv",
+];
+
+/// The reference data shipped inside the binary (copied from `data/refdata/`, see `SOURCES.md`).
+pub const SHIPPED: &[(&str, &[u8])] = &[
+    ("taxa.csv", include_bytes!("../../../data/refdata/taxa.csv")),
+    ("synonyms.csv", include_bytes!("../../../data/refdata/synonyms.csv")),
+    ("common_names.csv", include_bytes!("../../../data/refdata/common_names.csv")),
+    ("trade_focus_taxa.csv", include_bytes!("../../../data/refdata/trade_focus_taxa.csv")),
+    (
+        "listing_changes_since_2017.csv",
+        include_bytes!("../../../data/refdata/listing_changes_since_2017.csv"),
+    ),
+    ("eu_annex.csv", include_bytes!("../../../data/refdata/eu_annex.csv")),
+    ("eu_annex_overrides.csv", include_bytes!("../../../data/refdata/eu_annex_overrides.csv")),
+    ("annotations.csv", include_bytes!("../../../data/refdata/annotations.csv")),
+];
+
+/// One CSV file: its header and its records, each with its line number.
+pub(crate) struct Table {
+    pub name: String,
+    headers: HashMap<String, usize>,
+    pub rows: Vec<(u64, csv::StringRecord)>,
+}
+
+impl Table {
+    pub fn parse(name: &str, bytes: &[u8], required: &[&str]) -> Result<Table, RefDataError> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+        let malformed = |line: u64, column: usize, message: String| RefDataError::Malformed {
+            file: name.to_string(),
+            line,
+            column,
+            message,
+        };
+        let headers = rdr
+            .headers()
+            .map_err(|e| csv_error(name, e))?
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_string(), i))
+            .collect::<HashMap<_, _>>();
+        for r in required {
+            if !headers.contains_key(*r) {
+                return Err(malformed(1, 0, format!("missing column `{r}` in the header")));
+            }
+        }
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| csv_error(name, e))?;
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            rows.push((line, rec));
+        }
+        Ok(Table {
+            name: name.to_string(),
+            headers,
+            rows,
+        })
+    }
+
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.headers.get(name).copied()
+    }
+
+    pub fn get<'a>(&self, rec: &'a csv::StringRecord, name: &str) -> &'a str {
+        self.col(name)
+            .and_then(|i| rec.get(i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+}
+
+pub(crate) fn csv_error(file: &str, e: csv::Error) -> RefDataError {
+    let (line, column) = match e.kind() {
+        csv::ErrorKind::UnequalLengths { pos, len, .. } => (
+            pos.as_ref().map(|p| p.line()).unwrap_or(0),
+            *len as usize + 1,
+        ),
+        _ => (e.position().map(|p| p.line()).unwrap_or(0), 0),
+    };
+    RefDataError::Malformed {
+        file: file.to_string(),
+        line,
+        column,
+        message: e.to_string(),
+    }
+}
+
+impl RefData {
+    /// Loads the reference data shipped inside the binary.
+    pub fn shipped() -> Result<RefData, RefDataError> {
+        let files: HashMap<&str, &[u8]> = SHIPPED.iter().copied().collect();
+        build(&|name| Ok(files.get(name).map(|b| b.to_vec())), "shipped")
+    }
+
+    /// Loads reference data from a directory holding the files of [`FILES`] (only `taxa.csv` is
+    /// required).
+    pub fn from_dir(dir: &Path) -> Result<RefData, RefDataError> {
+        build(
+            &|name| {
+                let path = dir.join(name);
+                match std::fs::read(&path) {
+                    Ok(b) => Ok(Some(b)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(source) => Err(RefDataError::Io { path, source }),
+                }
+            },
+            &dir.display().to_string(),
+        )
+    }
+}
+
+type Reader<'a> = dyn Fn(&str) -> Result<Option<Vec<u8>>, RefDataError> + 'a;
+
+fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
+    let taxa_bytes = read("taxa.csv")?.ok_or_else(|| RefDataError::Malformed {
+        file: "taxa.csv".into(),
+        line: 0,
+        column: 0,
+        message: "taxa.csv is missing".into(),
+    })?;
+    let taxa_table = Table::parse(
+        "taxa.csv",
+        &taxa_bytes,
+        &["taxon_id", "full_name", "rank", "cites_listing"],
+    )?;
+    let annotations = match read("annotations.csv")? {
+        Some(b) => {
+            let t = Table::parse("annotations.csv", &b, &["annotation_id", "text_en"])?;
+            t.rows
+                .iter()
+                .map(|(_, r)| (t.get(r, "annotation_id").to_string(), t.get(r, "text_en").to_string()))
+                .collect::<HashMap<_, _>>()
+        }
+        None => HashMap::new(),
+    };
+
+    let mut taxa: Vec<Taxon> = Vec::with_capacity(taxa_table.rows.len());
+    let mut by_sp_id: HashMap<u32, TaxonId> = HashMap::new();
+    let mut by_sci: HashMap<String, TaxonId> = HashMap::new();
+    let mut data_date = String::new();
+    for (line, rec) in &taxa_table.rows {
+        let t = &taxa_table;
+        let name = t.get(rec, "full_name");
+        if name.is_empty() {
+            continue;
+        }
+        let rank = Rank::parse(t.get(rec, "rank")).ok_or_else(|| RefDataError::Malformed {
+            file: t.name.clone(),
+            line: *line,
+            column: t.col("rank").map(|c| c + 1).unwrap_or(0),
+            message: format!("unknown rank `{}`", t.get(rec, "rank")),
+        })?;
+        if data_date.is_empty() {
+            data_date = t.get(rec, "listing_date").to_string();
+        }
+        let sp_id = t.get(rec, "taxon_id").parse::<u32>().ok();
+        let annotation = annotations
+            .get(t.get(rec, "annotation_id"))
+            .cloned()
+            .filter(|a| !a.is_empty());
+        let source = t.get(rec, "source");
+        let source = if source.is_empty() { "species_plus" } else { source };
+        let id = taxa.len() as TaxonId;
+        if by_sci.contains_key(name) {
+            continue;
+        }
+        by_sci.insert(name.to_string(), id);
+        if let Some(sp) = sp_id {
+            by_sp_id.insert(sp, id);
+        }
+        taxa.push(Taxon {
+            species_plus_id: sp_id,
+            name: name.to_string(),
+            rank,
+            lineage: Lineage {
+                kingdom: t.get(rec, "kingdom").to_string(),
+                class: t.get(rec, "class").to_string(),
+                order: t.get(rec, "order").to_string(),
+                family: t.get(rec, "family").to_string(),
+                genus: t.get(rec, "genus").to_string(),
+            },
+            parent: None,
+            cites_raw: t.get(rec, "cites_listing").to_string(),
+            cites: None,
+            cites_provenance: Provenance::new(format!("taxa.csv ({source})"), true),
+            eu_annex: None,
+            eu_provenance: Provenance::new(
+                format!("taxa.csv ({source}), derived I→A, II→B, III→C"),
+                false,
+            ),
+            annotation,
+            notes: Vec::new(),
+        });
+    }
+    if data_date.is_empty() {
+        data_date = "unknown".into();
+    }
+
+    let mut names: Vec<Name> = taxa
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Name {
+            text: t.name.clone(),
+            kind: NameKind::Scientific,
+            taxon: i as TaxonId,
+            provenance: t.cites_provenance.clone(),
+        })
+        .collect();
+
+    // Taxa common in trade but missing from the 2017 export (e.g. Psittacus timneh, Poecilotheria),
+    // and the curated names of the trade-focus list.
+    if let Some(b) = read("trade_focus_taxa.csv")? {
+        let t = Table::parse("trade_focus_taxa.csv", &b, &["scientific_name"])?;
+        for (_, rec) in &t.rows {
+            let sci = t.get(rec, "scientific_name");
+            let basis = t.get(rec, "listing_basis");
+            let id = match by_sci.get(sci) {
+                Some(id) => *id,
+                None => {
+                    let raw = t.get(rec, "cites_listing_best_current");
+                    if sci.is_empty() || sci.contains('(') || raw.is_empty() || raw == "NC" {
+                        continue;
+                    }
+                    let words: Vec<&str> = sci.split_whitespace().collect();
+                    let rank = match t.get(rec, "species_plus_rank") {
+                        "" if words.len() >= 2 => Rank::Species,
+                        "" => Rank::Genus,
+                        r => Rank::parse(r).unwrap_or(Rank::Species),
+                    };
+                    let genus = words.first().copied().unwrap_or_default().to_string();
+                    let id = taxa.len() as TaxonId;
+                    let prov = Provenance::new(
+                        format!("trade_focus_taxa.csv ({basis})"),
+                        false,
+                    );
+                    taxa.push(Taxon {
+                        species_plus_id: None,
+                        name: sci.to_string(),
+                        rank,
+                        lineage: Lineage {
+                            genus: if rank >= Rank::Genus { genus } else { String::new() },
+                            ..Lineage::default()
+                        },
+                        parent: None,
+                        cites_raw: raw.to_string(),
+                        cites: None,
+                        cites_provenance: prov.clone(),
+                        eu_annex: None,
+                        eu_provenance: prov.clone(),
+                        annotation: None,
+                        notes: Vec::new(),
+                    });
+                    by_sci.insert(sci.to_string(), id);
+                    names.push(Name {
+                        text: sci.to_string(),
+                        kind: NameKind::Scientific,
+                        taxon: id,
+                        provenance: prov,
+                    });
+                    id
+                }
+            };
+            for (col, kind) in [
+                ("name_en", NameKind::En),
+                ("name_fr", NameKind::Fr),
+                ("name_de", NameKind::De),
+                ("name_nl", NameKind::Nl),
+            ] {
+                for n in t.get(rec, col).split(';').map(str::trim).filter(|n| !n.is_empty()) {
+                    names.push(Name {
+                        text: n.to_string(),
+                        kind,
+                        taxon: id,
+                        provenance: Provenance::new("trade_focus_taxa.csv (curated, from memory)", false),
+                    });
+                }
+            }
+        }
+    }
+
+    listing::link_parents(&mut taxa, &by_sci);
+
+    let changes = read("listing_changes_since_2017.csv")?
+        .map(|b| Table::parse("listing_changes_since_2017.csv", &b, &["taxon", "cites_appendix_new"]))
+        .transpose()?;
+    let eu_verified = read("eu_annex.csv")?
+        .map(|b| Table::parse("eu_annex.csv", &b, &["taxon", "annex"]))
+        .transpose()?;
+    let eu_overrides = read("eu_annex_overrides.csv")?
+        .map(|b| Table::parse("eu_annex_overrides.csv", &b, &["scientific_name", "eu_annex"]))
+        .transpose()?;
+    listing::resolve(
+        &mut taxa,
+        &by_sci,
+        changes.as_ref(),
+        eu_verified.as_ref(),
+        eu_overrides.as_ref(),
+    );
+
+    if let Some(b) = read("synonyms.csv")? {
+        let t = Table::parse("synonyms.csv", &b, &["taxon_id", "synonym_name"])?;
+        for (_, rec) in &t.rows {
+            let syn = t.get(rec, "synonym_name");
+            // Split-out synonyms are ~1% noisy: a one-word "synonym" is an author or a genus fragment
+            // and would match ordinary words, so only binomials and longer are kept.
+            if syn.split_whitespace().count() < 2 {
+                continue;
+            }
+            let target = t
+                .get(rec, "taxon_id")
+                .parse::<u32>()
+                .ok()
+                .and_then(|id| by_sp_id.get(&id))
+                .or_else(|| by_sci.get(t.get(rec, "accepted_name")));
+            if let Some(&taxon) = target {
+                names.push(Name {
+                    text: syn.to_string(),
+                    kind: NameKind::Synonym,
+                    taxon,
+                    provenance: Provenance::new(
+                        format!("synonyms.csv ({})", t.get(rec, "source")),
+                        true,
+                    ),
+                });
+            }
+        }
+    }
+
+    if let Some(b) = read("common_names.csv")? {
+        let t = Table::parse("common_names.csv", &b, &["lang", "common_name"])?;
+        for (_, rec) in &t.rows {
+            let kind = match t.get(rec, "lang") {
+                "en" => NameKind::En,
+                "fr" => NameKind::Fr,
+                "de" => NameKind::De,
+                "nl" => NameKind::Nl,
+                _ => continue,
+            };
+            let target = t
+                .get(rec, "taxon_id")
+                .parse::<u32>()
+                .ok()
+                .and_then(|id| by_sp_id.get(&id))
+                .or_else(|| by_sci.get(t.get(rec, "scientific_name")));
+            let Some(&taxon) = target else { continue };
+            let text = t.get(rec, "common_name");
+            if text.is_empty() {
+                continue;
+            }
+            names.push(Name {
+                text: text.to_string(),
+                kind,
+                taxon,
+                provenance: Provenance::new(
+                    format!("common_names.csv ({})", t.get(rec, "source")),
+                    t.get(rec, "verified") == "yes",
+                ),
+            });
+        }
+    }
+
+    // One name per (taxon, kind, folded text): the verified copy wins.
+    names.sort_by(|a, b| {
+        (a.taxon, a.kind.as_str(), fold(&a.text), !a.provenance.verified).cmp(&(
+            b.taxon,
+            b.kind.as_str(),
+            fold(&b.text),
+            !b.provenance.verified,
+        ))
+    });
+    names.dedup_by(|a, b| a.taxon == b.taxon && a.kind == b.kind && fold(&a.text) == fold(&b.text));
+
+    let mut by_name: HashMap<String, Vec<TaxonId>> = HashMap::new();
+    for n in &names {
+        let v = by_name.entry(fold(&n.text)).or_default();
+        if !v.contains(&n.taxon) {
+            v.push(n.taxon);
+        }
+    }
+
+    Ok(RefData {
+        taxa,
+        names,
+        data_date,
+        origin: origin.to_string(),
+        by_name,
+    })
+}

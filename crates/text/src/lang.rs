@@ -1,0 +1,118 @@
+//! Language identification for ads: English, French, German, Dutch, or other.
+//!
+//! Ads are short and full of names, so function words decide first (they are cheap and reliable on
+//! 20 words); `whatlang`'s trigram model settles what the function words leave open.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The languages wildwatch reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    En,
+    /// French.
+    Fr,
+    /// German.
+    De,
+    /// Dutch (and Flemish).
+    Nl,
+    /// Anything else.
+    Other,
+}
+
+impl Lang {
+    /// ISO 639-1 code, or `other`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::De => "de",
+            Lang::Nl => "nl",
+            Lang::Other => "other",
+        }
+    }
+    /// Parses `en`, `fr`, `de`, `nl` (any case; also `eng`, `fra`, `deu`, `nld`); anything else is other.
+    pub fn parse(s: &str) -> Lang {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" | "eng" | "english" => Lang::En,
+            "fr" | "fra" | "fre" | "french" => Lang::Fr,
+            "de" | "deu" | "ger" | "german" => Lang::De,
+            "nl" | "nld" | "dut" | "dutch" | "vls" => Lang::Nl,
+            _ => Lang::Other,
+        }
+    }
+}
+
+const EN: &str = "the and for with of to is this are from have has not only will be it on at or we you your very good new sale selling sell pair pick up collection offers ono cash each please any would can could been was were our my male female young baby babies bird birds hand reared tame price wanted looking comes";
+const FR: &str = "le la les des du et un une pour avec est au aux sur pas je vends vend tres bon etat prix ou mon ma mes ce cette sont qui que dans sans plus vendre vente donne cherche neuf jeune jeunes femelle couple bebe oiseau oiseaux possible contact merci remise main ans mois vendu leve eleve nous vous tres";
+const DE: &str = "der die das und mit fur ist ein eine zu von auf nicht ich wir sind nur sehr gut verkaufe verkauf suche abholung preis bei den dem des im aus oder auch noch vb versand zustand weiblich mannlich jahre alt tier tiere abzugeben biete gegen privat keine kein einen zum zur unsere unser meine mein";
+const NL: &str = "het een van met voor te koop op niet ik wij zijn alleen zeer goed prijs ophalen ook nog bij uit aan deze dit mijn heb heeft verzenden stuks mooie mooi nieuw jonge pop kweek aangeboden graag bieden vraagprijs zonder wel geen jaar oud omdat wordt kan mag onze hebben";
+const OTHER: &str = "el los las por para con vendo precio muy es y del una se il di per prezzo molto sono della gli che vende com em uma nao sprzedam cena bardzo jest na";
+
+fn table() -> &'static HashMap<&'static str, [u8; 5]> {
+    static T: OnceLock<HashMap<&'static str, [u8; 5]>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut m: HashMap<&'static str, [u8; 5]> = HashMap::new();
+        for (i, list) in [EN, FR, DE, NL, OTHER].iter().enumerate() {
+            for w in list.split_whitespace() {
+                m.entry(w).or_default()[i] = 1;
+            }
+        }
+        m
+    })
+}
+
+/// Identifies the language of normalised ad text (lowercase, accent-free tokens separated by
+/// spaces, as [`crate::normalize`] produces) with the original text as a fallback for the
+/// trigram model.
+pub fn identify(normalized: &str, original: &str) -> Lang {
+    let t = table();
+    let mut score = [0f32; 5];
+    for w in normalized.split(' ') {
+        if let Some(hits) = t.get(w) {
+            let n = hits.iter().filter(|h| **h == 1).count() as f32;
+            for (i, h) in hits.iter().enumerate() {
+                if *h == 1 {
+                    score[i] += 1.0 / n;
+                }
+            }
+        }
+    }
+    let (best, best_score) = score
+        .iter()
+        .enumerate()
+        .fold((0, 0f32), |acc, (i, s)| if *s > acc.1 { (i, *s) } else { acc });
+    let second = score
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != best)
+        .map(|(_, s)| *s)
+        .fold(0f32, f32::max);
+    if best_score >= 2.0 && best_score >= second * 1.5 {
+        return [Lang::En, Lang::Fr, Lang::De, Lang::Nl, Lang::Other][best];
+    }
+    use whatlang::Lang as W;
+    let detector = whatlang::Detector::with_allowlist(vec![
+        W::Eng,
+        W::Fra,
+        W::Deu,
+        W::Nld,
+        W::Spa,
+        W::Ita,
+        W::Por,
+        W::Pol,
+    ]);
+    match detector.detect(original) {
+        Some(info) => match info.lang() {
+            W::Eng => Lang::En,
+            W::Fra => Lang::Fr,
+            W::Deu => Lang::De,
+            W::Nld => Lang::Nl,
+            _ if best_score > 0.0 && best < 4 => [Lang::En, Lang::Fr, Lang::De, Lang::Nl][best],
+            _ => Lang::Other,
+        },
+        None if best_score > 0.0 => [Lang::En, Lang::Fr, Lang::De, Lang::Nl, Lang::Other][best],
+        None => Lang::Other,
+    }
+}

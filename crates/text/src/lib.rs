@@ -1,0 +1,448 @@
+//! Text normalisation for matching names in hostile ad text, and language identification.
+//!
+//! Sellers hide what they sell: `1v0ry`, `i v o i r e`, `e.l.f.e.n.b.e.i.n`, `Elfen-bein`, Cyrillic
+//! look-alike letters, zero-width characters. [`normalize`] folds all of that into one canonical
+//! lowercase form (tokens separated by single spaces) and keeps, for every byte of the result, the
+//! range of the original text it came from and which evasions were undone there, so a match on the
+//! normalised text can be shown as the seller's own words.
+#![deny(missing_docs)]
+
+mod fold;
+mod lang;
+
+pub use fold::fold_char;
+use std::borrow::Cow;
+pub use lang::{identify, Lang};
+
+/// The byte was produced by undoing leetspeak (`1v0ry`).
+pub const LEET: u8 = 1;
+/// The byte comes from letters spaced or dotted apart (`i v o i r e`, `e.l.f.e.n`).
+pub const SPACED: u8 = 2;
+/// The byte comes from a look-alike letter of another script (Cyrillic `о` for `o`).
+pub const HOMOGLYPH: u8 = 4;
+/// An invisible character (zero-width space, soft hyphen) was removed before this byte.
+pub const HIDDEN: u8 = 8;
+/// The byte belongs to a word that was rejoined across a hyphen or line break (`Elfen-bein`).
+pub const SPLIT: u8 = 16;
+/// A soft word boundary lies just before this byte (where a hyphenated word was rejoined).
+pub const JOIN: u8 = 32;
+
+/// Any flag that shows a deliberate evasion.
+pub const EVASION: u8 = LEET | SPACED | HOMOGLYPH | HIDDEN;
+
+/// Normalised text with its map back to the original.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// Lowercase, accent-free text; tokens separated by one space.
+    pub text: String,
+    orig: Vec<(u32, u32)>,
+    flags: Vec<u8>,
+}
+
+impl Normalized {
+    /// The original byte range that the normalised range `start..end` came from.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        if self.orig.is_empty() || start >= end || end > self.orig.len() {
+            return (0, 0);
+        }
+        (self.orig[start].0 as usize, self.orig[end - 1].1 as usize)
+    }
+
+    /// The union of evasion flags over a normalised range.
+    pub fn flags(&self, start: usize, end: usize) -> u8 {
+        self.flags
+            .get(start..end)
+            .map(|f| f.iter().fold(0, |a, b| a | b))
+            .unwrap_or(0)
+    }
+
+    /// Flags of one byte.
+    pub fn flag_at(&self, pos: usize) -> u8 {
+        self.flags.get(pos).copied().unwrap_or(0)
+    }
+
+    /// True when `pos` is a word boundary: the start or end of the text, a space, or a soft boundary.
+    pub fn is_boundary(&self, pos: usize) -> bool {
+        let b = self.text.as_bytes();
+        pos == 0
+            || pos >= b.len()
+            || b[pos] == b' '
+            || b[pos - 1] == b' '
+            || self.flag_at(pos) & JOIN != 0
+    }
+
+    /// The normalised tokens with their byte offsets.
+    pub fn tokens(&self) -> impl Iterator<Item = (usize, &str)> {
+        let mut pos = 0;
+        self.text.split(' ').map(move |t| {
+            let start = pos;
+            pos += t.len() + 1;
+            (start, t)
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    Alpha,
+    Digit,
+    Space,
+    Newline,
+    Hyphen,
+    Dot,
+    /// `@`, `$`, `!`, `|`: leetspeak inside a word, punctuation elsewhere.
+    Leet,
+}
+
+#[derive(Clone, Debug)]
+struct Unit {
+    out: [u8; 4],
+    len: u8,
+    class: Class,
+    start: u32,
+    end: u32,
+    flags: u8,
+}
+
+fn classify(text: &str) -> Vec<Unit> {
+    let mut units = Vec::with_capacity(text.len());
+    let mut pending = 0u8;
+    for (i, c) in text.char_indices() {
+        let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
+        let mut unit = |out: &[u8], class: Class, flags: u8| {
+            let mut buf = [0u8; 4];
+            buf[..out.len()].copy_from_slice(out);
+            units.push(Unit {
+                out: buf,
+                len: out.len() as u8,
+                class,
+                start,
+                end,
+                flags,
+            });
+        };
+        if c.is_ascii() {
+            let b = c as u8;
+            match b {
+                b'a'..=b'z' | b'A'..=b'Z' => unit(&[b.to_ascii_lowercase()], Class::Alpha, pending),
+                b'0'..=b'9' => unit(&[b], Class::Digit, pending),
+                b'\n' => unit(b" ", Class::Newline, 0),
+                b'-' => unit(b" ", Class::Hyphen, 0),
+                b'.' | b'_' | b'*' => unit(b" ", Class::Dot, 0),
+                b'@' => unit(b"a", Class::Leet, pending),
+                b'$' => unit(b"s", Class::Leet, pending),
+                b'!' | b'|' => unit(b"i", Class::Leet, pending),
+                _ => unit(b" ", Class::Space, 0),
+            }
+            pending = 0;
+            continue;
+        }
+        match c {
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {
+                pending |= HIDDEN;
+                continue;
+            }
+            '\u{2010}' | '\u{2011}' => {
+                unit(b" ", Class::Hyphen, 0);
+                pending = 0;
+                continue;
+            }
+            '·' | '•' => {
+                unit(b" ", Class::Dot, 0);
+                pending = 0;
+                continue;
+            }
+            _ => {}
+        }
+        let (folded, homoglyph) = fold_char(c);
+        let flags = pending | if homoglyph { HOMOGLYPH } else { 0 };
+        pending = 0;
+        match folded {
+            Some(s) if !s.is_empty() => {
+                let s: Cow<'static, str> = s;
+                // Only Latin letters and digits can match; other scripts are word separators.
+                let ascii: Vec<u8> = s.bytes().filter(u8::is_ascii_alphanumeric).take(4).collect();
+                if ascii.is_empty() {
+                    unit(b" ", Class::Space, 0);
+                } else {
+                    let class = if ascii[0].is_ascii_digit() {
+                        Class::Digit
+                    } else {
+                        Class::Alpha
+                    };
+                    unit(&ascii, class, flags);
+                }
+            }
+            _ => unit(b" ", Class::Space, 0),
+        }
+    }
+    units
+}
+
+fn leet_letter(b: u8) -> u8 {
+    match b {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'7' => b't',
+        b'8' => b'b',
+        b'9' => b'g',
+        other => other,
+    }
+}
+
+/// Suffixes after a leading number that make a measurement or price, not leetspeak (`250eur`).
+const UNITS: &[&str] = &[
+    "eur", "euro", "euros", "chf", "gbp", "usd", "kg", "g", "gr", "cm", "mm", "m", "x", "st", "stk",
+    "stuck", "stuks", "pcs", "pc", "jahre", "ans", "jaar", "years", "yrs", "mois", "monate",
+    "maanden", "months", "th", "st", "nd", "rd", "er", "eme", "e", "de", "ste", "j", "w", "l", "ml",
+];
+
+/// Whether a word made of letters and digits is leetspeak (`1v0ry`, `3lf3nb3in`) rather than a code
+/// or a quantity (`cb2024`, `a10`, `250eur`, `2x`).
+fn is_leet(word: &[Unit]) -> bool {
+    let letters = word.iter().filter(|u| u.class == Class::Alpha).count();
+    let digits = word
+        .iter()
+        .filter(|u| matches!(u.class, Class::Digit | Class::Leet))
+        .count();
+    if letters < 2 || digits == 0 || digits > letters + 1 {
+        return false;
+    }
+    // A digit (or @, $) between two letters is leetspeak.
+    for i in 1..word.len().saturating_sub(1) {
+        if matches!(word[i].class, Class::Digit | Class::Leet)
+            && word[..i].iter().any(|u| u.class == Class::Alpha)
+            && word[i + 1..].iter().any(|u| u.class == Class::Alpha)
+            && (leet_letter(word[i].out[0]) != word[i].out[0] || word[i].class == Class::Leet)
+        {
+            return true;
+        }
+    }
+    // One leading digit then a word that is not a unit: `1vory`.
+    if word.len() >= 4 && word[0].class == Class::Digit && word[1..].iter().all(|u| u.class == Class::Alpha) {
+        let rest: String = word[1..].iter().map(|u| u.out[0] as char).collect();
+        return !UNITS.contains(&rest.as_str()) && leet_letter(word[0].out[0]) != word[0].out[0];
+    }
+    false
+}
+
+struct Builder {
+    n: Normalized,
+}
+
+impl Builder {
+    fn push_unit(&mut self, u: &Unit, override_byte: Option<u8>, extra: u8) {
+        match override_byte {
+            Some(b) => {
+                self.n.text.push(b as char);
+                self.n.orig.push((u.start, u.end));
+                self.n.flags.push(u.flags | extra);
+            }
+            None => {
+                for &b in &u.out[..u.len as usize] {
+                    self.n.text.push(b as char);
+                    self.n.orig.push((u.start, u.end));
+                    self.n.flags.push(u.flags | extra);
+                }
+            }
+        }
+    }
+    fn space(&mut self, at: u32) {
+        if !self.n.text.is_empty() && !self.n.text.ends_with(' ') {
+            self.n.text.push(' ');
+            self.n.orig.push((at, at));
+            self.n.flags.push(0);
+        }
+    }
+    fn mark_last(&mut self, flag: u8) {
+        if let Some(f) = self.n.flags.last_mut() {
+            *f |= flag;
+        }
+    }
+}
+
+/// A word: a run of letters, digits and in-word connectors (`-`, `.`, `@` …) between spaces.
+struct Word<'a> {
+    units: &'a [Unit],
+    /// The word ends with a hyphen followed by a line break (`Elfen-` / `bein`).
+    hyphen_break: bool,
+}
+
+fn words(units: &[Unit]) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < units.len() {
+        if matches!(units[i].class, Class::Space | Class::Newline)
+            || (matches!(units[i].class, Class::Hyphen | Class::Dot))
+        {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < units.len() && !matches!(units[i].class, Class::Space | Class::Newline) {
+            i += 1;
+        }
+        let mut end = i;
+        // Trailing connectors are punctuation, not part of the word.
+        while end > start && matches!(units[end - 1].class, Class::Hyphen | Class::Dot | Class::Leet) {
+            end -= 1;
+        }
+        let hyphen_break = end < i
+            && units[end..i].iter().any(|u| u.class == Class::Hyphen)
+            && units[i..]
+                .iter()
+                .take_while(|u| matches!(u.class, Class::Space | Class::Newline))
+                .any(|u| u.class == Class::Newline);
+        if end > start {
+            out.push(Word {
+                units: &units[start..end],
+                hyphen_break,
+            });
+        }
+    }
+    out
+}
+
+/// Splits a word on `-` and `.` into pieces of letters/digits (connectors that are leetspeak stay).
+fn pieces(word: &[Unit]) -> Vec<(&[Unit], Class)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, u) in word.iter().enumerate() {
+        if matches!(u.class, Class::Hyphen | Class::Dot) {
+            if i > start {
+                out.push((&word[start..i], u.class));
+            }
+            start = i + 1;
+        }
+    }
+    if start < word.len() {
+        out.push((&word[start..], Class::Space));
+    }
+    out
+}
+
+fn single_letter(w: &Word<'_>) -> bool {
+    w.units.len() == 1 && w.units[0].class == Class::Alpha && w.units[0].len == 1
+}
+
+/// Normalises ad text for matching: see the crate documentation.
+pub fn normalize(input: &str) -> Normalized {
+    let units = classify(input);
+    let ws = words(&units);
+    let mut b = Builder {
+        n: Normalized {
+            text: String::with_capacity(input.len()),
+            orig: Vec::with_capacity(input.len()),
+            flags: Vec::with_capacity(input.len()),
+        },
+    };
+    let mut i = 0;
+    let mut join_next = false;
+    while i < ws.len() {
+        // Letters spaced apart: four or more one-letter words in a row form one word.
+        let run = ws[i..].iter().take_while(|w| single_letter(w)).count();
+        if run >= 4 {
+            if !join_next {
+                b.space(ws[i].units[0].start);
+            }
+            for w in &ws[i..i + run] {
+                b.push_unit(&w.units[0], None, SPACED);
+            }
+            i += run;
+            join_next = false;
+            continue;
+        }
+        let w = &ws[i];
+        if join_next {
+            // Continuation of a word broken by a hyphen at a line end.
+            if let Some(f) = b.n.flags.last_mut() {
+                *f |= SPLIT;
+            }
+            let before = b.n.text.len();
+            emit_word(&mut b, w.units, SPLIT);
+            if let Some(f) = b.n.flags.get_mut(before) {
+                *f |= JOIN;
+            }
+        } else {
+            b.space(w.units[0].start);
+            emit_word(&mut b, w.units, 0);
+        }
+        join_next = w.hyphen_break
+            && ws
+                .get(i + 1)
+                .is_some_and(|n| n.units[0].class == Class::Alpha);
+        i += 1;
+    }
+    while b.n.text.ends_with(' ') {
+        b.n.text.pop();
+        b.n.orig.pop();
+        b.n.flags.pop();
+    }
+    b.n
+}
+
+fn emit_word(b: &mut Builder, word: &[Unit], extra: u8) {
+    let ps = pieces(word);
+    // Dotted or dashed single letters: e.l.f.e.n.b.e.i.n, i-v-o-r-y.
+    if ps.len() >= 3 && ps.iter().all(|(p, _)| p.len() == 1 && p[0].class == Class::Alpha) {
+        for (p, _) in &ps {
+            b.push_unit(&p[0], None, SPACED | extra);
+        }
+        return;
+    }
+    let mut prev_alpha = false;
+    for (k, (p, sep_after)) in ps.iter().enumerate() {
+        let alpha = p.iter().any(|u| u.class == Class::Alpha);
+        let all_digits = p.iter().all(|u| u.class == Class::Digit);
+        let before = b.n.text.len();
+        if k > 0 {
+            let prev_sep = ps[k - 1].1;
+            if prev_sep == Class::Hyphen && prev_alpha && alpha && !all_digits {
+                // Elfen-bein: one word with a soft boundary where the hyphen was.
+                emit_piece(b, p, SPLIT | extra);
+                if let Some(f) = b.n.flags.get_mut(before) {
+                    *f |= JOIN;
+                }
+                if let Some(f) = b.n.flags.get_mut(before.saturating_sub(1)) {
+                    *f |= SPLIT;
+                }
+                prev_alpha = alpha;
+                continue;
+            }
+            b.space(p[0].start);
+        }
+        emit_piece(b, p, extra);
+        prev_alpha = alpha;
+        let _ = sep_after;
+    }
+}
+
+fn emit_piece(b: &mut Builder, p: &[Unit], extra: u8) {
+    if is_leet(p) {
+        for u in p {
+            match u.class {
+                Class::Digit | Class::Leet => b.push_unit(u, Some(leet_letter(u.out[0])), LEET | extra),
+                _ => b.push_unit(u, None, extra),
+            }
+        }
+        return;
+    }
+    for u in p {
+        match u.class {
+            // Outside leetspeak, @ $ ! | are punctuation.
+            Class::Leet => {
+                b.space(u.start);
+            }
+            _ => b.push_unit(u, None, extra),
+        }
+    }
+    if b.n.text.ends_with(' ') {
+        b.mark_last(0);
+    }
+}
+
+#[cfg(test)]
+mod tests;
