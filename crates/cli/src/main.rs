@@ -1,1 +1,235 @@
-fn main(){}
+//! `wildwatch`: the one binary. Argument parsing and I/O only; the work is in the library crates.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use wildwatch_detect::stream::{scan_jsonl, scan_with};
+use wildwatch_detect::{Detector, Lexicon, Rates};
+use wildwatch_refdata::update::{update_from_export, user_data_dir};
+use wildwatch_refdata::RefData;
+
+mod table;
+
+/// Find illegal wildlife trade in online marketplace ads.
+#[derive(Parser)]
+#[command(name = "wildwatch", version, about)]
+struct Cli {
+    /// Reference data directory (default: updated data in the user data dir, else the shipped data).
+    #[arg(long, global = true, env = "WILDWATCH_REFDATA")]
+    refdata: Option<PathBuf>,
+    /// Extra lexicon directory (added to the shipped lists and ~/.config/wildwatch/lexicon).
+    #[arg(long, global = true)]
+    lexicon: Vec<PathBuf>,
+    /// Exchange-rate table (TOML, see config/rates.toml).
+    #[arg(long, global = true)]
+    rates: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan ads (JSON lines) and write one detection per ad.
+    Scan {
+        /// Input file, or - for standard input.
+        #[arg(default_value = "-")]
+        input: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Measure detection on a labelled corpus (file or directory of .jsonl files).
+    Eval {
+        /// Corpus file or directory.
+        #[arg(default_value = "data/eval")]
+        corpus: PathBuf,
+        /// How many errors to list.
+        #[arg(long, default_value_t = 40)]
+        errors: usize,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Fail when relevance F1 in any language is below this.
+        #[arg(long)]
+        min_relevance_f1: Option<f64>,
+        /// Fail when risk-class accuracy in any language is below this.
+        #[arg(long)]
+        min_risk_accuracy: Option<f64>,
+    },
+    /// Reference data: show a taxon, or rebuild from an official export.
+    Refdata {
+        #[command(subcommand)]
+        command: RefdataCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RefdataCommand {
+    /// Print a taxon's listing, names and provenance (any name: scientific, synonym, EN/FR/DE/NL).
+    Show {
+        /// The name.
+        name: Vec<String>,
+    },
+    /// Rebuild the reference data from a Species+/CITES Checklist CSV export and print what changed.
+    Update {
+        /// The export (CSV, "Index of CITES Species" columns).
+        file: PathBuf,
+        /// Listing date of the export (YYYY-MM-DD).
+        #[arg(long)]
+        date: String,
+        /// Where to write the rebuilt data (default: the user data dir).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Table,
+}
+
+fn refdata_dir(cli: &Cli) -> Option<PathBuf> {
+    cli.refdata.clone().or_else(|| user_data_dir().filter(|d| d.join("taxa.csv").is_file()))
+}
+
+fn load_refdata(cli: &Cli) -> Result<RefData> {
+    Ok(match refdata_dir(cli) {
+        Some(dir) => RefData::from_dir(&dir).with_context(|| format!("loading reference data from {}", dir.display()))?,
+        None => RefData::shipped()?,
+    })
+}
+
+fn detector(cli: &Cli) -> Result<Detector> {
+    let rates = match &cli.rates {
+        Some(p) => Rates::parse(&std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?, &p.display().to_string())?,
+        None => Rates::shipped(),
+    };
+    Ok(Detector::new(load_refdata(cli)?, Lexicon::load(&cli.lexicon)?, rates)?)
+}
+
+fn open_input(input: &str) -> Result<Box<dyn BufRead + Send>> {
+    Ok(if input == "-" {
+        Box::new(BufReader::with_capacity(1 << 16, io::stdin()))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 16, File::open(input).with_context(|| format!("cannot open {input}"))?))
+    })
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Scan { input, format, threads } => {
+            if let Some(t) = threads {
+                rayon::ThreadPoolBuilder::new().num_threads(*t).build_global().ok();
+            }
+            let det = detector(&cli)?;
+            let reader = open_input(input)?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            let started = Instant::now();
+            let totals = match format {
+                Format::Json => scan_jsonl(&det, reader, &mut out),
+                Format::Table => {
+                    let mut t = table::Table::new();
+                    let r = scan_with(&det, reader, |o| {
+                        t.add(&o);
+                        Ok(())
+                    });
+                    writeln!(out, "{}", t.render())?;
+                    r
+                }
+            };
+            match totals {
+                Ok(t) => {
+                    out.flush()?;
+                    eprintln!(
+                        "scanned {} ads ({} relevant, {} errors) in {:.2}s",
+                        t.ads,
+                        t.relevant,
+                        t.errors,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Eval { corpus, errors, json, min_relevance_f1, min_risk_accuracy } => {
+            let det = detector(&cli)?;
+            let mut files: Vec<PathBuf> = if corpus.is_dir() {
+                std::fs::read_dir(corpus)?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                    .collect()
+            } else {
+                vec![corpus.clone()]
+            };
+            files.sort();
+            if files.is_empty() {
+                bail!("no .jsonl files in {}", corpus.display());
+            }
+            let mut all = Vec::new();
+            for f in &files {
+                all.extend(std::fs::read(f).with_context(|| format!("reading {}", f.display()))?);
+                all.push(b'\n');
+            }
+            let report = wildwatch_detect::eval::evaluate(&det, &all[..])?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.render(*errors));
+            }
+            let mut failed = Vec::new();
+            for (lang, s) in &report.by_lang {
+                if let Some(min) = min_relevance_f1 {
+                    if s.f1() < *min {
+                        failed.push(format!("{lang}: relevance F1 {:.3} < {min}", s.f1()));
+                    }
+                }
+                if let Some(min) = min_risk_accuracy {
+                    if s.accuracy("risk") < *min {
+                        failed.push(format!("{lang}: risk accuracy {:.3} < {min}", s.accuracy("risk")));
+                    }
+                }
+            }
+            if !failed.is_empty() {
+                bail!("below the floor: {}", failed.join("; "));
+            }
+        }
+        Command::Refdata { command: RefdataCommand::Show { name } } => {
+            let started = Instant::now();
+            let data = load_refdata(&cli)?;
+            let name = name.join(" ");
+            let ids = data.lookup(&name);
+            if ids.is_empty() {
+                bail!("no taxon is called `{name}` (try a scientific name, a synonym or an EN/FR/DE/NL common name)");
+            }
+            for id in ids {
+                print!("{}", data.describe(id));
+            }
+            eprintln!("(reference data loaded in {} ms)", started.elapsed().as_millis());
+        }
+        Command::Refdata { command: RefdataCommand::Update { file, date, out } } => {
+            let target = match out.clone().or_else(user_data_dir) {
+                Some(t) => t,
+                None => bail!("no user data directory (set WILDWATCH_DATA or HOME), or pass --out DIR"),
+            };
+            let current = refdata_dir(&cli);
+            let diff = update_from_export(file, current.as_deref(), &target, date)
+                .with_context(|| format!("the export {} was refused; the reference data was not changed", file.display()))?;
+            // Prove the new data loads before saying it is in place.
+            RefData::from_dir(&target).with_context(|| format!("the rebuilt data in {} does not load", target.display()))?;
+            print!("{}", diff.report(50));
+            println!("reference data written to {}", target.display());
+        }
+    }
+    Ok(())
+}

@@ -1,1 +1,295 @@
-//! stub
+//! Detection: from the text of an ad to listed species, category (live / part / look-alike),
+//! specimen count, price in euros, intent, documentation claims and a risk score with reasons.
+//!
+//! The [`Detector`] is built once (reference data + lexicon compiled into one automaton) and then
+//! shared by all threads; [`Detector::scan`] is pure and allocation-light.
+#![deny(missing_docs)]
+
+pub mod eval;
+pub mod extract;
+pub mod lexicon;
+pub mod matcher;
+mod risk;
+pub mod stream;
+
+use serde::{Deserialize, Serialize};
+use wildwatch_refdata::{NameKind, RefData, TaxonId};
+use wildwatch_text::{identify, normalize, Lang};
+
+pub use extract::Rates;
+pub use lexicon::{Lexicon, List};
+use matcher::{Matcher, Meaning};
+
+/// Errors a user can cause when configuring detection.
+#[derive(Debug, thiserror::Error)]
+pub enum DetectError {
+    /// A configuration or lexicon file is invalid.
+    #[error("{0}")]
+    Config(String),
+    /// Reference data could not be loaded.
+    #[error(transparent)]
+    RefData(#[from] wildwatch_refdata::RefDataError),
+}
+
+/// One ad as `scan` reads it. Unknown fields are ignored.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AdInput {
+    /// Identifier (required).
+    pub id: String,
+    /// Title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The price as written.
+    #[serde(default)]
+    pub price_text: Option<String>,
+    /// Language, if known.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// URL.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Platform.
+    #[serde(default)]
+    pub platform: Option<String>,
+    /// Seller.
+    #[serde(default)]
+    pub seller: Option<serde_json::Value>,
+}
+
+/// A listed (or known unlisted) taxon found in an ad.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SpeciesHit {
+    /// Accepted scientific name.
+    pub scientific_name: String,
+    /// CITES appendix.
+    pub cites: Option<&'static str>,
+    /// EU annex.
+    pub eu_annex: Option<&'static str>,
+    /// The words of the ad that named it.
+    pub matched_text: String,
+}
+
+/// A reason a person can check against the ad.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reason {
+    /// Stable code, e.g. `SPECIES`, `CODE_WORD`, `NO_PAPERS`.
+    pub code: &'static str,
+    /// Explanation quoting the ad's words.
+    pub text: String,
+    /// The lexicon list (or reference file) that fired, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// Byte range of the words in `title + "\n" + description`, when they come from there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<[usize; 2]>,
+}
+
+/// The scan result for one ad.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detection {
+    /// The ad's id.
+    pub id: String,
+    /// Offers (or seeks) a listed taxon or a part of one.
+    pub relevant: bool,
+    /// `live`, `part`, `lookalike` or `none`.
+    pub category: &'static str,
+    /// Taxa found.
+    pub species: Vec<SpeciesHit>,
+    /// Number of specimens (relevant ads only).
+    pub specimens: Option<u32>,
+    /// Price in euros.
+    pub price_eur: Option<f64>,
+    /// Documentation claimed.
+    pub documents: Vec<&'static str>,
+    /// `offer`, `wanted` or `swap`.
+    pub intent: &'static str,
+    /// Language.
+    pub lang: &'static str,
+    /// 0–100.
+    pub risk_score: u8,
+    /// `high`, `medium`, `low` or `none`.
+    pub risk: &'static str,
+    /// Why.
+    pub reasons: Vec<Reason>,
+}
+
+/// The compiled detector.
+pub struct Detector {
+    /// Reference data.
+    pub refdata: RefData,
+    /// Word lists.
+    pub lexicon: Lexicon,
+    /// Exchange rates.
+    pub rates: Rates,
+    matcher: Matcher,
+}
+
+/// Document codes in output order.
+pub const DOCUMENT_CODES: [&str; 8] = [
+    "cites_certificate",
+    "article10",
+    "ring",
+    "microchip",
+    "captive_bred",
+    "no_papers",
+    "antique",
+    "dna_sexed",
+];
+
+fn static_doc(s: &str) -> Option<&'static str> {
+    DOCUMENT_CODES.iter().copied().find(|d| *d == s)
+}
+
+/// Facts gathered from the hits of one ad, before deciding.
+#[derive(Default)]
+pub(crate) struct Evidence {
+    pub taxa: Vec<(TaxonId, String, [usize; 2], bool /*ambiguous*/, bool /*scientific binomial*/)>,
+    pub materials: Vec<(String /*concept*/, Option<TaxonId>, String, [usize; 2], String /*list*/)>,
+    pub generic_parts: Vec<(String, String, [usize; 2])>,
+    pub objects: usize,
+    pub codes: Vec<(String /*term*/, Option<TaxonId>, [usize; 2], String /*stands_for*/, String /*list*/)>,
+    pub context_codes: Vec<(String, Option<TaxonId>, [usize; 2], String, String)>,
+    pub looks: Vec<(String /*kind*/, String, [usize; 2], String /*list*/, bool /*in title*/)>,
+    pub docs: Vec<(&'static str, String, [usize; 2], String)>,
+    pub dubious: Vec<(String, [usize; 2])>,
+    pub wanted: Vec<(String, [usize; 2])>,
+    pub swap: Vec<(String, [usize; 2])>,
+    pub offer_override: bool,
+    pub live: usize,
+    pub live_in_title: bool,
+    pub count_words: Vec<(u32, String, [usize; 2])>,
+    pub obfuscated: Vec<(String, [usize; 2])>,
+}
+
+impl Detector {
+    /// Builds a detector from reference data, a lexicon and rates.
+    pub fn new(refdata: RefData, lexicon: Lexicon, rates: Rates) -> Result<Detector, DetectError> {
+        let matcher = Matcher::build(&refdata, &lexicon)?;
+        Ok(Detector { refdata, lexicon, rates, matcher })
+    }
+
+    /// The shipped reference data, lexicon and rates.
+    pub fn shipped() -> Result<Detector, DetectError> {
+        Detector::new(RefData::shipped()?, Lexicon::shipped(), Rates::shipped())
+    }
+
+    /// Number of patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.matcher.len()
+    }
+
+    /// Scans one ad.
+    pub fn scan(&self, ad: &AdInput) -> Detection {
+        let title = ad.title.as_deref().unwrap_or("");
+        let description = ad.description.as_deref().unwrap_or("");
+        let mut text = String::with_capacity(title.len() + description.len() + 1);
+        text.push_str(title);
+        text.push('\n');
+        text.push_str(description);
+        let title_end = title.len();
+        let n = normalize(&text);
+        let lang = match ad.lang.as_deref() {
+            Some(l) if !l.trim().is_empty() => Lang::parse(l),
+            _ => identify(&n.text, &text),
+        };
+        let hits = self.matcher.find(&n);
+        let mut ev = Evidence::default();
+        for h in &hits {
+            let (a, b) = n.original_range(h.start, h.end);
+            let words = text[a..b].to_string();
+            let span = [a, b];
+            let p = &self.matcher.patterns[h.pattern as usize];
+            let obfuscated = self.matcher.obfuscated(&n, h);
+            let mut relevant_hit = false;
+            // A name that is also several taxa's name: the species-level, listed one wins.
+            let mut best_taxon: Option<(TaxonId, NameKind)> = None;
+            for m in &p.meanings {
+                match *m {
+                    Meaning::Name { taxon, kind } => {
+                        let better = match best_taxon {
+                            None => true,
+                            Some((cur, _)) => {
+                                let (t, c) = (self.refdata.taxon(taxon), self.refdata.taxon(cur));
+                                (t.is_listed(), !t.rank.is_higher()) > (c.is_listed(), !c.rank.is_higher())
+                            }
+                        };
+                        if better {
+                            best_taxon = Some((taxon, kind));
+                        }
+                    }
+                    Meaning::Term { list, row } => {
+                        let e = &self.lexicon.entries(list)[row as usize];
+                        if e.lang != "any" && lang != Lang::Other && e.lang != lang.code() {
+                            continue;
+                        }
+                        relevant_hit |= self.term(&mut ev, list, e, &words, span, a < title_end);
+                    }
+                }
+            }
+            if let Some((taxon, kind)) = best_taxon {
+                let binomial = matches!(kind, NameKind::Scientific | NameKind::Synonym)
+                    && words.split_whitespace().count() >= 2;
+                ev.taxa.push((taxon, words.clone(), span, p.ambiguous, binomial));
+                relevant_hit = true;
+            }
+            if obfuscated && relevant_hit {
+                ev.obfuscated.push((words, span));
+            }
+        }
+        risk::decide(self, ad, &text, title_end, lang, ev)
+    }
+
+    fn term(&self, ev: &mut Evidence, list: List, e: &lexicon::Entry, words: &str, span: [usize; 2], in_title: bool) -> bool {
+        let implied = || {
+            (!e.implies.is_empty())
+                .then(|| self.refdata.lookup(&e.implies).first().copied())
+                .flatten()
+        };
+        match list {
+            List::Parts => match e.flag.as_str() {
+                "object" => ev.objects += 1,
+                "generic" => ev.generic_parts.push((e.value.clone(), words.to_string(), span)),
+                _ => {
+                    ev.materials.push((e.value.clone(), implied(), words.to_string(), span, e.list.clone()));
+                    return true;
+                }
+            },
+            List::CodeWords => {
+                let entry = (words.to_string(), implied(), span, e.value.clone(), e.list.clone());
+                if e.flag == "yes" {
+                    ev.context_codes.push(entry);
+                } else {
+                    ev.codes.push(entry);
+                    return true;
+                }
+            }
+            List::Lookalikes => ev.looks.push((e.value.clone(), words.to_string(), span, e.list.clone(), in_title)),
+            List::Documents => {
+                if e.value == "dubious" {
+                    ev.dubious.push((words.to_string(), span));
+                } else if let Some(d) = static_doc(&e.value) {
+                    ev.docs.push((d, words.to_string(), span, e.list.clone()));
+                }
+            }
+            List::Intent => match e.value.as_str() {
+                "wanted" => ev.wanted.push((words.to_string(), span)),
+                "swap" => ev.swap.push((words.to_string(), span)),
+                _ => ev.offer_override = true,
+            },
+            List::Live => {
+                ev.live += 1;
+                ev.live_in_title |= in_title;
+            }
+            List::Counts => {
+                if let Ok(c) = e.value.parse() {
+                    ev.count_words.push((c, words.to_string(), span));
+                }
+            }
+            List::Excluded | List::Ambiguous => {}
+        }
+        false
+    }
+}

@@ -167,6 +167,9 @@ pub fn update_from_export(
 
     // Validate every row before writing anything.
     for (line, rec) in &table.rows {
+        if rec.len() != table.width {
+            return Err(bad(*line, rec.len().min(table.width) + 1, format!("the row has {} fields but the header has {}", rec.len(), table.width)));
+        }
         if table.get(rec, "TaxonId").parse::<u32>().is_err() {
             return Err(bad(*line, col("TaxonId"), format!("TaxonId `{}` is not a number", table.get(rec, "TaxonId"))));
         }

@@ -1,0 +1,348 @@
+//! Reading prices and specimen counts as sellers write them.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::DetectError;
+
+/// A dated table of exchange rates (EUR per unit).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Rates {
+    /// The date the rates are for.
+    pub date: String,
+    /// Where they come from.
+    #[serde(default)]
+    pub source: String,
+    /// EUR per one unit of each currency (ISO 4217 code).
+    pub eur_per_unit: BTreeMap<String, f64>,
+}
+
+impl Rates {
+    /// The shipped table (`config/rates.toml`).
+    pub fn shipped() -> Rates {
+        Rates::parse(include_str!("../../../config/rates.toml"), "config/rates.toml")
+            .expect("shipped rates.toml is valid")
+    }
+    /// Parses a rates file; `name` is used in error messages.
+    pub fn parse(text: &str, name: &str) -> Result<Rates, DetectError> {
+        let r: Rates = toml::from_str(text).map_err(|e| DetectError::Config(format!("{name}: {e}")))?;
+        for (k, v) in &r.eur_per_unit {
+            if !(v.is_finite() && *v > 0.0) {
+                return Err(DetectError::Config(format!(
+                    "{name}: rate for {k} must be a positive number, got {v}"
+                )));
+            }
+        }
+        if !r.eur_per_unit.contains_key("EUR") {
+            return Err(DetectError::Config(format!("{name}: the table needs EUR = 1.0")));
+        }
+        Ok(r)
+    }
+    fn to_eur(&self, amount: f64, currency: &str) -> Option<f64> {
+        self.eur_per_unit.get(currency).map(|r| amount * r)
+    }
+}
+
+/// A price read from an ad.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Price {
+    /// Amount in euros, rounded to cents.
+    pub eur: f64,
+    /// The amount as written.
+    pub amount: f64,
+    /// ISO currency.
+    pub currency: String,
+    /// Byte range of the words in the text it was read from.
+    pub span: (usize, usize),
+}
+
+fn currency_code(sym: &str) -> Option<&'static str> {
+    Some(match sym.trim().to_lowercase().trim_end_matches('.') {
+        "€" | "eur" | "euro" | "euros" | "eu" | "e" | ",-" | ".-" | ",--" => "EUR",
+        "£" | "gbp" | "pound" | "pounds" | "quid" => "GBP",
+        "chf" | "fr" | "sfr" => "CHF",
+        "$" | "usd" | "us$" | "dollar" | "dollars" => "USD",
+        "pln" | "zł" | "zl" => "PLN",
+        "dkk" => "DKK",
+        "sek" => "SEK",
+        "czk" | "kč" | "kc" => "CZK",
+        "nok" => "NOK",
+        "huf" | "ft" => "HUF",
+        _ => return None,
+    })
+}
+
+/// Parses a written number: `1.200`, `1,200.50`, `1 200`, `1'200`, `450,-`, `2,5`.
+pub fn parse_amount(s: &str) -> Option<f64> {
+    let s: String = s
+        .trim()
+        .trim_end_matches(['-', '–'])
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\'' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    let s = s.trim_end_matches([',', '.']);
+    if s.is_empty() || !s.chars().next()?.is_ascii_digit() {
+        return None;
+    }
+    let seps: Vec<(usize, char)> = s.char_indices().filter(|(_, c)| *c == '.' || *c == ',').collect();
+    let digits_after = |i: usize| s[i + 1..].chars().take_while(char::is_ascii_digit).count();
+    let mut clean = String::with_capacity(s.len());
+    match seps.last() {
+        None => clean.push_str(s),
+        Some(&(last, c)) => {
+            let after = digits_after(last);
+            let decimal = (after == 1 || after == 2)
+                || (after != 3 && seps.len() == 1)
+                || (seps.iter().any(|(_, o)| *o != c));
+            let decimal = decimal && !(after == 3 && seps.iter().all(|(_, o)| *o == c));
+            for (i, ch) in s.char_indices() {
+                if ch.is_ascii_digit() {
+                    clean.push(ch);
+                } else if i == last && decimal {
+                    clean.push('.');
+                }
+            }
+        }
+    }
+    let v: f64 = clean.parse().ok()?;
+    (v.is_finite() && v < 1e9).then_some(v)
+}
+
+fn price_regexes() -> &'static (Regex, Regex, Regex, Regex) {
+    static R: OnceLock<(Regex, Regex, Regex, Regex)> = OnceLock::new();
+    R.get_or_init(|| {
+        let num = r"(\d{1,3}(?:[.,' \u{a0}]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)";
+        let cur = r"(€|eur\b|euros?\b|£|gbp\b|chf\b|sfr\b|\$|usd\b|us\$|pln\b|zł|dkk\b|sek\b|czk\b|kč|nok\b|pounds?\b)";
+        (
+            // 1.200,- €   250 EUR   300£
+            Regex::new(&format!(r"(?i){num}\s*(?:,-|\.-|,--)?\s*{cur}")).unwrap(),
+            // € 250   EUR 1.200   £300
+            Regex::new(&format!(r"(?i){cur}\s*{num}")).unwrap(),
+            // 450,- (euro by convention in DE/NL)
+            Regex::new(&format!(r"{num}\s*(,-|\.-|,--)")).unwrap(),
+            // price words then a bare number: "Preis 250", "prix: 300", "vraagprijs 150", "VB 250"
+            Regex::new(&format!(
+                r"(?i)\b(?:price|prix|preis|prijs|vraagprijs|vb|fp|festpreis|asking)\s*:?\s*{num}\b"
+            ))
+            .unwrap(),
+        )
+    })
+}
+
+const FREE: &[&str] = &[
+    "gratis", "free", "for free", "a donner", "à donner", "zu verschenken", "verschenke",
+    "te geef", "gratis af te halen", "donne",
+];
+
+/// Reads the price of an ad: from the price field when the ad has one (a bare number there is in
+/// euros), else from the text. `None` when no figure is given (negotiable, on request, none).
+pub fn price(price_text: Option<&str>, text: &str, rates: &Rates) -> Option<Price> {
+    if let Some(pt) = price_text.filter(|p| !p.trim().is_empty()) {
+        if let Some(p) = find_price(pt, rates, true) {
+            return Some(p).map(|mut p| {
+                p.span = (usize::MAX, usize::MAX);
+                p
+            });
+        }
+        if is_free(pt) {
+            return Some(Price { eur: 0.0, amount: 0.0, currency: "EUR".into(), span: (usize::MAX, usize::MAX) });
+        }
+    }
+    if let Some(p) = find_price(text, rates, false) {
+        return Some(p);
+    }
+    if is_free(text) {
+        return Some(Price { eur: 0.0, amount: 0.0, currency: "EUR".into(), span: (0, 0) });
+    }
+    None
+}
+
+fn is_free(s: &str) -> bool {
+    let n = wildwatch_text::normalize(s).text;
+    FREE.iter().any(|f| {
+        let f = wildwatch_text::normalize(f).text;
+        n == f || n.starts_with(&format!("{f} ")) || n.contains(&format!(" {f} ")) || n.ends_with(&format!(" {f}"))
+    })
+}
+
+fn find_price(s: &str, rates: &Rates, bare_is_eur: bool) -> Option<Price> {
+    let (after, before, dash, word) = price_regexes();
+    let mut best: Option<(usize, Price)> = None;
+    let consider = |best: &mut Option<(usize, Price)>, pos: usize, amount: Option<f64>, cur: &str, span: (usize, usize)| {
+        let (Some(amount), Some(code)) = (amount, currency_code(cur)) else { return };
+        let Some(eur) = rates.to_eur(amount, code) else { return };
+        if best.as_ref().is_none_or(|(p, _)| pos < *p) {
+            *best = Some((
+                pos,
+                Price { eur: (eur * 100.0).round() / 100.0, amount, currency: code.to_string(), span },
+            ));
+        }
+    };
+    for c in after.captures_iter(s) {
+        let m = c.get(0).unwrap();
+        consider(&mut best, m.start(), parse_amount(&c[1]), &c[2], (m.start(), m.end()));
+    }
+    for c in before.captures_iter(s) {
+        let m = c.get(0).unwrap();
+        consider(&mut best, m.start(), parse_amount(&c[2]), &c[1], (m.start(), m.end()));
+    }
+    for c in dash.captures_iter(s) {
+        let m = c.get(0).unwrap();
+        consider(&mut best, m.start(), parse_amount(&c[1]), "€", (m.start(), m.end()));
+    }
+    if best.is_none() {
+        for c in word.captures_iter(s) {
+            let m = c.get(0).unwrap();
+            consider(&mut best, m.start(), parse_amount(&c[1]), "€", (m.start(), m.end()));
+        }
+    }
+    if best.is_none() && bare_is_eur {
+        static BARE: OnceLock<Regex> = OnceLock::new();
+        let bare = BARE.get_or_init(|| Regex::new(r"\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?").unwrap());
+        if let Some(m) = bare.find(s) {
+            consider(&mut best, m.start(), parse_amount(m.as_str()), "€", (m.start(), m.end()));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// A specimen count read from an ad, with the words behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Count {
+    /// The number of specimens.
+    pub n: u32,
+    /// Byte range in the text.
+    pub span: (usize, usize),
+}
+
+fn count_regexes() -> &'static (Regex, Regex, Regex) {
+    static R: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
+    R.get_or_init(|| {
+        let nouns = r"(?:jungtiere?|jungv[oö]gel|babys?|babies|b[ée]b[ée]s?|jeunes?|jongen|jonge|juveniles?|stuks?|st[üu]ck|stk|pcs|pieces?|pi[èe]ces|birds?|oiseaux|v[oö]gel|tiere|animals|males?|females?|m[äa]nnchen|weibchen|m[âa]les?|femelles?|eggs|oeufs|œufs|eier(?:en)?|plants?|plantes?|pflanzen|planten|specimens?|exemplaires?|exemplare|exemplaren|tortues?|schildkr[öo]ten|schildpadden|tortoises?|turtles?|perroquets?|papageien|papegaaien|parrots?|snakes?|serpents?|schlangen|slangen|hatchlings?|nachzuchten|kweekjes|dieren|animaux|ex\.?|x\b)";
+        let words = r"(one|two|three|four|five|six|un|une|deux|trois|quatre|cinq|six|ein|eine|zwei|drei|vier|f[üu]nf|sechs|een|twee|drie|vier|vijf|zes|\d{1,3})";
+        (
+            // reptile-keeper notation: 1.1, 1,2, 0.0.3, 2.3.1
+            Regex::new(r"(?:^|[\s(:])(\d{1,2})[.,](\d{1,2})(?:[.,](\d{1,2}))?(?:$|[\s),;!:])").unwrap(),
+            Regex::new(&format!(r"(?i)\b{words}\s*(?:x\s*)?{nouns}")).unwrap(),
+            Regex::new(r"(?i)\b(?:lot\s+(?:de|of)|set\s+of|(?:\d{1,3})\s*x\b|x\s*(\d{1,3})\b|total\s+(?:de|of|van|von)?)\s*(\d{1,3})?").unwrap(),
+        )
+    })
+}
+
+fn number_word(w: &str) -> Option<u32> {
+    let w = w.to_lowercase();
+    Some(match w.as_str() {
+        "one" | "un" | "une" | "ein" | "eine" | "een" => 1,
+        "two" | "deux" | "zwei" | "twee" => 2,
+        "three" | "trois" | "drei" | "drie" => 3,
+        "four" | "quatre" | "vier" => 4,
+        "five" | "cinq" | "fünf" | "funf" | "vijf" => 5,
+        "six" | "sechs" | "zes" => 6,
+        n => n.parse().ok()?,
+    })
+}
+
+/// Reads explicit specimen counts from the text: keeper notation, number + noun, lots and sets.
+/// Returns every count found; the caller combines them with count words from the lexicon.
+pub fn counts(text: &str) -> Vec<Count> {
+    let (keeper, noun, lot) = count_regexes();
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    for c in keeper.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        // Not a price or a measure: 2,50 €, 1.5 kg, 1,2 m.
+        let tail = text[m.end()..].trim_start().to_lowercase();
+        let head = text[..m.start()].trim_end().to_lowercase();
+        let unit_after = ["€", "eur", "kg", "g ", "cm", "mm", "m ", "l ", "%", "chf", "£", "$", "jahr", "ans", "jaar", "year", "mois", "monat", "maand", "month", "uhr", "h "]
+            .iter()
+            .any(|u| tail.starts_with(u.trim_end()) && (u.ends_with(' ') == false || tail.len() >= u.len() - 1));
+        let money_before = head.ends_with('€') || head.ends_with("eur") || head.ends_with('£') || head.ends_with("chf") || head.ends_with('$');
+        if unit_after || money_before || (m.end() < bytes.len() && bytes[m.end() - 1] == b'.') && tail.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let n: u32 = (1..=3)
+            .filter_map(|i| c.get(i))
+            .filter_map(|g| g.as_str().parse::<u32>().ok())
+            .sum();
+        if (1..=60).contains(&n) {
+            out.push(Count { n, span: (m.start(), m.end()) });
+        }
+    }
+    for c in noun.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        if let Some(n) = number_word(&c[1]).filter(|n| (1..=500).contains(n)) {
+            out.push(Count { n, span: (m.start(), m.end()) });
+        }
+    }
+    for c in lot.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let n = c
+            .get(1)
+            .or(c.get(2))
+            .and_then(|g| g.as_str().parse::<u32>().ok())
+            .or_else(|| {
+                let s = m.as_str();
+                s.split(|ch: char| !ch.is_ascii_digit()).find(|p| !p.is_empty()).and_then(|p| p.parse().ok())
+            });
+        if let Some(n) = n.filter(|n| (2..=500).contains(n)) {
+            out.push(Count { n, span: (m.start(), m.end()) });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eur(pt: Option<&str>, text: &str) -> Option<f64> {
+        price(pt, text, &Rates::shipped()).map(|p| p.eur)
+    }
+
+    #[test]
+    fn prices_in_every_written_form() {
+        assert_eq!(eur(Some("1.200,- €"), ""), Some(1200.0));
+        assert_eq!(eur(Some("EUR 250"), ""), Some(250.0));
+        assert_eq!(eur(Some("£300"), ""), Some(351.0));
+        assert_eq!(eur(Some("1 200€"), ""), Some(1200.0));
+        assert_eq!(eur(Some("450,-"), ""), Some(450.0));
+        assert_eq!(eur(Some("250 € VB"), ""), Some(250.0));
+        assert_eq!(eur(Some("VB"), ""), None);
+        assert_eq!(eur(Some("à débattre"), ""), None);
+        assert_eq!(eur(Some("n.o.t.k."), ""), None);
+        assert_eq!(eur(Some("CHF 900"), ""), Some(954.0));
+        assert_eq!(eur(Some("€ 350,00"), ""), Some(350.0));
+        assert_eq!(eur(Some("1,250.50 GBP"), ""), Some(1463.09));
+        assert_eq!(eur(Some("800"), ""), Some(800.0));
+        assert_eq!(eur(None, "Zu verschenken"), Some(0.0));
+        assert_eq!(eur(None, "Preis 250 VB, Abholung"), Some(250.0));
+        assert_eq!(eur(None, "asking £1,200 ono"), Some(1404.0));
+        assert_eq!(eur(Some("Prijs op aanvraag"), "Mooie ara"), None);
+    }
+
+    #[test]
+    fn counts_in_keeper_notation_and_words() {
+        let n = |t: &str| counts(t).iter().map(|c| c.n).max();
+        assert_eq!(n("Biete 1.1 Königspython NZ 2024"), Some(2));
+        assert_eq!(n("0.0.3 Jungtiere abzugeben"), Some(3));
+        assert_eq!(n("1,2 leopard geckos"), Some(3));
+        assert_eq!(n("3 jeunes perroquets"), Some(3));
+        assert_eq!(n("lot de 4 tortues"), Some(4));
+        assert_eq!(n("deux jeunes aras"), Some(2));
+        assert_eq!(n("Preis 2,50 € pro Stück"), None);
+        assert_eq!(n("1.5 kg"), None);
+    }
+
+    #[test]
+    fn amounts_parse_with_either_separator() {
+        assert_eq!(parse_amount("1.200"), Some(1200.0));
+        assert_eq!(parse_amount("1,200"), Some(1200.0));
+        assert_eq!(parse_amount("1.200,50"), Some(1200.5));
+        assert_eq!(parse_amount("2,5"), Some(2.5));
+        assert_eq!(parse_amount("1 200"), Some(1200.0));
+        assert_eq!(parse_amount("abc"), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! One automaton over every name of every taxon and every lexicon term, run once over the
+//! normalised ad text; hits are then checked for word boundaries, inflections and compounds.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use wildwatch_refdata::{NameKind, RefData, TaxonId};
+use wildwatch_text::{normalize, Normalized, JOIN, SPLIT};
+
+use crate::lexicon::{Lexicon, List};
+use crate::DetectError;
+
+/// What a pattern means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Meaning {
+    /// A name of a taxon.
+    Name {
+        /// The taxon.
+        taxon: TaxonId,
+        /// Which kind of name.
+        kind: NameKind,
+    },
+    /// A lexicon row.
+    Term {
+        /// The list.
+        list: List,
+        /// Index in [`Lexicon::entries`].
+        row: u32,
+    },
+}
+
+/// Per-pattern facts.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// Everything the pattern means.
+    pub meanings: Vec<Meaning>,
+    /// German/Dutch word that may stand inside a compound (Landschildkröte, Elfenbeinschnitzerei).
+    pub compound: bool,
+    /// Written with a hyphen or space where the text may have none (so a split is not evasion).
+    pub has_joiner: bool,
+    /// Short patterns match only as exact whole words (no plural endings).
+    pub exact: bool,
+    /// On the ambiguous-names list: needs wildlife context.
+    pub ambiguous: bool,
+}
+
+/// A pattern found in the normalised text.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit {
+    /// Normalised start.
+    pub start: usize,
+    /// Normalised end (including any plural ending).
+    pub end: usize,
+    /// Pattern index.
+    pub pattern: u32,
+}
+
+/// The compiled matcher.
+pub struct Matcher {
+    ac: AhoCorasick,
+    /// Pattern facts, by pattern index.
+    pub patterns: Vec<Pattern>,
+}
+
+const SUFFIXES: &[&str] = &["s", "es", "x", "e", "en", "n", "er", "ern", "ens", "nen", "tjes", "tje", "jes"];
+
+fn variants(term: &str) -> Vec<String> {
+    let mut out = vec![normalize(term).text];
+    if term.contains('-') {
+        out.push(normalize(&term.replace('-', " ")).text);
+    }
+    let lower = term.to_lowercase();
+    if lower.contains(['ä', 'ö', 'ü', 'ß']) {
+        let alt = lower
+            .replace('ä', "ae")
+            .replace('ö', "oe")
+            .replace('ü', "ue");
+        out.push(normalize(&alt).text);
+    }
+    out.retain(|v| !v.is_empty());
+    out.dedup();
+    out
+}
+
+impl Matcher {
+    /// Compiles every taxon name and lexicon term into one automaton.
+    pub fn build(refdata: &RefData, lexicon: &Lexicon) -> Result<Matcher, DetectError> {
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut keys: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let ambiguous: HashSet<String> = lexicon
+            .entries(List::Ambiguous)
+            .iter()
+            .map(|e| normalize(&e.term).text)
+            .collect();
+        let mut add = |term: &str, meaning: Meaning, compound_lang: bool| {
+            for key in variants(term) {
+                if key.len() < 2 {
+                    continue;
+                }
+                let id = *index.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key.clone());
+                    patterns.push(Pattern {
+                        meanings: Vec::new(),
+                        compound: false,
+                        has_joiner: false,
+                        exact: key.len() <= 3,
+                        ambiguous: ambiguous.contains(&key),
+                    });
+                    (keys.len() - 1) as u32
+                });
+                let p = &mut patterns[id as usize];
+                if !p.meanings.contains(&meaning) {
+                    p.meanings.push(meaning);
+                }
+                p.compound |= compound_lang && key.len() >= 5 && !key.contains(' ');
+                p.has_joiner |= term.contains(['-', ' ']);
+            }
+        };
+        for n in &refdata.names {
+            // Names of one or two letters ("Aa") only make noise.
+            if n.text.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+                continue;
+            }
+            let compound = matches!(n.kind, NameKind::De | NameKind::Nl);
+            add(&n.text, Meaning::Name { taxon: n.taxon, kind: n.kind }, compound);
+        }
+        for list in List::ALL {
+            if list == List::Ambiguous {
+                continue;
+            }
+            for (row, e) in lexicon.entries(list).iter().enumerate() {
+                let compound = matches!(e.lang.as_str(), "de" | "nl");
+                add(&e.term, Meaning::Term { list, row: row as u32 }, compound);
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&keys)
+            .map_err(|e| DetectError::Config(format!("cannot build the name automaton: {e}")))?;
+        Ok(Matcher { ac, patterns })
+    }
+
+    /// Number of patterns.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// True when there are no patterns.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Finds all accepted hits, longest first where they overlap, returned in text order.
+    pub fn find(&self, n: &Normalized) -> Vec<Hit> {
+        let text = n.text.as_bytes();
+        let mut cands: Vec<Hit> = Vec::new();
+        for m in self.ac.find_overlapping_iter(&n.text) {
+            let p = &self.patterns[m.pattern().as_usize()];
+            let (start, end) = (m.start(), m.end());
+            let left = n.is_boundary(start);
+            // The word ends at the next space or soft boundary.
+            let mut word_end = end;
+            while word_end < text.len() && text[word_end] != b' ' && n.flag_at(word_end) & JOIN == 0 {
+                word_end += 1;
+            }
+            let suffix = &n.text[end..word_end];
+            let right_exact = suffix.is_empty();
+            let right_inflected = !p.exact
+                && (SUFFIXES.contains(&suffix)
+                    || (suffix.len() == 3 && end > 0 && suffix.as_bytes()[0] == text[end - 1] && &suffix[1..] == "en"));
+            let accepted_end = if right_exact || right_inflected {
+                Some(word_end)
+            } else if p.compound && left && !p.exact {
+                // Compound modifier: Elfenbein|schnitzerei, Papageien|käfig.
+                Some(end)
+            } else {
+                None
+            };
+            let Some(hit_end) = accepted_end else { continue };
+            if !left && !(p.compound && (right_exact || right_inflected)) {
+                continue;
+            }
+            cands.push(Hit {
+                start,
+                end: hit_end,
+                pattern: m.pattern().as_u32(),
+            });
+        }
+        // Longest first; an accepted hit blocks every hit overlapping it.
+        cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)));
+        let mut taken: Vec<Hit> = Vec::new();
+        for c in cands {
+            if taken.iter().all(|t| c.end <= t.start || c.start >= t.end) {
+                taken.push(c);
+            }
+        }
+        taken.sort_by_key(|h| h.start);
+        taken
+    }
+
+    /// True when the hit was found only by undoing an evasion (leetspeak, spacing, homoglyphs,
+    /// hidden characters, or a word split where the name has none).
+    pub fn obfuscated(&self, n: &Normalized, hit: &Hit) -> bool {
+        let flags = n.flags(hit.start, hit.end);
+        flags & wildwatch_text::EVASION != 0
+            || (flags & SPLIT != 0 && !self.patterns[hit.pattern as usize].has_joiner)
+    }
+}
