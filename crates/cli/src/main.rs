@@ -188,7 +188,8 @@ fn main() -> Result<()> {
                 print!("{}", report.render(*errors));
             }
             let mut failed = Vec::new();
-            for (lang, s) in &report.by_lang {
+            // Floors hold for the four languages wildwatch reads; `other` is a handful of ads.
+            for (lang, s) in report.by_lang.iter().filter(|(l, _)| l.as_str() != "other") {
                 if let Some(min) = min_relevance_f1 {
                     if s.f1() < *min {
                         failed.push(format!("{lang}: relevance F1 {:.3} < {min}", s.f1()));

@@ -42,11 +42,13 @@ pub enum List {
     Excluded,
     /// Names that need wildlife context.
     Ambiguous,
+    /// Group names (parrot, Papagei, tortue terrestre) that resolve to a higher taxon.
+    Groups,
 }
 
 impl List {
     /// Every list.
-    pub const ALL: [List; 9] = [
+    pub const ALL: [List; 10] = [
         List::Parts,
         List::CodeWords,
         List::Lookalikes,
@@ -56,6 +58,7 @@ impl List {
         List::Counts,
         List::Excluded,
         List::Ambiguous,
+        List::Groups,
     ];
     /// The file name of the list.
     pub fn file(self) -> &'static str {
@@ -69,6 +72,7 @@ impl List {
             List::Counts => "counts.csv",
             List::Excluded => "excluded.csv",
             List::Ambiguous => "ambiguous.csv",
+            List::Groups => "groups.csv",
         }
     }
     /// The columns after `term, lang` that the list carries: (value, implies, flag).
@@ -83,6 +87,7 @@ impl List {
             List::Counts => ("count", "", ""),
             List::Excluded => ("note", "", ""),
             List::Ambiguous => ("note", "", ""),
+            List::Groups => ("taxon", "", ""),
         }
     }
     fn shipped(self) -> &'static str {
@@ -96,6 +101,7 @@ impl List {
             List::Counts => include_str!("../../../data/lexicon/counts.csv"),
             List::Excluded => include_str!("../../../data/lexicon/excluded.csv"),
             List::Ambiguous => include_str!("../../../data/lexicon/ambiguous.csv"),
+            List::Groups => include_str!("../../../data/lexicon/groups.csv"),
         }
     }
 }

@@ -229,13 +229,13 @@ impl Detector {
                     }
                 }
             }
-            if let Some((taxon, kind)) = best_taxon {
+            if let Some((taxon, kind)) = best_taxon.filter(|(t, _)| !ev.taxa.iter().any(|x| x.0 == *t)) {
                 let binomial = matches!(kind, NameKind::Scientific | NameKind::Synonym)
                     && words.split_whitespace().count() >= 2;
                 ev.taxa.push((taxon, words.clone(), span, p.ambiguous, binomial));
                 relevant_hit = true;
             }
-            if obfuscated && relevant_hit {
+            if obfuscated && relevant_hit && ev.obfuscated.len() < 8 {
                 ev.obfuscated.push((words, span));
             }
         }
@@ -251,14 +251,20 @@ impl Detector {
         match list {
             List::Parts => match e.flag.as_str() {
                 "object" => ev.objects += 1,
-                "generic" => ev.generic_parts.push((e.value.clone(), words.to_string(), span)),
+                "generic" if !ev.generic_parts.iter().any(|g| g.0 == e.value) => ev.generic_parts.push((e.value.clone(), words.to_string(), span)),
+                "generic" => {}
                 _ => {
-                    ev.materials.push((e.value.clone(), implied(), words.to_string(), span, e.list.clone()));
+                    if !ev.materials.iter().any(|m| m.0 == e.value) {
+                        ev.materials.push((e.value.clone(), implied(), words.to_string(), span, e.list.clone()));
+                    }
                     return true;
                 }
             },
             List::CodeWords => {
                 let entry = (words.to_string(), implied(), span, e.value.clone(), e.list.clone());
+                if ev.codes.iter().chain(&ev.context_codes).any(|c| c.0.eq_ignore_ascii_case(words)) {
+                    return e.flag != "yes";
+                }
                 if e.flag == "yes" {
                     ev.context_codes.push(entry);
                 } else {
@@ -266,11 +272,12 @@ impl Detector {
                     return true;
                 }
             }
+            List::Lookalikes if ev.looks.len() > 64 => {}
             List::Lookalikes => ev.looks.push((e.value.clone(), words.to_string(), span, e.list.clone(), in_title)),
             List::Documents => {
                 if e.value == "dubious" {
                     ev.dubious.push((words.to_string(), span));
-                } else if let Some(d) = static_doc(&e.value) {
+                } else if let Some(d) = static_doc(&e.value).filter(|d| !ev.docs.iter().any(|x| x.0 == *d)) {
                     ev.docs.push((d, words.to_string(), span, e.list.clone()));
                 }
             }
@@ -288,7 +295,7 @@ impl Detector {
                     ev.count_words.push((c, words.to_string(), span));
                 }
             }
-            List::Excluded | List::Ambiguous => {}
+            List::Excluded | List::Ambiguous | List::Groups => {}
         }
         false
     }

@@ -66,6 +66,11 @@ const SUFFIXES: &[&str] = &["s", "es", "x", "e", "en", "n", "er", "ern", "ens", 
 
 fn variants(term: &str) -> Vec<String> {
     let mut out = vec![normalize(term).text];
+    // Written apart in the list, joined in the ad (EG-Bescheinigung → egbescheinigung).
+    let words = out[0].split(' ').count();
+    if (2..=3).contains(&words) && out[0].len() >= 8 {
+        out.push(out[0].replace(' ', ""));
+    }
     if term.contains('-') {
         out.push(normalize(&term.replace('-', " ")).text);
     }
@@ -125,8 +130,23 @@ impl Matcher {
             let compound = matches!(n.kind, NameKind::De | NameKind::Nl);
             add(&n.text, Meaning::Name { taxon: n.taxon, kind: n.kind }, compound);
         }
+        for e in lexicon.entries(List::Groups) {
+            let Some(&taxon) = refdata.lookup(&e.value).first() else {
+                return Err(DetectError::Config(format!(
+                    "{}: group `{}` names taxon `{}`, which is not in the reference data",
+                    e.list, e.term, e.value
+                )));
+            };
+            let kind = match e.lang.as_str() {
+                "fr" => NameKind::Fr,
+                "de" => NameKind::De,
+                "nl" => NameKind::Nl,
+                _ => NameKind::En,
+            };
+            add(&e.term, Meaning::Name { taxon, kind }, matches!(e.lang.as_str(), "de" | "nl"));
+        }
         for list in List::ALL {
-            if list == List::Ambiguous {
+            if matches!(list, List::Ambiguous | List::Groups) {
                 continue;
             }
             for (row, e) in lexicon.entries(list).iter().enumerate() {
@@ -190,8 +210,10 @@ impl Matcher {
         // Longest first; an accepted hit blocks every hit overlapping it.
         cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)));
         let mut taken: Vec<Hit> = Vec::new();
+        let mut occupied = vec![false; text.len()];
         for c in cands {
-            if taken.iter().all(|t| c.end <= t.start || c.start >= t.end) {
+            if !occupied[c.start..c.end].iter().any(|o| *o) {
+                occupied[c.start..c.end].iter_mut().for_each(|o| *o = true);
                 taken.push(c);
             }
         }

@@ -60,7 +60,7 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
                 ev.generic_parts.clear();
                 ev.taxa.clear();
             }
-            if before > ev.materials.len() + ev.generic_parts.len() + ev.taxa.len() || kind == "fossil" {
+            if before > ev.materials.len() + ev.generic_parts.len() + ev.taxa.len() || kind == "fossil" || kind == "toy" {
                 lookalike = true;
                 look_reason(&mut reasons, kind, why);
             }

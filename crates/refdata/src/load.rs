@@ -380,24 +380,19 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
     }
 
     // One name per (taxon, kind, folded text): the verified copy wins.
-    names.sort_by(|a, b| {
-        (a.taxon, a.kind.as_str(), fold(&a.text), !a.provenance.verified).cmp(&(
-            b.taxon,
-            b.kind.as_str(),
-            fold(&b.text),
-            !b.provenance.verified,
-        ))
+    let mut keyed: Vec<(String, Name)> = names.into_iter().map(|n| (fold(&n.text), n)).collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        (a.taxon, a.kind.as_str(), ka, !a.provenance.verified).cmp(&(b.taxon, b.kind.as_str(), kb, !b.provenance.verified))
     });
-    names.dedup_by(|a, b| a.taxon == b.taxon && a.kind == b.kind && fold(&a.text) == fold(&b.text));
-
-    let mut by_name: HashMap<String, Vec<TaxonId>> = HashMap::new();
-    for n in &names {
-        let v = by_name.entry(fold(&n.text)).or_default();
+    keyed.dedup_by(|(kb, b), (ka, a)| a.taxon == b.taxon && a.kind == b.kind && ka == kb);
+    let mut by_name: HashMap<String, Vec<TaxonId>> = HashMap::with_capacity(keyed.len());
+    for (k, n) in &keyed {
+        let v = by_name.entry(k.clone()).or_default();
         if !v.contains(&n.taxon) {
             v.push(n.taxon);
         }
     }
-
+    let names: Vec<Name> = keyed.into_iter().map(|(_, n)| n).collect();
     Ok(RefData {
         taxa,
         names,
