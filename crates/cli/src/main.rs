@@ -97,38 +97,58 @@ enum Format {
 }
 
 fn refdata_dir(cli: &Cli) -> Option<PathBuf> {
-    cli.refdata.clone().or_else(|| user_data_dir().filter(|d| d.join("taxa.csv").is_file()))
+    cli.refdata
+        .clone()
+        .or_else(|| user_data_dir().filter(|d| d.join("taxa.csv").is_file()))
 }
 
 fn load_refdata(cli: &Cli) -> Result<RefData> {
     Ok(match refdata_dir(cli) {
-        Some(dir) => RefData::from_dir(&dir).with_context(|| format!("loading reference data from {}", dir.display()))?,
+        Some(dir) => RefData::from_dir(&dir)
+            .with_context(|| format!("loading reference data from {}", dir.display()))?,
         None => RefData::shipped()?,
     })
 }
 
 fn detector(cli: &Cli) -> Result<Detector> {
     let rates = match &cli.rates {
-        Some(p) => Rates::parse(&std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?, &p.display().to_string())?,
+        Some(p) => Rates::parse(
+            &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+            &p.display().to_string(),
+        )?,
         None => Rates::shipped(),
     };
-    Ok(Detector::new(load_refdata(cli)?, Lexicon::load(&cli.lexicon)?, rates)?)
+    Ok(Detector::new(
+        load_refdata(cli)?,
+        Lexicon::load(&cli.lexicon)?,
+        rates,
+    )?)
 }
 
 fn open_input(input: &str) -> Result<Box<dyn BufRead + Send>> {
     Ok(if input == "-" {
         Box::new(BufReader::with_capacity(1 << 16, io::stdin()))
     } else {
-        Box::new(BufReader::with_capacity(1 << 16, File::open(input).with_context(|| format!("cannot open {input}"))?))
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            File::open(input).with_context(|| format!("cannot open {input}"))?,
+        ))
     })
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match &cli.command {
-        Command::Scan { input, format, threads } => {
+        Command::Scan {
+            input,
+            format,
+            threads,
+        } => {
             if let Some(t) = threads {
-                rayon::ThreadPoolBuilder::new().num_threads(*t).build_global().ok();
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(*t)
+                    .build_global()
+                    .ok();
             }
             let det = detector(&cli)?;
             let reader = open_input(input)?;
@@ -162,7 +182,13 @@ fn main() -> Result<()> {
                 Err(e) => return Err(e.into()),
             }
         }
-        Command::Eval { corpus, errors, json, min_relevance_f1, min_risk_accuracy } => {
+        Command::Eval {
+            corpus,
+            errors,
+            json,
+            min_relevance_f1,
+            min_risk_accuracy,
+        } => {
             let det = detector(&cli)?;
             let mut files: Vec<PathBuf> = if corpus.is_dir() {
                 std::fs::read_dir(corpus)?
@@ -197,7 +223,10 @@ fn main() -> Result<()> {
                 }
                 if let Some(min) = min_risk_accuracy {
                     if s.accuracy("risk") < *min {
-                        failed.push(format!("{lang}: risk accuracy {:.3} < {min}", s.accuracy("risk")));
+                        failed.push(format!(
+                            "{lang}: risk accuracy {:.3} < {min}",
+                            s.accuracy("risk")
+                        ));
                     }
                 }
             }
@@ -205,7 +234,9 @@ fn main() -> Result<()> {
                 bail!("below the floor: {}", failed.join("; "));
             }
         }
-        Command::Refdata { command: RefdataCommand::Show { name } } => {
+        Command::Refdata {
+            command: RefdataCommand::Show { name },
+        } => {
             let started = Instant::now();
             let data = load_refdata(&cli)?;
             let name = name.join(" ");
@@ -216,18 +247,32 @@ fn main() -> Result<()> {
             for id in ids {
                 print!("{}", data.describe(id));
             }
-            eprintln!("(reference data loaded in {} ms)", started.elapsed().as_millis());
+            eprintln!(
+                "(reference data loaded in {} ms)",
+                started.elapsed().as_millis()
+            );
         }
-        Command::Refdata { command: RefdataCommand::Update { file, date, out } } => {
+        Command::Refdata {
+            command: RefdataCommand::Update { file, date, out },
+        } => {
             let target = match out.clone().or_else(user_data_dir) {
                 Some(t) => t,
-                None => bail!("no user data directory (set WILDWATCH_DATA or HOME), or pass --out DIR"),
+                None => {
+                    bail!("no user data directory (set WILDWATCH_DATA or HOME), or pass --out DIR")
+                }
             };
             let current = refdata_dir(&cli);
-            let diff = update_from_export(file, current.as_deref(), &target, date)
-                .with_context(|| format!("the export {} was refused; the reference data was not changed", file.display()))?;
+            let diff =
+                update_from_export(file, current.as_deref(), &target, date).with_context(|| {
+                    format!(
+                        "the export {} was refused; the reference data was not changed",
+                        file.display()
+                    )
+                })?;
             // Prove the new data loads before saying it is in place.
-            RefData::from_dir(&target).with_context(|| format!("the rebuilt data in {} does not load", target.display()))?;
+            RefData::from_dir(&target).with_context(|| {
+                format!("the rebuilt data in {} does not load", target.display())
+            })?;
             print!("{}", diff.report(50));
             println!("reference data written to {}", target.display());
         }

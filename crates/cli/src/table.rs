@@ -11,7 +11,18 @@ impl Table {
     pub fn new() -> Table {
         let mut grid = Grid::new();
         grid.load_preset(UTF8_FULL_CONDENSED);
-        grid.set_header(["id", "lang", "risk", "category", "species", "n", "EUR", "documents", "intent", "reasons"]);
+        grid.set_header([
+            "id",
+            "lang",
+            "risk",
+            "category",
+            "species",
+            "n",
+            "EUR",
+            "documents",
+            "intent",
+            "reasons",
+        ]);
         Table { grid }
     }
 
@@ -21,10 +32,22 @@ impl Table {
                 let species = d
                     .species
                     .iter()
-                    .map(|s| format!("{} ({}/{})", s.scientific_name, s.cites.unwrap_or("-"), s.eu_annex.unwrap_or("-")))
+                    .map(|s| {
+                        format!(
+                            "{} ({}/{})",
+                            s.scientific_name,
+                            s.cites.unwrap_or("-"),
+                            s.eu_annex.unwrap_or("-")
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n");
-                let reasons = d.reasons.iter().map(|r| format!("{}: {}", r.code, r.text)).collect::<Vec<_>>().join("\n");
+                let reasons = d
+                    .reasons
+                    .iter()
+                    .map(|r| format!("{}: {}", r.code, r.text))
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 self.grid.add_row([
                     d.id.clone(),
                     d.lang.to_string(),
@@ -39,7 +62,18 @@ impl Table {
                 ]);
             }
             Outcome::Err(e) => {
-                self.grid.add_row([e.id.clone().unwrap_or_default(), String::new(), "error".into(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), e.error.clone()]);
+                self.grid.add_row([
+                    e.id.clone().unwrap_or_default(),
+                    String::new(),
+                    "error".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    e.error.clone(),
+                ]);
             }
         }
     }

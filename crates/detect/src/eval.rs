@@ -145,7 +145,16 @@ pub struct Report {
     pub bad_lines: Vec<String>,
 }
 
-const FIELDS: [&str; 8] = ["category", "species", "specimens", "price", "documents", "intent", "lang", "risk"];
+const FIELDS: [&str; 8] = [
+    "category",
+    "species",
+    "specimens",
+    "price",
+    "documents",
+    "intent",
+    "lang",
+    "risk",
+];
 
 /// Evaluates the detector on a corpus (JSON lines with a `gold` object).
 pub fn evaluate<R: BufRead>(detector: &Detector, input: R) -> std::io::Result<Report> {
@@ -170,7 +179,9 @@ pub fn evaluate<R: BufRead>(detector: &Detector, input: R) -> std::io::Result<Re
                 continue;
             }
             None => {
-                report.bad_lines.push(format!("line {lineno}: no `gold` object"));
+                report
+                    .bad_lines
+                    .push(format!("line {lineno}: no `gold` object"));
                 continue;
             }
         };
@@ -197,8 +208,18 @@ pub fn evaluate<R: BufRead>(detector: &Detector, input: R) -> std::io::Result<Re
             }
         }
         add(&mut report.overall, &gold, &det, &misses);
-        add(report.by_lang.entry(gold.lang.clone()).or_default(), &gold, &det, &misses);
-        add(report.by_category.entry(gold.category.clone()).or_default(), &gold, &det, &misses);
+        add(
+            report.by_lang.entry(gold.lang.clone()).or_default(),
+            &gold,
+            &det,
+            &misses,
+        );
+        add(
+            report.by_category.entry(gold.category.clone()).or_default(),
+            &gold,
+            &det,
+            &misses,
+        );
     }
     Ok(report)
 }
@@ -207,30 +228,69 @@ type Judgement = (&'static str, bool, String, String);
 
 fn compare(gold: &Gold, det: &Detection) -> Vec<Judgement> {
     let mut out = Vec::new();
-    out.push(("relevant", gold.relevant == det.relevant, gold.relevant.to_string(), det.relevant.to_string()));
-    out.push(("category", gold.category == det.category, gold.category.clone(), det.category.to_string()));
+    out.push((
+        "relevant",
+        gold.relevant == det.relevant,
+        gold.relevant.to_string(),
+        det.relevant.to_string(),
+    ));
+    out.push((
+        "category",
+        gold.category == det.category,
+        gold.category.clone(),
+        det.category.to_string(),
+    ));
     if gold.relevant {
         let mut g = gold.species.clone();
         g.sort();
-        let mut d: Vec<String> = det.species.iter().map(|s| s.scientific_name.clone()).collect();
+        let mut d: Vec<String> = det
+            .species
+            .iter()
+            .map(|s| s.scientific_name.clone())
+            .collect();
         d.sort();
         out.push(("species", g == d, g.join(", "), d.join(", ")));
-        out.push(("specimens", gold.specimens == det.specimens, fmt_opt(gold.specimens), fmt_opt(det.specimens)));
+        out.push((
+            "specimens",
+            gold.specimens == det.specimens,
+            fmt_opt(gold.specimens),
+            fmt_opt(det.specimens),
+        ));
     }
     let price_ok = match (gold.price_eur, det.price_eur) {
         (None, None) => true,
         (Some(a), Some(b)) => (a - b).abs() <= 0.01 * a.abs().max(1.0),
         _ => false,
     };
-    out.push(("price", price_ok, fmt_opt(gold.price_eur), fmt_opt(det.price_eur)));
+    out.push((
+        "price",
+        price_ok,
+        fmt_opt(gold.price_eur),
+        fmt_opt(det.price_eur),
+    ));
     let mut gd = gold.documents.clone();
     gd.sort();
     let mut dd: Vec<String> = det.documents.iter().map(|s| s.to_string()).collect();
     dd.sort();
     out.push(("documents", gd == dd, gd.join(","), dd.join(",")));
-    out.push(("intent", gold.intent == det.intent, gold.intent.clone(), det.intent.to_string()));
-    out.push(("lang", gold.lang == det.lang, gold.lang.clone(), det.lang.to_string()));
-    out.push(("risk", gold.risk == det.risk, gold.risk.clone(), det.risk.to_string()));
+    out.push((
+        "intent",
+        gold.intent == det.intent,
+        gold.intent.clone(),
+        det.intent.to_string(),
+    ));
+    out.push((
+        "lang",
+        gold.lang == det.lang,
+        gold.lang.clone(),
+        det.lang.to_string(),
+    ));
+    out.push((
+        "risk",
+        gold.risk == det.risk,
+        gold.risk.clone(),
+        det.risk.to_string(),
+    ));
     out
 }
 
@@ -273,8 +333,15 @@ impl Report {
             let _ = writeln!(
                 s,
                 "{label:<12} {:>5}  {:>6} {:>6} {:>6}  {}",
-                "ads", "P", "R", "F1",
-                FIELDS.iter().map(|f| format!("{:>9}", short(f))).collect::<Vec<_>>().join(" ")
+                "ads",
+                "P",
+                "R",
+                "F1",
+                FIELDS
+                    .iter()
+                    .map(|f| format!("{:>9}", short(f)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
                     + &format!(" {:>9}", "docF1")
             );
         };
@@ -288,7 +355,11 @@ impl Report {
                 sc.f1(),
                 FIELDS
                     .iter()
-                    .map(|f| if sc.judged.contains_key(*f) { format!("{:>9.3}", sc.accuracy(f)) } else { format!("{:>9}", "-") })
+                    .map(|f| if sc.judged.contains_key(*f) {
+                        format!("{:>9.3}", sc.accuracy(f))
+                    } else {
+                        format!("{:>9}", "-")
+                    })
                     .collect::<Vec<_>>()
                     .join(" "),
                 sc.documents_f1()
@@ -319,13 +390,25 @@ impl Report {
         let _ = writeln!(
             s,
             "  {}",
-            by_field.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ")
+            by_field
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         for m in self.misses.iter().take(max_misses) {
-            let _ = writeln!(s, "  {:<8} {:<10} gold={:<28} got={:<28} | {}", m.id, m.field, m.gold, m.got, m.title);
+            let _ = writeln!(
+                s,
+                "  {:<8} {:<10} gold={:<28} got={:<28} | {}",
+                m.id, m.field, m.gold, m.got, m.title
+            );
         }
         if self.misses.len() > max_misses {
-            let _ = writeln!(s, "  … {} more (use --errors N)", self.misses.len() - max_misses);
+            let _ = writeln!(
+                s,
+                "  … {} more (use --errors N)",
+                self.misses.len() - max_misses
+            );
         }
         s
     }

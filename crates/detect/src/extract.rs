@@ -23,12 +23,16 @@ pub struct Rates {
 impl Rates {
     /// The shipped table (`config/rates.toml`).
     pub fn shipped() -> Rates {
-        Rates::parse(include_str!("../../../config/rates.toml"), "config/rates.toml")
-            .expect("shipped rates.toml is valid")
+        Rates::parse(
+            include_str!("../../../config/rates.toml"),
+            "config/rates.toml",
+        )
+        .expect("shipped rates.toml is valid")
     }
     /// Parses a rates file; `name` is used in error messages.
     pub fn parse(text: &str, name: &str) -> Result<Rates, DetectError> {
-        let r: Rates = toml::from_str(text).map_err(|e| DetectError::Config(format!("{name}: {e}")))?;
+        let r: Rates =
+            toml::from_str(text).map_err(|e| DetectError::Config(format!("{name}: {e}")))?;
         for (k, v) in &r.eur_per_unit {
             if !(v.is_finite() && *v > 0.0) {
                 return Err(DetectError::Config(format!(
@@ -37,7 +41,9 @@ impl Rates {
             }
         }
         if !r.eur_per_unit.contains_key("EUR") {
-            return Err(DetectError::Config(format!("{name}: the table needs EUR = 1.0")));
+            return Err(DetectError::Config(format!(
+                "{name}: the table needs EUR = 1.0"
+            )));
         }
         Ok(r)
     }
@@ -87,7 +93,10 @@ pub fn parse_amount(s: &str) -> Option<f64> {
     if s.is_empty() || !s.chars().next()?.is_ascii_digit() {
         return None;
     }
-    let seps: Vec<(usize, char)> = s.char_indices().filter(|(_, c)| *c == '.' || *c == ',').collect();
+    let seps: Vec<(usize, char)> = s
+        .char_indices()
+        .filter(|(_, c)| *c == '.' || *c == ',')
+        .collect();
     let digits_after = |i: usize| s[i + 1..].chars().take_while(char::is_ascii_digit).count();
     let mut clean = String::with_capacity(s.len());
     match seps.last() {
@@ -133,8 +142,16 @@ fn price_regexes() -> &'static (Regex, Regex, Regex, Regex) {
 }
 
 const FREE: &[&str] = &[
-    "gratis", "free", "for free", "a donner", "à donner", "zu verschenken", "verschenke",
-    "te geef", "gratis af te halen", "donne",
+    "gratis",
+    "free",
+    "for free",
+    "a donner",
+    "à donner",
+    "zu verschenken",
+    "verschenke",
+    "te geef",
+    "gratis af te halen",
+    "donne",
 ];
 
 /// Reads the price of an ad: from the price field when the ad has one (a bare number there is in
@@ -148,14 +165,24 @@ pub fn price(price_text: Option<&str>, text: &str, rates: &Rates) -> Option<Pric
             });
         }
         if is_free(pt) {
-            return Some(Price { eur: 0.0, amount: 0.0, currency: "EUR".into(), span: (usize::MAX, usize::MAX) });
+            return Some(Price {
+                eur: 0.0,
+                amount: 0.0,
+                currency: "EUR".into(),
+                span: (usize::MAX, usize::MAX),
+            });
         }
     }
     if let Some(p) = find_price(text, rates, false) {
         return Some(p);
     }
     if is_free(text) {
-        return Some(Price { eur: 0.0, amount: 0.0, currency: "EUR".into(), span: (0, 0) });
+        return Some(Price {
+            eur: 0.0,
+            amount: 0.0,
+            currency: "EUR".into(),
+            span: (0, 0),
+        });
     }
     None
 }
@@ -164,46 +191,94 @@ fn is_free(s: &str) -> bool {
     let n = wildwatch_text::normalize(s).text;
     FREE.iter().any(|f| {
         let f = wildwatch_text::normalize(f).text;
-        n == f || n.starts_with(&format!("{f} ")) || n.contains(&format!(" {f} ")) || n.ends_with(&format!(" {f}"))
+        n == f
+            || n.starts_with(&format!("{f} "))
+            || n.contains(&format!(" {f} "))
+            || n.ends_with(&format!(" {f}"))
     })
 }
 
 fn find_price(s: &str, rates: &Rates, bare_is_eur: bool) -> Option<Price> {
     let (after, before, dash, word) = price_regexes();
     let mut best: Option<(usize, Price)> = None;
-    let consider = |best: &mut Option<(usize, Price)>, pos: usize, amount: Option<f64>, cur: &str, span: (usize, usize)| {
-        let (Some(amount), Some(code)) = (amount, currency_code(cur)) else { return };
-        let Some(eur) = rates.to_eur(amount, code) else { return };
+    let consider = |best: &mut Option<(usize, Price)>,
+                    pos: usize,
+                    amount: Option<f64>,
+                    cur: &str,
+                    span: (usize, usize)| {
+        let (Some(amount), Some(code)) = (amount, currency_code(cur)) else {
+            return;
+        };
+        let Some(eur) = rates.to_eur(amount, code) else {
+            return;
+        };
         if best.as_ref().is_none_or(|(p, _)| pos < *p) {
             *best = Some((
                 pos,
-                Price { eur: (eur * 100.0).round() / 100.0, amount, currency: code.to_string(), span },
+                Price {
+                    eur: (eur * 100.0).round() / 100.0,
+                    amount,
+                    currency: code.to_string(),
+                    span,
+                },
             ));
         }
     };
     for c in after.captures_iter(s) {
         let m = c.get(0).unwrap();
-        consider(&mut best, m.start(), parse_amount(&c[1]), &c[2], (m.start(), m.end()));
+        consider(
+            &mut best,
+            m.start(),
+            parse_amount(&c[1]),
+            &c[2],
+            (m.start(), m.end()),
+        );
     }
     for c in before.captures_iter(s) {
         let m = c.get(0).unwrap();
-        consider(&mut best, m.start(), parse_amount(&c[2]), &c[1], (m.start(), m.end()));
+        consider(
+            &mut best,
+            m.start(),
+            parse_amount(&c[2]),
+            &c[1],
+            (m.start(), m.end()),
+        );
     }
     for c in dash.captures_iter(s) {
         let m = c.get(0).unwrap();
-        consider(&mut best, m.start(), parse_amount(&c[1]), "€", (m.start(), m.end()));
+        consider(
+            &mut best,
+            m.start(),
+            parse_amount(&c[1]),
+            "€",
+            (m.start(), m.end()),
+        );
     }
     if best.is_none() {
         for c in word.captures_iter(s) {
             let m = c.get(0).unwrap();
-            consider(&mut best, m.start(), parse_amount(&c[1]), "€", (m.start(), m.end()));
+            consider(
+                &mut best,
+                m.start(),
+                parse_amount(&c[1]),
+                "€",
+                (m.start(), m.end()),
+            );
         }
     }
     if best.is_none() && bare_is_eur {
         static BARE: OnceLock<Regex> = OnceLock::new();
-        let bare = BARE.get_or_init(|| Regex::new(r"\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?").unwrap());
+        let bare = BARE.get_or_init(|| {
+            Regex::new(r"\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?").unwrap()
+        });
         if let Some(m) = bare.find(s) {
-            consider(&mut best, m.start(), parse_amount(m.as_str()), "€", (m.start(), m.end()));
+            consider(
+                &mut best,
+                m.start(),
+                parse_amount(m.as_str()),
+                "€",
+                (m.start(), m.end()),
+            );
         }
     }
     best.map(|(_, p)| p)
@@ -256,11 +331,24 @@ pub fn counts(text: &str) -> Vec<Count> {
         // Not a price or a measure: 2,50 €, 1.5 kg, 1,2 m.
         let tail = text[m.end()..].trim_start().to_lowercase();
         let head = text[..m.start()].trim_end().to_lowercase();
-        let unit_after = ["€", "eur", "kg", "g ", "cm", "mm", "m ", "l ", "%", "chf", "£", "$", "jahr", "ans", "jaar", "year", "mois", "monat", "maand", "month", "uhr", "h "]
-            .iter()
-            .any(|u| tail.starts_with(u.trim_end()) && (u.ends_with(' ') == false || tail.len() >= u.len() - 1));
-        let money_before = head.ends_with('€') || head.ends_with("eur") || head.ends_with('£') || head.ends_with("chf") || head.ends_with('$');
-        if unit_after || money_before || (m.end() < bytes.len() && bytes[m.end() - 1] == b'.') && tail.starts_with(|c: char| c.is_ascii_digit()) {
+        let unit_after = [
+            "€", "eur", "kg", "g ", "cm", "mm", "m ", "l ", "%", "chf", "£", "$", "jahr", "ans",
+            "jaar", "year", "mois", "monat", "maand", "month", "uhr", "h ",
+        ]
+        .iter()
+        .any(|u| {
+            tail.starts_with(u.trim_end()) && (!u.ends_with(' ') || tail.len() >= u.len() - 1)
+        });
+        let money_before = head.ends_with('€')
+            || head.ends_with("eur")
+            || head.ends_with('£')
+            || head.ends_with("chf")
+            || head.ends_with('$');
+        if unit_after
+            || money_before
+            || (m.end() < bytes.len() && bytes[m.end() - 1] == b'.')
+                && tail.starts_with(|c: char| c.is_ascii_digit())
+        {
             continue;
         }
         let n: u32 = (1..=3)
@@ -268,13 +356,19 @@ pub fn counts(text: &str) -> Vec<Count> {
             .filter_map(|g| g.as_str().parse::<u32>().ok())
             .sum();
         if (1..=60).contains(&n) {
-            out.push(Count { n, span: (m.start(), m.end()) });
+            out.push(Count {
+                n,
+                span: (m.start(), m.end()),
+            });
         }
     }
     for c in noun.captures_iter(text) {
         let m = c.get(0).unwrap();
         if let Some(n) = number_word(&c[1]).filter(|n| (1..=500).contains(n)) {
-            out.push(Count { n, span: (m.start(), m.end()) });
+            out.push(Count {
+                n,
+                span: (m.start(), m.end()),
+            });
         }
     }
     for c in lot.captures_iter(text) {
@@ -285,10 +379,15 @@ pub fn counts(text: &str) -> Vec<Count> {
             .and_then(|g| g.as_str().parse::<u32>().ok())
             .or_else(|| {
                 let s = m.as_str();
-                s.split(|ch: char| !ch.is_ascii_digit()).find(|p| !p.is_empty()).and_then(|p| p.parse().ok())
+                s.split(|ch: char| !ch.is_ascii_digit())
+                    .find(|p| !p.is_empty())
+                    .and_then(|p| p.parse().ok())
             });
         if let Some(n) = n.filter(|n| (2..=500).contains(n)) {
-            out.push(Count { n, span: (m.start(), m.end()) });
+            out.push(Count {
+                n,
+                span: (m.start(), m.end()),
+            });
         }
     }
     out

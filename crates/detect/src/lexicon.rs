@@ -126,8 +126,17 @@ const DOCUMENTS: &[&str] = &[
     "dubious",
 ];
 const LOOK_KINDS: &[&str] = &[
-    "toy", "figure", "colour", "colour_context", "faux", "brand", "product", "pattern", "fossil",
-    "unlisted", "accessory",
+    "toy",
+    "figure",
+    "colour",
+    "colour_context",
+    "faux",
+    "brand",
+    "product",
+    "pattern",
+    "fossil",
+    "unlisted",
+    "accessory",
 ];
 
 impl Lexicon {
@@ -214,12 +223,17 @@ impl Lexicon {
             .file_name()
             .map(|f| f.to_string_lossy().to_string())
             .unwrap_or_else(|| name.to_string());
-        let label = if name == short { short } else { name.to_string() };
+        let label = if name == short {
+            short
+        } else {
+            name.to_string()
+        };
         let entries = self.lists.entry(list.file()).or_default();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| DetectError::Config(format!("{name}: {e}")))?;
             let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
+            let get =
+                |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
             let term = get(Some(term_col));
             if term.is_empty() || term.starts_with('#') {
                 continue;
@@ -261,6 +275,9 @@ impl Lexicon {
 
     /// The rows of a list.
     pub fn entries(&self, list: List) -> &[Entry] {
-        self.lists.get(list.file()).map(Vec::as_slice).unwrap_or(&[])
+        self.lists
+            .get(list.file())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }

@@ -143,16 +143,42 @@ fn static_doc(s: &str) -> Option<&'static str> {
     DOCUMENT_CODES.iter().copied().find(|d| *d == s)
 }
 
-/// Facts gathered from the hits of one ad, before deciding.
+/// Facts gathered from the hits of one ad, before deciding. Tuples keep the words and byte span
+/// of each hit next to what it means.
 #[derive(Default)]
+#[allow(clippy::type_complexity)]
 pub(crate) struct Evidence {
-    pub taxa: Vec<(TaxonId, String, [usize; 2], bool /*ambiguous*/, bool /*scientific binomial*/)>,
-    pub materials: Vec<(String /*concept*/, Option<TaxonId>, String, [usize; 2], String /*list*/)>,
+    pub taxa: Vec<(
+        TaxonId,
+        String,
+        [usize; 2],
+        bool, /*ambiguous*/
+        bool, /*scientific binomial*/
+    )>,
+    pub materials: Vec<(
+        String, /*concept*/
+        Option<TaxonId>,
+        String,
+        [usize; 2],
+        String, /*list*/
+    )>,
     pub generic_parts: Vec<(String, String, [usize; 2])>,
     pub objects: usize,
-    pub codes: Vec<(String /*term*/, Option<TaxonId>, [usize; 2], String /*stands_for*/, String /*list*/)>,
+    pub codes: Vec<(
+        String, /*term*/
+        Option<TaxonId>,
+        [usize; 2],
+        String, /*stands_for*/
+        String, /*list*/
+    )>,
     pub context_codes: Vec<(String, Option<TaxonId>, [usize; 2], String, String)>,
-    pub looks: Vec<(String /*kind*/, String, [usize; 2], String /*list*/, bool /*in title*/)>,
+    pub looks: Vec<(
+        String, /*kind*/
+        String,
+        [usize; 2],
+        String, /*list*/
+        bool,   /*in title*/
+    )>,
     pub docs: Vec<(&'static str, String, [usize; 2], String)>,
     pub dubious: Vec<(String, [usize; 2])>,
     pub wanted: Vec<(String, [usize; 2])>,
@@ -168,7 +194,12 @@ impl Detector {
     /// Builds a detector from reference data, a lexicon and rates.
     pub fn new(refdata: RefData, lexicon: Lexicon, rates: Rates) -> Result<Detector, DetectError> {
         let matcher = Matcher::build(&refdata, &lexicon)?;
-        Ok(Detector { refdata, lexicon, rates, matcher })
+        Ok(Detector {
+            refdata,
+            lexicon,
+            rates,
+            matcher,
+        })
     }
 
     /// The shipped reference data, lexicon and rates.
@@ -213,7 +244,8 @@ impl Detector {
                             None => true,
                             Some((cur, _)) => {
                                 let (t, c) = (self.refdata.taxon(taxon), self.refdata.taxon(cur));
-                                (t.is_listed(), !t.rank.is_higher()) > (c.is_listed(), !c.rank.is_higher())
+                                (t.is_listed(), !t.rank.is_higher())
+                                    > (c.is_listed(), !c.rank.is_higher())
                             }
                         };
                         if better {
@@ -229,10 +261,13 @@ impl Detector {
                     }
                 }
             }
-            if let Some((taxon, kind)) = best_taxon.filter(|(t, _)| !ev.taxa.iter().any(|x| x.0 == *t)) {
+            if let Some((taxon, kind)) =
+                best_taxon.filter(|(t, _)| !ev.taxa.iter().any(|x| x.0 == *t))
+            {
                 let binomial = matches!(kind, NameKind::Scientific | NameKind::Synonym)
                     && words.split_whitespace().count() >= 2;
-                ev.taxa.push((taxon, words.clone(), span, p.ambiguous, binomial));
+                ev.taxa
+                    .push((taxon, words.clone(), span, p.ambiguous, binomial));
                 relevant_hit = true;
             }
             if obfuscated && relevant_hit && ev.obfuscated.len() < 8 {
@@ -242,7 +277,15 @@ impl Detector {
         risk::decide(self, ad, &text, title_end, lang, ev)
     }
 
-    fn term(&self, ev: &mut Evidence, list: List, e: &lexicon::Entry, words: &str, span: [usize; 2], in_title: bool) -> bool {
+    fn term(
+        &self,
+        ev: &mut Evidence,
+        list: List,
+        e: &lexicon::Entry,
+        words: &str,
+        span: [usize; 2],
+        in_title: bool,
+    ) -> bool {
         let implied = || {
             (!e.implies.is_empty())
                 .then(|| self.refdata.lookup(&e.implies).first().copied())
@@ -251,18 +294,37 @@ impl Detector {
         match list {
             List::Parts => match e.flag.as_str() {
                 "object" => ev.objects += 1,
-                "generic" if !ev.generic_parts.iter().any(|g| g.0 == e.value) => ev.generic_parts.push((e.value.clone(), words.to_string(), span)),
+                "generic" if !ev.generic_parts.iter().any(|g| g.0 == e.value) => ev
+                    .generic_parts
+                    .push((e.value.clone(), words.to_string(), span)),
                 "generic" => {}
                 _ => {
                     if !ev.materials.iter().any(|m| m.0 == e.value) {
-                        ev.materials.push((e.value.clone(), implied(), words.to_string(), span, e.list.clone()));
+                        ev.materials.push((
+                            e.value.clone(),
+                            implied(),
+                            words.to_string(),
+                            span,
+                            e.list.clone(),
+                        ));
                     }
                     return true;
                 }
             },
             List::CodeWords => {
-                let entry = (words.to_string(), implied(), span, e.value.clone(), e.list.clone());
-                if ev.codes.iter().chain(&ev.context_codes).any(|c| c.0.eq_ignore_ascii_case(words)) {
+                let entry = (
+                    words.to_string(),
+                    implied(),
+                    span,
+                    e.value.clone(),
+                    e.list.clone(),
+                );
+                if ev
+                    .codes
+                    .iter()
+                    .chain(&ev.context_codes)
+                    .any(|c| c.0.eq_ignore_ascii_case(words))
+                {
                     return e.flag != "yes";
                 }
                 if e.flag == "yes" {
@@ -273,11 +335,19 @@ impl Detector {
                 }
             }
             List::Lookalikes if ev.looks.len() > 64 => {}
-            List::Lookalikes => ev.looks.push((e.value.clone(), words.to_string(), span, e.list.clone(), in_title)),
+            List::Lookalikes => ev.looks.push((
+                e.value.clone(),
+                words.to_string(),
+                span,
+                e.list.clone(),
+                in_title,
+            )),
             List::Documents => {
                 if e.value == "dubious" {
                     ev.dubious.push((words.to_string(), span));
-                } else if let Some(d) = static_doc(&e.value).filter(|d| !ev.docs.iter().any(|x| x.0 == *d)) {
+                } else if let Some(d) =
+                    static_doc(&e.value).filter(|d| !ev.docs.iter().any(|x| x.0 == *d))
+                {
                     ev.docs.push((d, words.to_string(), span, e.list.clone()));
                 }
             }

@@ -62,7 +62,9 @@ pub struct Matcher {
     pub patterns: Vec<Pattern>,
 }
 
-const SUFFIXES: &[&str] = &["s", "es", "x", "e", "en", "n", "er", "ern", "ens", "nen", "tjes", "tje", "jes"];
+const SUFFIXES: &[&str] = &[
+    "s", "es", "x", "e", "en", "n", "er", "ern", "ens", "nen", "tjes", "tje", "jes",
+];
 
 fn variants(term: &str) -> Vec<String> {
     let mut out = vec![normalize(term).text];
@@ -119,6 +121,8 @@ impl Matcher {
                     p.meanings.push(meaning);
                 }
                 p.compound |= compound_lang && key.len() >= 5 && !key.contains(' ');
+                // Names of four letters or fewer (Ara, Boa, Uhu, Once) are too often other words.
+                p.ambiguous |= matches!(meaning, Meaning::Name { .. }) && key.len() <= 4;
                 p.has_joiner |= term.contains(['-', ' ']);
             }
         };
@@ -128,7 +132,14 @@ impl Matcher {
                 continue;
             }
             let compound = matches!(n.kind, NameKind::De | NameKind::Nl);
-            add(&n.text, Meaning::Name { taxon: n.taxon, kind: n.kind }, compound);
+            add(
+                &n.text,
+                Meaning::Name {
+                    taxon: n.taxon,
+                    kind: n.kind,
+                },
+                compound,
+            );
         }
         for e in lexicon.entries(List::Groups) {
             let Some(&taxon) = refdata.lookup(&e.value).first() else {
@@ -143,7 +154,11 @@ impl Matcher {
                 "nl" => NameKind::Nl,
                 _ => NameKind::En,
             };
-            add(&e.term, Meaning::Name { taxon, kind }, matches!(e.lang.as_str(), "de" | "nl"));
+            add(
+                &e.term,
+                Meaning::Name { taxon, kind },
+                matches!(e.lang.as_str(), "de" | "nl"),
+            );
         }
         for list in List::ALL {
             if matches!(list, List::Ambiguous | List::Groups) {
@@ -151,7 +166,14 @@ impl Matcher {
             }
             for (row, e) in lexicon.entries(list).iter().enumerate() {
                 let compound = matches!(e.lang.as_str(), "de" | "nl");
-                add(&e.term, Meaning::Term { list, row: row as u32 }, compound);
+                add(
+                    &e.term,
+                    Meaning::Term {
+                        list,
+                        row: row as u32,
+                    },
+                    compound,
+                );
             }
         }
         let ac = AhoCorasick::builder()
@@ -181,14 +203,18 @@ impl Matcher {
             let left = n.is_boundary(start);
             // The word ends at the next space or soft boundary.
             let mut word_end = end;
-            while word_end < text.len() && text[word_end] != b' ' && n.flag_at(word_end) & JOIN == 0 {
+            while word_end < text.len() && text[word_end] != b' ' && n.flag_at(word_end) & JOIN == 0
+            {
                 word_end += 1;
             }
             let suffix = &n.text[end..word_end];
             let right_exact = suffix.is_empty();
             let right_inflected = !p.exact
                 && (SUFFIXES.contains(&suffix)
-                    || (suffix.len() == 3 && end > 0 && suffix.as_bytes()[0] == text[end - 1] && &suffix[1..] == "en"));
+                    || (suffix.len() == 3
+                        && end > 0
+                        && suffix.as_bytes()[0] == text[end - 1]
+                        && &suffix[1..] == "en"));
             let accepted_end = if right_exact || right_inflected {
                 Some(word_end)
             } else if p.compound && left && !p.exact {
@@ -197,7 +223,9 @@ impl Matcher {
             } else {
                 None
             };
-            let Some(hit_end) = accepted_end else { continue };
+            let Some(hit_end) = accepted_end else {
+                continue;
+            };
             if !left && !(p.compound && (right_exact || right_inflected)) {
                 continue;
             }
@@ -208,7 +236,11 @@ impl Matcher {
             });
         }
         // Longest first; an accepted hit blocks every hit overlapping it.
-        cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)));
+        cands.sort_by(|a, b| {
+            (b.end - b.start)
+                .cmp(&(a.end - a.start))
+                .then(a.start.cmp(&b.start))
+        });
         let mut taken: Vec<Hit> = Vec::new();
         let mut occupied = vec![false; text.len()];
         for c in cands {

@@ -9,19 +9,41 @@ use wildwatch_text::Lang;
 use crate::extract;
 use crate::{AdInput, Detection, Detector, Evidence, Reason, SpeciesHit, DOCUMENT_CODES};
 
-fn reason(code: &'static str, text: String, list: Option<String>, span: Option<[usize; 2]>) -> Reason {
-    Reason { code, text, list, span }
+fn reason(
+    code: &'static str,
+    text: String,
+    list: Option<String>,
+    span: Option<[usize; 2]>,
+) -> Reason {
+    Reason {
+        code,
+        text,
+        list,
+        span,
+    }
 }
 
 const HIGH_RISK_MATERIALS: &[&str] = &["ivory", "rhino_horn", "tortoiseshell", "elephant_hair"];
 
-pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, lang: Lang, mut ev: Evidence) -> Detection {
+pub(crate) fn decide(
+    d: &Detector,
+    ad: &AdInput,
+    text: &str,
+    title_end: usize,
+    lang: Lang,
+    mut ev: Evidence,
+) -> Detection {
     let mut reasons: Vec<Reason> = Vec::new();
     let kinds: BTreeSet<&str> = ev.looks.iter().map(|l| l.0.as_str()).collect();
     let has = |k: &str| kinds.contains(k);
     let look_reason = |reasons: &mut Vec<Reason>, kind: &str, why: &str| {
         for l in ev.looks.iter().filter(|l| l.0 == kind) {
-            reasons.push(reason("LOOKALIKE", format!("'{}': {why}", l.1), Some(l.3.clone()), Some(l.2)));
+            reasons.push(reason(
+                "LOOKALIKE",
+                format!("'{}': {why}", l.1),
+                Some(l.3.clone()),
+                Some(l.2),
+            ));
         }
     };
 
@@ -34,23 +56,38 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
 
     // Ivory as a colour: an ivory dress, ivory paint.
     let mut lookalike = false;
-    if ev.materials.iter().any(|m| m.0 == "ivory") && !has_code && (has("colour") || (has("colour_context") && ev.objects == 0)) {
+    if ev.materials.iter().any(|m| m.0 == "ivory")
+        && !has_code
+        && (has("colour") || (has("colour_context") && ev.objects == 0))
+    {
         ev.materials.retain(|m| m.0 != "ivory");
         lookalike = true;
         look_reason(&mut reasons, "colour", "ivory as a colour, not a material");
-        look_reason(&mut reasons, "colour_context", "ivory as a colour, not a material");
+        look_reason(
+            &mut reasons,
+            "colour_context",
+            "ivory as a colour, not a material",
+        );
     }
     for (kind, why) in [
         ("faux", "imitation material claimed"),
         ("pattern", "a print or pattern, not the animal's material"),
-        ("fossil", "fossil material (mammoth ivory, fossil coral) is not listed"),
+        (
+            "fossil",
+            "fossil material (mammoth ivory, fossil coral) is not listed",
+        ),
         ("toy", "a toy"),
         ("figure", "a figure or object made of another material"),
     ] {
         if has(kind) && !has_code {
             let before = ev.materials.len() + ev.generic_parts.len() + ev.taxa.len();
             if kind == "faux" || kind == "pattern" || kind == "fossil" {
-                ev.materials.retain(|m| !matches!(m.0.as_str(), "ivory" | "tortoiseshell" | "coral" | "skin" | "elephant_hair"));
+                ev.materials.retain(|m| {
+                    !matches!(
+                        m.0.as_str(),
+                        "ivory" | "tortoiseshell" | "coral" | "skin" | "elephant_hair"
+                    )
+                });
                 ev.generic_parts.clear();
                 if kind == "pattern" {
                     ev.taxa.retain(|t| !t.3);
@@ -60,7 +97,10 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
                 ev.generic_parts.clear();
                 ev.taxa.clear();
             }
-            if before > ev.materials.len() + ev.generic_parts.len() + ev.taxa.len() || kind == "fossil" || kind == "toy" {
+            if before > ev.materials.len() + ev.generic_parts.len() + ev.taxa.len()
+                || kind == "fossil"
+                || kind == "toy"
+            {
                 lookalike = true;
                 look_reason(&mut reasons, kind, why);
             }
@@ -84,9 +124,18 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
     let product = has("brand") || has("product");
     if ev.taxa.iter().any(|t| t.3) {
         let ambiguous_only = ev.taxa.iter().all(|t| t.3);
-        if product && (ambiguous_only || has("brand")) && ev.live == 0 && ev.generic_parts.is_empty() {
+        if product
+            && (ambiguous_only || has("brand"))
+            && ev.live == 0
+            && ev.generic_parts.is_empty()
+        {
             for t in ev.taxa.iter().filter(|t| t.3) {
-                reasons.push(reason("LOOKALIKE", format!("'{}' names a brand or product here", t.1), Some("ambiguous.csv".into()), Some(t.2)));
+                reasons.push(reason(
+                    "LOOKALIKE",
+                    format!("'{}' names a brand or product here", t.1),
+                    Some("ambiguous.csv".into()),
+                    Some(t.2),
+                ));
             }
             look_reason(&mut reasons, "brand", "brand or product name");
             look_reason(&mut reasons, "product", "product context");
@@ -98,10 +147,16 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
     }
 
     // Accessories: an ad for a cage or food that names the animal it is for.
-    let accessory_ad = ev.looks.iter().any(|l| l.0 == "accessory" && l.4) && !ev.live_in_title && ev.materials.is_empty();
+    let accessory_ad = ev.looks.iter().any(|l| l.0 == "accessory" && l.4)
+        && !ev.live_in_title
+        && ev.materials.is_empty();
 
     // Taxa: named ones, then those implied by materials and code words; ancestors of named taxa dropped.
-    let mut named: Vec<(TaxonId, String, Option<[usize; 2]>)> = ev.taxa.iter().map(|t| (t.0, t.1.clone(), Some(t.2))).collect();
+    let mut named: Vec<(TaxonId, String, Option<[usize; 2]>)> = ev
+        .taxa
+        .iter()
+        .map(|t| (t.0, t.1.clone(), Some(t.2)))
+        .collect();
     for m in &ev.materials {
         if let Some(t) = m.1 {
             named.push((t, m.2.clone(), Some(m.3)));
@@ -118,7 +173,10 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
         if chosen.iter().any(|c| c.0 == *t) {
             continue;
         }
-        let anc_of_other = ids.iter().enumerate().any(|(j, o)| j != i && *o != *t && d.refdata.ancestors(*o).contains(t));
+        let anc_of_other = ids
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != i && *o != *t && d.refdata.ancestors(*o).contains(t));
         if !anc_of_other {
             chosen.push((*t, w.clone(), *s));
         }
@@ -132,11 +190,22 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
         }
     }
 
-    let listed: Vec<&(TaxonId, String, Option<[usize; 2]>)> = chosen.iter().filter(|c| d.refdata.taxon(c.0).is_listed()).collect();
+    let listed: Vec<&(TaxonId, String, Option<[usize; 2]>)> = chosen
+        .iter()
+        .filter(|c| d.refdata.taxon(c.0).is_listed())
+        .collect();
     for c in &chosen {
         let t = d.refdata.taxon(c.0);
         if !t.is_listed() {
-            reasons.push(reason("NOT_LISTED", format!("'{}' → {}: not listed in CITES or the EU annexes", c.1, t.name), Some(t.eu_provenance.source.clone()), c.2));
+            reasons.push(reason(
+                "NOT_LISTED",
+                format!(
+                    "'{}' → {}: not listed in CITES or the EU annexes",
+                    c.1, t.name
+                ),
+                Some(t.eu_provenance.source.clone()),
+                c.2,
+            ));
         }
     }
     let relevant = !listed.is_empty() && !accessory_ad;
@@ -187,18 +256,38 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
             });
         }
         for m in &ev.materials {
-            reasons.push(reason("PART", format!("'{}': {}", m.2, m.0.replace('_', " ")), Some(m.4.clone()), Some(m.3)));
+            reasons.push(reason(
+                "PART",
+                format!("'{}': {}", m.2, m.0.replace('_', " ")),
+                Some(m.4.clone()),
+                Some(m.3),
+            ));
         }
         for g in &ev.generic_parts {
-            reasons.push(reason("PART", format!("'{}': {}", g.1, g.0), Some("parts.csv".into()), Some(g.2)));
+            reasons.push(reason(
+                "PART",
+                format!("'{}': {}", g.1, g.0),
+                Some("parts.csv".into()),
+                Some(g.2),
+            ));
         }
     }
     for c in &ev.codes {
-        reasons.push(reason("CODE_WORD", format!("'{}' is a code word for {}", c.0, c.3), Some(c.4.clone()), Some(c.2)));
+        reasons.push(reason(
+            "CODE_WORD",
+            format!("'{}' is a code word for {}", c.0, c.3),
+            Some(c.4.clone()),
+            Some(c.2),
+        ));
     }
     let obfuscated = !ev.obfuscated.is_empty();
     for o in &ev.obfuscated {
-        reasons.push(reason("OBFUSCATION", format!("'{}' is written to evade filters", o.0), None, Some(o.1)));
+        reasons.push(reason(
+            "OBFUSCATION",
+            format!("'{}' is written to evade filters", o.0),
+            None,
+            Some(o.1),
+        ));
     }
 
     // Documents.
@@ -209,16 +298,34 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
     if docs.contains("no_papers") {
         docs.remove("cites_certificate");
     }
-    let documents: Vec<&'static str> = DOCUMENT_CODES.iter().copied().filter(|c| docs.contains(c)).collect();
+    let documents: Vec<&'static str> = DOCUMENT_CODES
+        .iter()
+        .copied()
+        .filter(|c| docs.contains(c))
+        .collect();
     if relevant {
         for dc in &ev.docs {
             if docs.contains(dc.0) {
-                let code = if dc.0 == "no_papers" { "NO_PAPERS" } else { "DOCUMENT" };
-                reasons.push(reason(code, format!("'{}': {}", dc.1, dc.0), Some(dc.3.clone()), Some(dc.2)));
+                let code = if dc.0 == "no_papers" {
+                    "NO_PAPERS"
+                } else {
+                    "DOCUMENT"
+                };
+                reasons.push(reason(
+                    code,
+                    format!("'{}': {}", dc.1, dc.0),
+                    Some(dc.3.clone()),
+                    Some(dc.2),
+                ));
             }
         }
         for du in &ev.dubious {
-            reasons.push(reason("DUBIOUS_DOCUMENT", format!("'{}' casts doubt on the documents", du.0), Some("documents.csv".into()), Some(du.1)));
+            reasons.push(reason(
+                "DUBIOUS_DOCUMENT",
+                format!("'{}' casts doubt on the documents", du.0),
+                Some("documents.csv".into()),
+                Some(du.1),
+            ));
         }
     }
 
@@ -226,10 +333,20 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
     let intent = if ev.offer_override {
         "offer"
     } else if let Some(w) = ev.wanted.first() {
-        reasons.push(reason("WANTED", format!("'{}': a buyer's ad", w.0), Some("intent.csv".into()), Some(w.1)));
+        reasons.push(reason(
+            "WANTED",
+            format!("'{}': a buyer's ad", w.0),
+            Some("intent.csv".into()),
+            Some(w.1),
+        ));
         "wanted"
     } else if let Some(s) = ev.swap.first() {
-        reasons.push(reason("SWAP", format!("'{}': offered in exchange", s.0), Some("intent.csv".into()), Some(s.1)));
+        reasons.push(reason(
+            "SWAP",
+            format!("'{}': offered in exchange", s.0),
+            Some("intent.csv".into()),
+            Some(s.1),
+        ));
         "swap"
     } else {
         "offer"
@@ -240,7 +357,11 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
         let mut best: Option<(u32, String, [usize; 2])> = None;
         for c in extract::counts(text) {
             if best.as_ref().is_none_or(|b| c.n > b.0) {
-                best = Some((c.n, text[c.span.0..c.span.1].trim().to_string(), [c.span.0, c.span.1]));
+                best = Some((
+                    c.n,
+                    text[c.span.0..c.span.1].trim().to_string(),
+                    [c.span.0, c.span.1],
+                ));
             }
         }
         for c in &ev.count_words {
@@ -250,7 +371,12 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
         }
         match best {
             Some((n, w, s)) => {
-                reasons.push(reason("COUNT", format!("'{w}': {n} specimens"), None, Some(s)));
+                reasons.push(reason(
+                    "COUNT",
+                    format!("'{w}': {n} specimens"),
+                    None,
+                    Some(s),
+                ));
                 n
             }
             None => 1,
@@ -262,23 +388,45 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
         let (words, span) = if p.span.0 == usize::MAX {
             (ad.price_text.clone().unwrap_or_default(), None)
         } else {
-            (text.get(p.span.0..p.span.1).unwrap_or("").to_string(), Some([p.span.0, p.span.1]))
+            (
+                text.get(p.span.0..p.span.1).unwrap_or("").to_string(),
+                Some([p.span.0, p.span.1]),
+            )
         };
         if relevant {
-            reasons.push(reason("PRICE", format!("'{}' = {:.2} EUR", words.trim(), p.eur), Some(format!("rates of {}", d.rates.date)), span));
+            reasons.push(reason(
+                "PRICE",
+                format!("'{}' = {:.2} EUR", words.trim(), p.eur),
+                Some(format!("rates of {}", d.rates.date)),
+                span,
+            ));
         }
     }
 
     // Risk by the rules of the contract.
     let (risk, score) = if !relevant {
-        ("none", if lookalike && (has_code || obfuscated) { 5 } else { 0 })
+        (
+            "none",
+            if lookalike && (has_code || obfuscated) {
+                5
+            } else {
+                0
+            },
+        )
     } else {
         let (cites, annex) = strictest.unwrap_or((None, None));
         let annex_a = cites == Some(Appendix::I) || annex == Some(Annex::A);
         let annex_b = cites == Some(Appendix::II) || annex == Some(Annex::B);
         let valid = docs.contains("cites_certificate") || docs.contains("article10");
-        let any_doc = valid || ["captive_bred", "ring", "microchip"].iter().any(|x| docs.contains(x));
-        let high_material = ev.materials.iter().any(|m| HIGH_RISK_MATERIALS.contains(&m.0.as_str())) || has_code;
+        let any_doc = valid
+            || ["captive_bred", "ring", "microchip"]
+                .iter()
+                .any(|x| docs.contains(x));
+        let high_material = ev
+            .materials
+            .iter()
+            .any(|m| HIGH_RISK_MATERIALS.contains(&m.0.as_str()))
+            || has_code;
         let dubious = !ev.dubious.is_empty();
         let mut high: Vec<String> = Vec::new();
         if docs.contains("no_papers") {
@@ -301,12 +449,20 @@ pub(crate) fn decide(d: &Detector, ad: &AdInput, text: &str, title_end: usize, l
             let score = (70 + 8 * high.len() as u32 + if annex_a { 6 } else { 0 }).min(100) as u8;
             reasons.push(reason("RISK_HIGH", high.join("; "), None, title_span));
             ("high", score)
-        } else if (annex_b && !any_doc) || dubious || (annex_a && dubious) {
-            let why = if dubious { "documents claimed but dubious" } else { "Appendix II / Annex B specimen without documents" };
+        } else if dubious || (annex_b && !any_doc) {
+            let why = if dubious {
+                "documents claimed but dubious"
+            } else {
+                "Appendix II / Annex B specimen without documents"
+            };
             reasons.push(reason("RISK_MEDIUM", why.into(), None, title_span));
             ("medium", if dubious { 55 } else { 45 })
         } else {
-            let why = if any_doc { "plausible documents claimed" } else { "Appendix III / Annex C–D" };
+            let why = if any_doc {
+                "plausible documents claimed"
+            } else {
+                "Appendix III / Annex C–D"
+            };
             reasons.push(reason("RISK_LOW", why.into(), None, title_span));
             ("low", if annex_a { 30 } else { 20 })
         }

@@ -48,9 +48,19 @@ pub fn parse_line(line: &[u8], lineno: u64) -> Result<AdInput, ErrorLine> {
         Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
         Some(_) => {
-            return Err(ErrorLine { id: None, line: lineno, error: format!("line {lineno}: `id` must be a non-empty string") })
+            return Err(ErrorLine {
+                id: None,
+                line: lineno,
+                error: format!("line {lineno}: `id` must be a non-empty string"),
+            })
         }
-        None => return Err(ErrorLine { id: None, line: lineno, error: format!("line {lineno}: missing required field `id`") }),
+        None => {
+            return Err(ErrorLine {
+                id: None,
+                line: lineno,
+                error: format!("line {lineno}: missing required field `id`"),
+            })
+        }
     };
     let mut ad: AdInput = serde_json::from_value(value).map_err(|e| ErrorLine {
         id: Some(id.clone()),
@@ -115,7 +125,11 @@ pub fn scan_with<R: BufRead>(
 }
 
 /// Scans JSON lines from `input` to JSON lines on `output`.
-pub fn scan_jsonl<R: BufRead, W: Write>(detector: &Detector, input: R, output: &mut W) -> std::io::Result<Totals> {
+pub fn scan_jsonl<R: BufRead, W: Write>(
+    detector: &Detector,
+    input: R,
+    output: &mut W,
+) -> std::io::Result<Totals> {
     scan_with(detector, input, |o| {
         match o {
             Outcome::Ok(d) => serde_json::to_writer(&mut *output, &d)?,

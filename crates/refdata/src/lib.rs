@@ -333,10 +333,7 @@ impl RefData {
 
     /// Taxa whose names (any kind) equal `name`, ignoring case and accents.
     pub fn lookup(&self, name: &str) -> Vec<TaxonId> {
-        self.by_name
-            .get(&fold(name))
-            .cloned()
-            .unwrap_or_default()
+        self.by_name.get(&fold(name)).cloned().unwrap_or_default()
     }
 
     /// All names of a taxon.
@@ -365,11 +362,17 @@ impl RefData {
         let mut s = String::new();
         let _ = writeln!(s, "{} ({})", t.name, t.rank.as_str().to_lowercase());
         let lin = &t.lineage;
-        let chain: Vec<&str> = [&lin.kingdom, &lin.class, &lin.order, &lin.family, &lin.genus]
-            .iter()
-            .map(|x| x.as_str())
-            .filter(|x| !x.is_empty() && *x != t.name)
-            .collect();
+        let chain: Vec<&str> = [
+            &lin.kingdom,
+            &lin.class,
+            &lin.order,
+            &lin.family,
+            &lin.genus,
+        ]
+        .iter()
+        .map(|x| x.as_str())
+        .filter(|x| !x.is_empty() && *x != t.name)
+        .collect();
         if !chain.is_empty() {
             let _ = writeln!(s, "  taxonomy:   {}", chain.join(" > "));
         }
@@ -418,7 +421,12 @@ impl RefData {
                 })
                 .collect();
             if !names.is_empty() {
-                let _ = writeln!(s, "  {:<11} {}", format!("{}:", kind.as_str()), names.join("; "));
+                let _ = writeln!(
+                    s,
+                    "  {:<11} {}",
+                    format!("{}:", kind.as_str()),
+                    names.join("; ")
+                );
             }
         }
         let _ = writeln!(

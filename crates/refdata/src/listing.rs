@@ -26,6 +26,7 @@ pub(crate) fn parse_listing(raw: &str) -> (Vec<Appendix>, bool) {
 
 /// Links every taxon to its nearest ancestor present in the data: subspecies → species → genus →
 /// subfamily/family → order.
+#[allow(clippy::needless_range_loop)] // parents are looked up by index while taxa change
 pub(crate) fn link_parents(taxa: &mut [Taxon], by_sci: &HashMap<String, TaxonId>) {
     for i in 0..taxa.len() {
         let t = &taxa[i];
@@ -53,10 +54,14 @@ pub(crate) fn link_parents(taxa: &mut [Taxon], by_sci: &HashMap<String, TaxonId>
     }
 }
 
+/// Species counts under a higher taxon: by appendix, by annex, and in all.
+type Tally = (HashMap<Appendix, u32>, HashMap<Annex, u32>, u32);
+
 fn first_two_words(s: &str) -> String {
     s.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
 }
 
+#[allow(clippy::needless_range_loop)]
 pub(crate) fn resolve(
     taxa: &mut [Taxon],
     by_sci: &HashMap<String, TaxonId>,
@@ -85,7 +90,10 @@ pub(crate) fn resolve(
             [] => None,
             [a] => Some(*a),
             many => {
-                let only_subspecies_in_i = subspecies_in_i.get(&(i as TaxonId)).copied().unwrap_or(false);
+                let only_subspecies_in_i = subspecies_in_i
+                    .get(&(i as TaxonId))
+                    .copied()
+                    .unwrap_or(false);
                 if many.contains(&Appendix::I) && !only_subspecies_in_i {
                     Some(Appendix::I)
                 } else {
@@ -124,7 +132,11 @@ pub(crate) fn resolve(
                     taxon,
                     tab.get(rec, "change"),
                     source,
-                    if verified { ", verified" } else { ", unverified" }
+                    if verified {
+                        ", verified"
+                    } else {
+                        ", unverified"
+                    }
                 ));
                 continue;
             }
@@ -152,7 +164,9 @@ pub(crate) fn resolve(
         // (or the first) gives the default.
         for (_, rec) in &tab.rows {
             let name = tab.get(rec, "taxon");
-            let Some(&id) = by_sci.get(name) else { continue };
+            let Some(&id) = by_sci.get(name) else {
+                continue;
+            };
             let Some(annex) = Annex::parse(tab.get(rec, "annex")) else {
                 continue;
             };
@@ -166,7 +180,8 @@ pub(crate) fn resolve(
                 eu_done[id as usize] = true;
             }
             if !scope.is_empty() {
-                t.notes.push(format!("EU Annex {}: {} [{}]", annex.as_str(), scope, src));
+                t.notes
+                    .push(format!("EU Annex {}: {} [{}]", annex.as_str(), scope, src));
             }
         }
     }
@@ -208,8 +223,7 @@ pub(crate) fn resolve(
     }
 
     // Higher taxa: the listing that most of their species have.
-    let mut tallies: HashMap<TaxonId, (HashMap<Appendix, u32>, HashMap<Annex, u32>, u32)> =
-        HashMap::new();
+    let mut tallies: HashMap<TaxonId, Tally> = HashMap::new();
     for t in taxa.iter() {
         if t.rank != Rank::Species {
             continue;
@@ -241,8 +255,14 @@ pub(crate) fn resolve(
         }
         match tallies.get(&(i as TaxonId)) {
             Some((cites, eu, n)) if apps.len() > 1 => {
-                t.cites = cites.iter().max_by_key(|(a, c)| (**c, std::cmp::Reverse(**a))).map(|(a, _)| *a);
-                t.eu_annex = eu.iter().max_by_key(|(a, c)| (**c, std::cmp::Reverse(**a))).map(|(a, _)| *a);
+                t.cites = cites
+                    .iter()
+                    .max_by_key(|(a, c)| (**c, std::cmp::Reverse(**a)))
+                    .map(|(a, _)| *a);
+                t.eu_annex = eu
+                    .iter()
+                    .max_by_key(|(a, c)| (**c, std::cmp::Reverse(**a)))
+                    .map(|(a, _)| *a);
                 t.cites_provenance.source.push_str(&format!(
                     "; split listing {} read as the listing of most of its {n} species",
                     t.cites_raw
@@ -250,7 +270,11 @@ pub(crate) fn resolve(
             }
             _ => {
                 // One appendix, or no species of it in the data: the least strict part applies.
-                t.cites = apps.iter().copied().find(|a| *a != Appendix::I).or(Some(apps[0]));
+                t.cites = apps
+                    .iter()
+                    .copied()
+                    .find(|a| *a != Appendix::I)
+                    .or(Some(apps[0]));
                 t.eu_annex = t.cites.map(Annex::from_appendix);
             }
         }

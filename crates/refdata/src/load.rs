@@ -4,7 +4,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::listing;
-use crate::{fold, Lineage, Name, NameKind, Provenance, Rank, RefData, RefDataError, Taxon, TaxonId};
+use crate::{
+    fold, Lineage, Name, NameKind, Provenance, Rank, RefData, RefDataError, Taxon, TaxonId,
+};
 
 /// The files that make up a reference data set, in the order they are read.
 pub const FILES: &[&str] = &[
@@ -21,16 +23,34 @@ pub const FILES: &[&str] = &[
 /// The reference data shipped inside the binary (copied from `data/refdata/`, see `SOURCES.md`).
 pub const SHIPPED: &[(&str, &[u8])] = &[
     ("taxa.csv", include_bytes!("../../../data/refdata/taxa.csv")),
-    ("synonyms.csv", include_bytes!("../../../data/refdata/synonyms.csv")),
-    ("common_names.csv", include_bytes!("../../../data/refdata/common_names.csv")),
-    ("trade_focus_taxa.csv", include_bytes!("../../../data/refdata/trade_focus_taxa.csv")),
+    (
+        "synonyms.csv",
+        include_bytes!("../../../data/refdata/synonyms.csv"),
+    ),
+    (
+        "common_names.csv",
+        include_bytes!("../../../data/refdata/common_names.csv"),
+    ),
+    (
+        "trade_focus_taxa.csv",
+        include_bytes!("../../../data/refdata/trade_focus_taxa.csv"),
+    ),
     (
         "listing_changes_since_2017.csv",
         include_bytes!("../../../data/refdata/listing_changes_since_2017.csv"),
     ),
-    ("eu_annex.csv", include_bytes!("../../../data/refdata/eu_annex.csv")),
-    ("eu_annex_overrides.csv", include_bytes!("../../../data/refdata/eu_annex_overrides.csv")),
-    ("annotations.csv", include_bytes!("../../../data/refdata/annotations.csv")),
+    (
+        "eu_annex.csv",
+        include_bytes!("../../../data/refdata/eu_annex.csv"),
+    ),
+    (
+        "eu_annex_overrides.csv",
+        include_bytes!("../../../data/refdata/eu_annex_overrides.csv"),
+    ),
+    (
+        "annotations.csv",
+        include_bytes!("../../../data/refdata/annotations.csv"),
+    ),
 ];
 
 /// One CSV file: its header and its records, each with its line number.
@@ -60,7 +80,11 @@ impl Table {
             .collect::<HashMap<_, _>>();
         for r in required {
             if !headers.contains_key(*r) {
-                return Err(malformed(1, 0, format!("missing column `{r}` in the header")));
+                return Err(malformed(
+                    1,
+                    0,
+                    format!("missing column `{r}` in the header"),
+                ));
             }
         }
         let mut rows = Vec::new();
@@ -148,7 +172,12 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
             let t = Table::parse("annotations.csv", &b, &["annotation_id", "text_en"])?;
             t.rows
                 .iter()
-                .map(|(_, r)| (t.get(r, "annotation_id").to_string(), t.get(r, "text_en").to_string()))
+                .map(|(_, r)| {
+                    (
+                        t.get(r, "annotation_id").to_string(),
+                        t.get(r, "text_en").to_string(),
+                    )
+                })
                 .collect::<HashMap<_, _>>()
         }
         None => HashMap::new(),
@@ -179,7 +208,11 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
             .cloned()
             .filter(|a| !a.is_empty());
         let source = t.get(rec, "source");
-        let source = if source.is_empty() { "species_plus" } else { source };
+        let source = if source.is_empty() {
+            "species_plus"
+        } else {
+            source
+        };
         let id = taxa.len() as TaxonId;
         if by_sci.contains_key(name) {
             continue;
@@ -249,16 +282,17 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
                     };
                     let genus = words.first().copied().unwrap_or_default().to_string();
                     let id = taxa.len() as TaxonId;
-                    let prov = Provenance::new(
-                        format!("trade_focus_taxa.csv ({basis})"),
-                        false,
-                    );
+                    let prov = Provenance::new(format!("trade_focus_taxa.csv ({basis})"), false);
                     taxa.push(Taxon {
                         species_plus_id: None,
                         name: sci.to_string(),
                         rank,
                         lineage: Lineage {
-                            genus: if rank >= Rank::Genus { genus } else { String::new() },
+                            genus: if rank >= Rank::Genus {
+                                genus
+                            } else {
+                                String::new()
+                            },
                             ..Lineage::default()
                         },
                         parent: None,
@@ -286,12 +320,20 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
                 ("name_de", NameKind::De),
                 ("name_nl", NameKind::Nl),
             ] {
-                for n in t.get(rec, col).split(';').map(str::trim).filter(|n| !n.is_empty()) {
+                for n in t
+                    .get(rec, col)
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                {
                     names.push(Name {
                         text: n.to_string(),
                         kind,
                         taxon: id,
-                        provenance: Provenance::new("trade_focus_taxa.csv (curated, from memory)", false),
+                        provenance: Provenance::new(
+                            "trade_focus_taxa.csv (curated, from memory)",
+                            false,
+                        ),
                     });
                 }
             }
@@ -301,13 +343,25 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
     listing::link_parents(&mut taxa, &by_sci);
 
     let changes = read("listing_changes_since_2017.csv")?
-        .map(|b| Table::parse("listing_changes_since_2017.csv", &b, &["taxon", "cites_appendix_new"]))
+        .map(|b| {
+            Table::parse(
+                "listing_changes_since_2017.csv",
+                &b,
+                &["taxon", "cites_appendix_new"],
+            )
+        })
         .transpose()?;
     let eu_verified = read("eu_annex.csv")?
         .map(|b| Table::parse("eu_annex.csv", &b, &["taxon", "annex"]))
         .transpose()?;
     let eu_overrides = read("eu_annex_overrides.csv")?
-        .map(|b| Table::parse("eu_annex_overrides.csv", &b, &["scientific_name", "eu_annex"]))
+        .map(|b| {
+            Table::parse(
+                "eu_annex_overrides.csv",
+                &b,
+                &["scientific_name", "eu_annex"],
+            )
+        })
         .transpose()?;
     listing::resolve(
         &mut taxa,
@@ -382,7 +436,12 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
     // One name per (taxon, kind, folded text): the verified copy wins.
     let mut keyed: Vec<(String, Name)> = names.into_iter().map(|n| (fold(&n.text), n)).collect();
     keyed.sort_by(|(ka, a), (kb, b)| {
-        (a.taxon, a.kind.as_str(), ka, !a.provenance.verified).cmp(&(b.taxon, b.kind.as_str(), kb, !b.provenance.verified))
+        (a.taxon, a.kind.as_str(), ka, !a.provenance.verified).cmp(&(
+            b.taxon,
+            b.kind.as_str(),
+            kb,
+            !b.provenance.verified,
+        ))
     });
     keyed.dedup_by(|(kb, b), (ka, a)| a.taxon == b.taxon && a.kind == b.kind && ka == kb);
     let mut by_name: HashMap<String, Vec<TaxonId>> = HashMap::with_capacity(keyed.len());

@@ -131,7 +131,10 @@ fn read_current(current: Option<&Path>, name: &str) -> Result<Option<Vec<u8>>, R
                 .map_err(|source| RefDataError::Io { path: p, source });
         }
     }
-    Ok(SHIPPED.iter().find(|(n, _)| *n == name).map(|(_, b)| b.to_vec()))
+    Ok(SHIPPED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| b.to_vec()))
 }
 
 /// Checks `export` completely, then writes a rebuilt data set to `target` (replacing what was
@@ -168,22 +171,44 @@ pub fn update_from_export(
     // Validate every row before writing anything.
     for (line, rec) in &table.rows {
         if rec.len() != table.width {
-            return Err(bad(*line, rec.len().min(table.width) + 1, format!("the row has {} fields but the header has {}", rec.len(), table.width)));
+            return Err(bad(
+                *line,
+                rec.len().min(table.width) + 1,
+                format!(
+                    "the row has {} fields but the header has {}",
+                    rec.len(),
+                    table.width
+                ),
+            ));
         }
         if table.get(rec, "TaxonId").parse::<u32>().is_err() {
-            return Err(bad(*line, col("TaxonId"), format!("TaxonId `{}` is not a number", table.get(rec, "TaxonId"))));
+            return Err(bad(
+                *line,
+                col("TaxonId"),
+                format!("TaxonId `{}` is not a number", table.get(rec, "TaxonId")),
+            ));
         }
         if table.get(rec, "FullName").is_empty() {
             return Err(bad(*line, col("FullName"), "FullName is empty".into()));
         }
         if Rank::parse(table.get(rec, "RankName")).is_none() {
-            return Err(bad(*line, col("RankName"), format!("unknown RankName `{}`", table.get(rec, "RankName"))));
+            return Err(bad(
+                *line,
+                col("RankName"),
+                format!("unknown RankName `{}`", table.get(rec, "RankName")),
+            ));
         }
         let listing = table.get(rec, "CurrentListing");
         let valid = listing.is_empty()
-            || listing.split('/').all(|p| matches!(p.trim(), "I" | "II" | "III" | "NC"));
+            || listing
+                .split('/')
+                .all(|p| matches!(p.trim(), "I" | "II" | "III" | "NC"));
         if !valid {
-            return Err(bad(*line, col("CurrentListing"), format!("CurrentListing `{listing}` is not a combination of I, II, III and NC")));
+            return Err(bad(
+                *line,
+                col("CurrentListing"),
+                format!("CurrentListing `{listing}` is not a combination of I, II, III and NC"),
+            ));
         }
     }
 
@@ -193,16 +218,68 @@ pub fn update_from_export(
     let mut names = csv::Writer::from_writer(Vec::new());
     let w = |e: csv::Error| csv_error("output", e);
     taxa.write_record([
-        "taxon_id", "kingdom", "phylum", "class", "order", "family", "genus", "species", "subspecies",
-        "full_name", "author_year", "rank", "cites_listing", "annotation_id", "hash_annotation_symbol",
-        "hash_annotation_id", "cites_accepted", "eu_annex_derived", "distribution_iso2", "listing_date", "source",
-    ]).map_err(w)?;
-    higher.write_record([
-        "taxon_id", "rank", "full_name", "kingdom", "phylum", "class", "order", "family", "genus",
-        "cites_listing", "eu_annex_derived", "annotation_en", "hash_annotation_symbol", "listing_date", "source",
-    ]).map_err(w)?;
-    synonyms.write_record(["taxon_id", "accepted_name", "synonym_with_author", "synonym_name", "source"]).map_err(w)?;
-    names.write_record(["taxon_id", "scientific_name", "rank", "lang", "common_name", "source", "verified"]).map_err(w)?;
+        "taxon_id",
+        "kingdom",
+        "phylum",
+        "class",
+        "order",
+        "family",
+        "genus",
+        "species",
+        "subspecies",
+        "full_name",
+        "author_year",
+        "rank",
+        "cites_listing",
+        "annotation_id",
+        "hash_annotation_symbol",
+        "hash_annotation_id",
+        "cites_accepted",
+        "eu_annex_derived",
+        "distribution_iso2",
+        "listing_date",
+        "source",
+    ])
+    .map_err(w)?;
+    higher
+        .write_record([
+            "taxon_id",
+            "rank",
+            "full_name",
+            "kingdom",
+            "phylum",
+            "class",
+            "order",
+            "family",
+            "genus",
+            "cites_listing",
+            "eu_annex_derived",
+            "annotation_en",
+            "hash_annotation_symbol",
+            "listing_date",
+            "source",
+        ])
+        .map_err(w)?;
+    synonyms
+        .write_record([
+            "taxon_id",
+            "accepted_name",
+            "synonym_with_author",
+            "synonym_name",
+            "source",
+        ])
+        .map_err(w)?;
+    names
+        .write_record([
+            "taxon_id",
+            "scientific_name",
+            "rank",
+            "lang",
+            "common_name",
+            "source",
+            "verified",
+        ])
+        .map_err(w)?;
 
     let source = format!("species_plus_export_{listing_date}");
     let mut new_listing: BTreeMap<String, String> = BTreeMap::new();
@@ -216,24 +293,76 @@ pub fn update_from_export(
         new_listing.insert(name.clone(), listing.clone());
         new_ids.insert(name.clone(), g("TaxonId"));
         taxa.write_record([
-            g("TaxonId"), g("Kingdom"), g("Phylum"), g("Class"), g("Order"), g("Family"), g("Genus"),
-            g("Species"), g("Subspecies"), name.clone(), g("AuthorYear"), rank.as_str().to_string(),
-            listing.clone(), String::new(), g("#AnnotationSymbol"), String::new(), g("CitesAccepted"),
-            eu.clone(), String::new(), listing_date.to_string(), source.clone(),
-        ]).map_err(w)?;
+            g("TaxonId"),
+            g("Kingdom"),
+            g("Phylum"),
+            g("Class"),
+            g("Order"),
+            g("Family"),
+            g("Genus"),
+            g("Species"),
+            g("Subspecies"),
+            name.clone(),
+            g("AuthorYear"),
+            rank.as_str().to_string(),
+            listing.clone(),
+            String::new(),
+            g("#AnnotationSymbol"),
+            String::new(),
+            g("CitesAccepted"),
+            eu.clone(),
+            String::new(),
+            listing_date.to_string(),
+            source.clone(),
+        ])
+        .map_err(w)?;
         if rank.is_higher() {
-            higher.write_record([
-                g("TaxonId"), rank.as_str().to_string(), name.clone(), g("Kingdom"), g("Phylum"), g("Class"),
-                g("Order"), g("Family"), g("Genus"), listing.clone(), eu.clone(), g("AnnotationEnglish"),
-                g("#AnnotationSymbol"), listing_date.to_string(), source.clone(),
-            ]).map_err(w)?;
+            higher
+                .write_record([
+                    g("TaxonId"),
+                    rank.as_str().to_string(),
+                    name.clone(),
+                    g("Kingdom"),
+                    g("Phylum"),
+                    g("Class"),
+                    g("Order"),
+                    g("Family"),
+                    g("Genus"),
+                    listing.clone(),
+                    eu.clone(),
+                    g("AnnotationEnglish"),
+                    g("#AnnotationSymbol"),
+                    listing_date.to_string(),
+                    source.clone(),
+                ])
+                .map_err(w)?;
         }
         for (full, bare) in split_synonyms(&g("SynonymsWithAuthors")) {
-            synonyms.write_record([g("TaxonId"), name.clone(), full, bare, source.clone()]).map_err(w)?;
+            synonyms
+                .write_record([g("TaxonId"), name.clone(), full, bare, source.clone()])
+                .map_err(w)?;
         }
-        for (colname, lang) in [("EnglishNames", "en"), ("FrenchNames", "fr"), ("SpanishNames", "es")] {
-            for n in g(colname).split([',', ';']).map(str::trim).filter(|n| !n.is_empty()) {
-                names.write_record([g("TaxonId"), name.clone(), rank.as_str().to_string(), lang.to_string(), n.to_string(), source.clone(), "yes".to_string()]).map_err(w)?;
+        for (colname, lang) in [
+            ("EnglishNames", "en"),
+            ("FrenchNames", "fr"),
+            ("SpanishNames", "es"),
+        ] {
+            for n in g(colname)
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                names
+                    .write_record([
+                        g("TaxonId"),
+                        name.clone(),
+                        rank.as_str().to_string(),
+                        lang.to_string(),
+                        n.to_string(),
+                        source.clone(),
+                        "yes".to_string(),
+                    ])
+                    .map_err(w)?;
             }
         }
     }
@@ -247,11 +376,21 @@ pub fn update_from_export(
                 continue;
             }
             let sci = t.get(rec, "scientific_name");
-            let id = new_ids.get(sci).cloned().unwrap_or_else(|| t.get(rec, "taxon_id").to_string());
-            names.write_record([
-                id.as_str(), sci, t.get(rec, "rank"), t.get(rec, "lang"), t.get(rec, "common_name"),
-                t.get(rec, "source"), t.get(rec, "verified"),
-            ]).map_err(w)?;
+            let id = new_ids
+                .get(sci)
+                .cloned()
+                .unwrap_or_else(|| t.get(rec, "taxon_id").to_string());
+            names
+                .write_record([
+                    id.as_str(),
+                    sci,
+                    t.get(rec, "rank"),
+                    t.get(rec, "lang"),
+                    t.get(rec, "common_name"),
+                    t.get(rec, "source"),
+                    t.get(rec, "verified"),
+                ])
+                .map_err(w)?;
         }
     }
 
@@ -261,7 +400,12 @@ pub fn update_from_export(
     let old_listing: BTreeMap<String, String> = old_table
         .rows
         .iter()
-        .map(|(_, r)| (old_table.get(r, "full_name").to_string(), old_table.get(r, "cites_listing").to_string()))
+        .map(|(_, r)| {
+            (
+                old_table.get(r, "full_name").to_string(),
+                old_table.get(r, "cites_listing").to_string(),
+            )
+        })
         .collect();
     let mut diff = ListingDiff {
         total: new_listing.len(),
@@ -287,21 +431,39 @@ pub fn update_from_export(
 
     // Write to a fresh directory next to the target, then swap it in.
     let parent = target.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|source| RefDataError::Io { path: parent.to_path_buf(), source })?;
+    std::fs::create_dir_all(parent).map_err(|source| RefDataError::Io {
+        path: parent.to_path_buf(),
+        source,
+    })?;
     let staging = parent.join(format!(".refdata-staging-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|source| RefDataError::Io { path: staging.clone(), source })?;
+    std::fs::create_dir_all(&staging).map_err(|source| RefDataError::Io {
+        path: staging.clone(),
+        source,
+    })?;
     let write = |name: &str, bytes: &[u8]| {
         let p = staging.join(name);
         std::fs::write(&p, bytes).map_err(|source| RefDataError::Io { path: p, source })
     };
-    let finish = |wr: csv::Writer<Vec<u8>>| wr.into_inner().map_err(|e| RefDataError::Io { path: staging.clone(), source: e.into_error() });
+    let finish = |wr: csv::Writer<Vec<u8>>| {
+        wr.into_inner().map_err(|e| RefDataError::Io {
+            path: staging.clone(),
+            source: e.into_error(),
+        })
+    };
     write("taxa.csv", &finish(taxa)?)?;
     write("higher_taxa.csv", &finish(higher)?)?;
     write("synonyms.csv", &finish(synonyms)?)?;
     write("common_names.csv", &finish(names)?)?;
     // Later listing changes, EU annex data and the trade-focus list are not in the export: keep them.
-    for name in ["trade_focus_taxa.csv", "listing_changes_since_2017.csv", "eu_annex.csv", "eu_annex_overrides.csv", "annotations.csv", "SOURCES.md"] {
+    for name in [
+        "trade_focus_taxa.csv",
+        "listing_changes_since_2017.csv",
+        "eu_annex.csv",
+        "eu_annex_overrides.csv",
+        "annotations.csv",
+        "SOURCES.md",
+    ] {
         if let Some(b) = read_current(current, name)? {
             write(name, &b)?;
         }
@@ -318,9 +480,15 @@ pub fn update_from_export(
     let backup = parent.join(".refdata-previous");
     let _ = std::fs::remove_dir_all(&backup);
     if target.exists() {
-        std::fs::rename(target, &backup).map_err(|source| RefDataError::Io { path: target.to_path_buf(), source })?;
+        std::fs::rename(target, &backup).map_err(|source| RefDataError::Io {
+            path: target.to_path_buf(),
+            source,
+        })?;
     }
-    std::fs::rename(&staging, target).map_err(|source| RefDataError::Io { path: target.to_path_buf(), source })?;
+    std::fs::rename(&staging, target).map_err(|source| RefDataError::Io {
+        path: target.to_path_buf(),
+        source,
+    })?;
     Ok(diff)
 }
 
@@ -338,7 +506,9 @@ mod tests {
 
     #[test]
     fn synonyms_with_author_commas_split_per_name() {
-        let s = split_synonyms("Psittacus timneh Fraser, 1844, Psittacus erithacus timneh Fraser, 1844");
+        let s = split_synonyms(
+            "Psittacus timneh Fraser, 1844, Psittacus erithacus timneh Fraser, 1844",
+        );
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].1, "Psittacus timneh");
         assert_eq!(s[1].1, "Psittacus erithacus timneh");

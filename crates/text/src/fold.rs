@@ -75,7 +75,7 @@ pub fn fold_char(c: char) -> (Option<Cow<'static, str>>, bool) {
             });
         }
     }
-    let folded_homoglyph = out.chars().any(|ch| !ch.is_ascii()) ;
+    let folded_homoglyph = !out.is_ascii();
     if out.is_empty() {
         return (None, false);
     }
@@ -83,7 +83,8 @@ pub fn fold_char(c: char) -> (Option<Cow<'static, str>>, bool) {
         // Letters of other scripts are kept as they are; they never match Latin names.
         return (Some(Cow::Owned(out)), false);
     }
-    let fullwidth = ('\u{FF01}'..='\u{FF5E}').contains(&c) || ('\u{1D400}'..='\u{1D7FF}').contains(&c);
+    let fullwidth =
+        ('\u{FF01}'..='\u{FF5E}').contains(&c) || ('\u{1D400}'..='\u{1D7FF}').contains(&c);
     (Some(Cow::Owned(out)), fullwidth)
 }
 

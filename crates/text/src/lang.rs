@@ -79,10 +79,11 @@ pub fn identify(normalized: &str, original: &str) -> Lang {
             }
         }
     }
-    let (best, best_score) = score
-        .iter()
-        .enumerate()
-        .fold((0, 0f32), |acc, (i, s)| if *s > acc.1 { (i, *s) } else { acc });
+    let (best, best_score) =
+        score.iter().enumerate().fold(
+            (0, 0f32),
+            |acc, (i, s)| if *s > acc.1 { (i, *s) } else { acc },
+        );
     let second = score
         .iter()
         .enumerate()

@@ -11,8 +11,8 @@ mod fold;
 mod lang;
 
 pub use fold::fold_char;
-use std::borrow::Cow;
 pub use lang::{identify, Lang};
+use std::borrow::Cow;
 
 /// The byte was produced by undoing leetspeak (`1v0ry`).
 pub const LEET: u8 = 1;
@@ -161,7 +161,11 @@ fn classify(text: &str) -> Vec<Unit> {
             Some(s) if !s.is_empty() => {
                 let s: Cow<'static, str> = s;
                 // Only Latin letters and digits can match; other scripts are word separators.
-                let ascii: Vec<u8> = s.bytes().filter(u8::is_ascii_alphanumeric).take(4).collect();
+                let ascii: Vec<u8> = s
+                    .bytes()
+                    .filter(u8::is_ascii_alphanumeric)
+                    .take(4)
+                    .collect();
                 if ascii.is_empty() {
                     unit(b" ", Class::Space, 0);
                 } else {
@@ -195,9 +199,10 @@ fn leet_letter(b: u8) -> u8 {
 
 /// Suffixes after a leading number that make a measurement or price, not leetspeak (`250eur`).
 const UNITS: &[&str] = &[
-    "eur", "euro", "euros", "chf", "gbp", "usd", "kg", "g", "gr", "cm", "mm", "m", "x", "st", "stk",
-    "stuck", "stuks", "pcs", "pc", "jahre", "ans", "jaar", "years", "yrs", "mois", "monate",
-    "maanden", "months", "th", "st", "nd", "rd", "er", "eme", "e", "de", "ste", "j", "w", "l", "ml",
+    "eur", "euro", "euros", "chf", "gbp", "usd", "kg", "g", "gr", "cm", "mm", "m", "x", "st",
+    "stk", "stuck", "stuks", "pcs", "pc", "jahre", "ans", "jaar", "years", "yrs", "mois", "monate",
+    "maanden", "months", "th", "st", "nd", "rd", "er", "eme", "e", "de", "ste", "j", "w", "l",
+    "ml",
 ];
 
 /// Whether a word made of letters and digits is leetspeak (`1v0ry`, `3lf3nb3in`) rather than a code
@@ -222,7 +227,10 @@ fn is_leet(word: &[Unit]) -> bool {
         }
     }
     // One leading digit then a word that is not a unit: `1vory`.
-    if word.len() >= 4 && word[0].class == Class::Digit && word[1..].iter().all(|u| u.class == Class::Alpha) {
+    if word.len() >= 4
+        && word[0].class == Class::Digit
+        && word[1..].iter().all(|u| u.class == Class::Alpha)
+    {
         let rest: String = word[1..].iter().map(|u| u.out[0] as char).collect();
         return !UNITS.contains(&rest.as_str()) && leet_letter(word[0].out[0]) != word[0].out[0];
     }
@@ -287,7 +295,12 @@ fn words(units: &[Unit]) -> Vec<Word<'_>> {
         }
         let mut end = i;
         // Trailing connectors are punctuation, not part of the word.
-        while end > start && matches!(units[end - 1].class, Class::Hyphen | Class::Dot | Class::Leet) {
+        while end > start
+            && matches!(
+                units[end - 1].class,
+                Class::Hyphen | Class::Dot | Class::Leet
+            )
+        {
             end -= 1;
         }
         let hyphen_break = end < i
@@ -387,7 +400,11 @@ pub fn normalize(input: &str) -> Normalized {
 fn emit_word(b: &mut Builder, word: &[Unit], extra: u8) {
     let ps = pieces(word);
     // Dotted or dashed single letters: e.l.f.e.n.b.e.i.n, i-v-o-r-y.
-    if ps.len() >= 3 && ps.iter().all(|(p, _)| p.len() == 1 && p[0].class == Class::Alpha) {
+    if ps.len() >= 3
+        && ps
+            .iter()
+            .all(|(p, _)| p.len() == 1 && p[0].class == Class::Alpha)
+    {
         for (p, _) in &ps {
             b.push_unit(&p[0], None, SPACED | extra);
         }
@@ -424,7 +441,9 @@ fn emit_piece(b: &mut Builder, p: &[Unit], extra: u8) {
     if is_leet(p) {
         for u in p {
             match u.class {
-                Class::Digit | Class::Leet => b.push_unit(u, Some(leet_letter(u.out[0])), LEET | extra),
+                Class::Digit | Class::Leet => {
+                    b.push_unit(u, Some(leet_letter(u.out[0])), LEET | extra)
+                }
                 _ => b.push_unit(u, None, extra),
             }
         }

@@ -6,7 +6,10 @@ fn norm(s: &str) -> String {
 
 #[test]
 fn case_accents_and_ligatures_fold() {
-    assert_eq!(norm("Perroquet GRIS du Gabon, élevé"), "perroquet gris du gabon eleve");
+    assert_eq!(
+        norm("Perroquet GRIS du Gabon, élevé"),
+        "perroquet gris du gabon eleve"
+    );
     assert_eq!(norm("Stoßzahn Schildkröte"), "stosszahn schildkrote");
     assert_eq!(norm("œufs d'esturgeon"), "oeufs d esturgeon");
 }
@@ -23,7 +26,10 @@ fn leetspeak_is_undone_but_codes_and_prices_stay() {
 
 #[test]
 fn spaced_and_dotted_letters_join() {
-    assert_eq!(norm("sculpture en i v o i r e ancienne"), "sculpture en ivoire ancienne");
+    assert_eq!(
+        norm("sculpture en i v o i r e ancienne"),
+        "sculpture en ivoire ancienne"
+    );
     assert_eq!(norm("e.l.f.e.n.b.e.i.n Figur"), "elfenbein figur");
     assert_eq!(norm("i-v-o-r-y"), "ivory");
     let n = normalize("i v o i r e");
@@ -70,9 +76,18 @@ fn offsets_point_back_into_the_original() {
 #[test]
 fn languages_are_told_apart() {
     let cases = [
-        ("Graupapagei zu verkaufen, sehr zahm, nur Abholung", Lang::De),
-        ("Je vends mon perroquet gris du Gabon avec sa cage, très bon état", Lang::Fr),
-        ("Lovely pair of macaws for sale, hand reared and tame", Lang::En),
+        (
+            "Graupapagei zu verkaufen, sehr zahm, nur Abholung",
+            Lang::De,
+        ),
+        (
+            "Je vends mon perroquet gris du Gabon avec sa cage, très bon état",
+            Lang::Fr,
+        ),
+        (
+            "Lovely pair of macaws for sale, hand reared and tame",
+            Lang::En,
+        ),
         ("Mooie grijze roodstaart te koop, alleen ophalen", Lang::Nl),
         ("Vendo loro gris muy manso, precio negociable", Lang::Other),
     ];
