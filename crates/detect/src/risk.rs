@@ -146,6 +146,12 @@ pub(crate) fn decide(
         }
     }
 
+    // The brand list holds only wildlife-named brands (Lacoste, Jaguar XF …): they are look-alikes.
+    if has("brand") && !lookalike {
+        lookalike = true;
+        look_reason(&mut reasons, "brand", "brand named after an animal");
+    }
+
     // Accessories: an ad for a cage or food that names the animal it is for.
     let accessory_ad = ev.looks.iter().any(|l| l.0 == "accessory" && l.4)
         && !ev.live_in_title
