@@ -216,7 +216,8 @@ fn find_price(s: &str, rates: &Rates, bare_is_eur: bool) -> Option<Price> {
             *best = Some((
                 pos,
                 Price {
-                    eur: (eur * 100.0).round() / 100.0,
+                    // Half a cent rounds up, as people read it (1,250.50 × 1.17 = 1,463.085 → 1,463.09).
+                    eur: ((eur * 100.0) + 1e-6).round() / 100.0,
                     amount,
                     currency: code.to_string(),
                     span,
@@ -224,35 +225,19 @@ fn find_price(s: &str, rates: &Rates, bare_is_eur: bool) -> Option<Price> {
             ));
         }
     };
-    for c in after.captures_iter(s) {
-        let m = c.get(0).unwrap();
-        consider(
-            &mut best,
-            m.start(),
-            parse_amount(&c[1]),
-            &c[2],
-            (m.start(), m.end()),
-        );
-    }
-    for c in before.captures_iter(s) {
-        let m = c.get(0).unwrap();
-        consider(
-            &mut best,
-            m.start(),
-            parse_amount(&c[2]),
-            &c[1],
-            (m.start(), m.end()),
-        );
-    }
-    for c in dash.captures_iter(s) {
-        let m = c.get(0).unwrap();
-        consider(
-            &mut best,
-            m.start(),
-            parse_amount(&c[1]),
-            "€",
-            (m.start(), m.end()),
-        );
+    // (pattern, group of the amount, group of the currency or None for euros by convention)
+    for (re, amount, currency) in [(after, 1, Some(2)), (before, 2, Some(1)), (dash, 1, None)] {
+        for c in re.captures_iter(s) {
+            let m = c.get(0).unwrap();
+            let cur = currency.map_or("€", |g| c.get(g).map_or("", |x| x.as_str()));
+            consider(
+                &mut best,
+                m.start(),
+                parse_amount(&c[amount]),
+                cur,
+                (m.start(), m.end()),
+            );
+        }
     }
     if best.is_none() {
         for c in word.captures_iter(s) {
@@ -336,9 +321,7 @@ pub fn counts(text: &str) -> Vec<Count> {
             "jaar", "year", "mois", "monat", "maand", "month", "uhr", "h ",
         ]
         .iter()
-        .any(|u| {
-            tail.starts_with(u.trim_end()) && (!u.ends_with(' ') || tail.len() >= u.len() - 1)
-        });
+        .any(|u| tail.starts_with(u) || (u.ends_with(' ') && tail == u.trim_end()));
         let money_before = head.ends_with('€')
             || head.ends_with("eur")
             || head.ends_with('£')

@@ -114,17 +114,6 @@ pub struct Lexicon {
     pub sources: Vec<PathBuf>,
 }
 
-const DOCUMENTS: &[&str] = &[
-    "cites_certificate",
-    "article10",
-    "ring",
-    "microchip",
-    "captive_bred",
-    "no_papers",
-    "antique",
-    "dna_sexed",
-    "dubious",
-];
 const LOOK_KINDS: &[&str] = &[
     "toy",
     "figure",
@@ -249,7 +238,9 @@ impl Lexicon {
             };
             let value = get(vc);
             let bad_value = match list {
-                List::Documents => !DOCUMENTS.contains(&value.as_str()),
+                List::Documents => {
+                    value != "dubious" && !crate::DOCUMENT_CODES.contains(&value.as_str())
+                }
                 List::Lookalikes => !LOOK_KINDS.contains(&value.as_str()),
                 List::Intent => !matches!(value.as_str(), "wanted" | "swap" | "offer"),
                 List::Counts => value.parse::<u32>().is_err(),
