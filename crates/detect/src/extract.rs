@@ -281,7 +281,7 @@ pub struct Count {
 fn count_regexes() -> &'static (Regex, Regex, Regex) {
     static R: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
     R.get_or_init(|| {
-        let nouns = r"(?:jungtiere?|jungv[oö]gel|babys?|babies|b[ée]b[ée]s?|jeunes?|jongen|jonge|juveniles?|stuks?|st[üu]ck|stk|pcs|pieces?|pi[èe]ces|birds?|oiseaux|v[oö]gel|tiere|animals|males?|females?|m[äa]nnchen|weibchen|m[âa]les?|femelles?|eggs|oeufs|œufs|eier(?:en)?|plants?|plantes?|pflanzen|planten|specimens?|exemplaires?|exemplare|exemplaren|tortues?|schildkr[öo]ten|schildpadden|tortoises?|turtles?|perroquets?|papageien|papegaaien|parrots?|snakes?|serpents?|schlangen|slangen|hatchlings?|nachzuchten|kweekjes|dieren|animaux|ex\.?|x\b)";
+        let nouns = r"(?:jungtiere?|jungv[oö]gel|babys?|babies|b[ée]b[ée]s?|jeunes?|jongen|jonge|juveniles?|stuks?|st[üu]ck|stk|pcs|pieces?|pi[èe]ces|birds?|oiseaux|v[oö]gel|tiere|animals|males?|females?|m[äa]nnchen|weibchen|m[âa]les?|femelles?|eggs|oeufs|œufs|eier(?:en)?|plants?|plantes?|pflanzen|planten|specimens?|exemplaires?|exemplare|exemplaren|tortues?|schildkr[öo]ten|schildpadden|tortoises?|turtles?|perroquets?|papageien|papegaaien|parrots?|snakes?|serpents?|schlangen|slangen|hatchlings?|nachzuchten|kweekjes|dieren|animaux|ableger|frags?|stekjes|boutures?|s[äa]mlinge|seedlings?|semis|zaailingen|dosen|tins?|bo[iî]tes|blikjes|ex\.?|x\b)";
         let words = r"(one|two|three|four|five|six|un|une|deux|trois|quatre|cinq|six|ein|eine|zwei|drei|vier|f[üu]nf|sechs|een|twee|drie|vier|vijf|zes|\d{1,3})";
         (
             // reptile-keeper notation: 1.1, 1,2, 0.0.3, 2.3.1
@@ -305,6 +305,42 @@ fn number_word(w: &str) -> Option<u32> {
     })
 }
 
+/// A number standing just before `pos`, with at most one word between ("2 Elfenbein-Netsuke",
+/// "5 getrocknete Seepferdchen"): the count of the thing named at `pos`.
+pub fn count_before(text: &str, pos: usize) -> Option<Count> {
+    let head = text.get(..pos)?.trim_end_matches([' ', '\t']);
+    let mut end = head.len();
+    let trimmed_word = head.trim_end_matches(|c: char| c.is_alphabetic() || c == '-');
+    if trimmed_word.len() < head.len() && trimmed_word.ends_with([' ', '\t']) {
+        end = trimmed_word.trim_end_matches([' ', '\t']).len();
+    }
+    let digits = head[..end].len() - head[..end].trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let start = end - digits;
+    let before = head[..start].chars().next_back();
+    if before.is_some_and(|c| !(c.is_whitespace() || c == '(' || c == ':')) {
+        return None;
+    }
+    let word_before = head[..start]
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if ["gr.", "gr", "größe", "grösse", "size", "taille", "maat", "t.", "nr.", "no."]
+        .contains(&word_before.as_str())
+    {
+        return None;
+    }
+    let n: u32 = head[start..end].parse().ok()?;
+    (2..=200).contains(&n).then_some(Count {
+        n,
+        span: (start, pos),
+    })
+}
+
 /// Reads explicit specimen counts from the text: keeper notation, number + noun, lots and sets.
 /// Returns every count found; the caller combines them with count words from the lexicon.
 pub fn counts(text: &str) -> Vec<Count> {
@@ -317,11 +353,15 @@ pub fn counts(text: &str) -> Vec<Count> {
         let tail = text[m.end()..].trim_start().to_lowercase();
         let head = text[..m.start()].trim_end().to_lowercase();
         let unit_after = [
-            "€", "eur", "kg", "g ", "cm", "mm", "m ", "l ", "%", "chf", "£", "$", "jahr", "ans",
-            "jaar", "year", "mois", "monat", "maand", "month", "uhr", "h ",
+            "€", "eur", "kg", "g", "cm", "mm", "m", "l", "%", "chf", "£", "$", "jahr", "j", "ans",
+            "jaar", "year", "yr", "mois", "monat", "maand", "month", "uhr", "h", "ct", "karat",
         ]
         .iter()
-        .any(|u| tail.starts_with(u) || (u.ends_with(' ') && tail == u.trim_end()));
+        .any(|u| {
+            tail.strip_prefix(u)
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphabetic()))
+                || (u.len() > 2 && tail.starts_with(u))
+        });
         let money_before = head.ends_with('€')
             || head.ends_with("eur")
             || head.ends_with('£')
@@ -416,6 +456,20 @@ mod tests {
         assert_eq!(n("deux jeunes aras"), Some(2));
         assert_eq!(n("Preis 2,50 € pro Stück"), None);
         assert_eq!(n("1.5 kg"), None);
+        assert_eq!(n("Leguan, ca. 1,20 m, sucht"), None);
+        assert_eq!(n("NZ 2022, ca. 1,2 m. Nur an"), None);
+        assert_eq!(n("10 Sämlinge Copiapoa"), Some(10));
+    }
+
+    #[test]
+    fn count_before_a_name() {
+        let c = |t: &str, w: &str| count_before(t, t.find(w).unwrap()).map(|c| c.n);
+        assert_eq!(c("Tausche 2 Elfenbein-Netsuke", "Elfenbein"), Some(2));
+        assert_eq!(c("5 getrocknete Seepferdchen", "Seepferdchen"), Some(5));
+        assert_eq!(c("Stiefel Gr. 39 Pythonleder", "Python"), None);
+        assert_eq!(c("1.5 Elfenbein", "Elfenbein"), None);
+        assert_eq!(c("Elfenbein", "Elfenbein"), None);
+        assert_eq!(c("1 Uhu", "Uhu"), None);
     }
 
     #[test]

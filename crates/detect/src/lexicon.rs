@@ -60,6 +60,17 @@ impl List {
         List::Ambiguous,
         List::Groups,
     ];
+    /// Lists whose terms apply only in the ad's own language, whatever their length.
+    pub fn language_bound(self) -> bool {
+        matches!(self, List::Intent | List::Counts | List::CodeWords)
+    }
+    /// Lists whose German/Dutch terms also match inside compounds (Kunstpelzjacke, Elfenbeinfigur).
+    pub fn compounds(self) -> bool {
+        matches!(
+            self,
+            List::Parts | List::Lookalikes | List::Live | List::Excluded
+        )
+    }
     /// The file name of the list.
     pub fn file(self) -> &'static str {
         match self {
@@ -126,6 +137,7 @@ const LOOK_KINDS: &[&str] = &[
     "fossil",
     "unlisted",
     "accessory",
+    "animal",
 ];
 
 impl Lexicon {
@@ -239,7 +251,7 @@ impl Lexicon {
             let value = get(vc);
             let bad_value = match list {
                 List::Documents => {
-                    value != "dubious" && !crate::DOCUMENT_CODES.contains(&value.as_str())
+                    value != "dubious" && value != "negation" && !crate::DOCUMENT_CODES.contains(&value.as_str())
                 }
                 List::Lookalikes => !LOOK_KINDS.contains(&value.as_str()),
                 List::Intent => !matches!(value.as_str(), "wanted" | "swap" | "offer"),

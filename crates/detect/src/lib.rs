@@ -181,6 +181,8 @@ pub(crate) struct Evidence {
     )>,
     pub docs: Vec<(&'static str, String, [usize; 2], String)>,
     pub dubious: Vec<(String, [usize; 2])>,
+    /// "keine", "none", "geen" …: a document word followed by one of these is denied.
+    pub negations: Vec<[usize; 2]>,
     pub wanted: Vec<(String, [usize; 2])>,
     pub swap: Vec<(String, [usize; 2])>,
     pub offer_override: bool,
@@ -254,7 +256,13 @@ impl Detector {
                     }
                     Meaning::Term { list, row } => {
                         let e = &self.lexicon.entries(list)[row as usize];
-                        if e.lang != "any" && lang != Lang::Other && e.lang != lang.code() {
+                        // Short terms only in their own language (false friends: "bein", "nz");
+                        // long ones in any, so a wrong language guess loses nothing.
+                        if e.lang != "any"
+                            && lang != Lang::Other
+                            && e.lang != lang.code()
+                            && (e.term.chars().count() < 7 || list.language_bound())
+                        {
                             continue;
                         }
                         relevant_hit |= self.term(&mut ev, list, e, &words, span, a < title_end);
@@ -345,6 +353,8 @@ impl Detector {
             List::Documents => {
                 if e.value == "dubious" {
                     ev.dubious.push((words.to_string(), span));
+                } else if e.value == "negation" {
+                    ev.negations.push(span);
                 } else if let Some(d) =
                     static_doc(&e.value).filter(|d| !ev.docs.iter().any(|x| x.0 == *d))
                 {

@@ -165,7 +165,7 @@ impl Matcher {
                 continue;
             }
             for (row, e) in lexicon.entries(list).iter().enumerate() {
-                let compound = matches!(e.lang.as_str(), "de" | "nl");
+                let compound = list.compounds() && matches!(e.lang.as_str(), "de" | "nl");
                 add(
                     &e.term,
                     Meaning::Term {
@@ -257,7 +257,10 @@ impl Matcher {
     /// hidden characters, or a word split where the name has none).
     pub fn obfuscated(&self, n: &Normalized, hit: &Hit) -> bool {
         let flags = n.flags(hit.start, hit.end);
+        // A split counts only inside the name (Elfen-bein), not at its edge (Elfenbein-Netsuke).
+        let split_inside = flags & SPLIT != 0
+            && (hit.start + 1..hit.end).any(|p| n.flag_at(p) & JOIN != 0);
         flags & wildwatch_text::EVASION != 0
-            || (flags & SPLIT != 0 && !self.patterns[hit.pattern as usize].has_joiner)
+            || (split_inside && !self.patterns[hit.pattern as usize].has_joiner)
     }
 }

@@ -69,6 +69,12 @@ pub(crate) fn decide(
             "ivory as a colour, not a material",
         );
     }
+    let had_taxon = !ev.taxa.is_empty();
+    if has("colour") && !has_code && !lookalike {
+        // elfenbeinfarben, ivoorkleurig: the cue is itself the colour word.
+        lookalike = true;
+        look_reason(&mut reasons, "colour", "ivory as a colour, not a material");
+    }
     for (kind, why) in [
         ("faux", "imitation material claimed"),
         ("pattern", "a print or pattern, not the animal's material"),
@@ -92,14 +98,21 @@ pub(crate) fn decide(
                 if kind == "pattern" {
                     ev.taxa.retain(|t| !t.3);
                 }
+                // Faux fur in leopard look: the animal is only the model.
+                if kind == "faux" && ev.live == 0 {
+                    ev.taxa.clear();
+                }
             } else {
                 ev.materials.clear();
                 ev.generic_parts.clear();
                 ev.taxa.clear();
             }
+            // The cue imitates or depicts an animal: something wildlife-like was named (even an
+            // unlisted or generic animal), or the cue itself names it (Kroko-Optik, Leopardenmuster).
             if before > ev.materials.len() + ev.generic_parts.len() + ev.taxa.len()
-                || kind == "fossil"
-                || kind == "toy"
+                || matches!(kind, "fossil" | "toy" | "pattern")
+                || has("animal")
+                || had_taxon
             {
                 lookalike = true;
                 look_reason(&mut reasons, kind, why);
@@ -151,10 +164,28 @@ pub(crate) fn decide(
         lookalike = true;
         look_reason(&mut reasons, "brand", "brand named after an animal");
     }
+    // A Lacoste shirt "mit Krokodil" names the logo, not a specimen.
+    if has("brand") && ev.live == 0 && ev.materials.is_empty() && ev.generic_parts.is_empty() {
+        ev.taxa.clear();
+    }
 
     // Accessories: an ad for a cage or food that names the animal it is for.
-    let accessory_ad = ev.looks.iter().any(|l| l.0 == "accessory" && l.4)
+    // "mit Käfig", "with cage", "avec cage", "met kooi": the cage comes with the animal.
+    let included = |span: [usize; 2]| {
+        let head = text[..span[0]].trim_end().to_lowercase();
+        let word = head.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        [
+            "mit", "with", "avec", "met", "inkl.", "inkl", "incl.", "incl", "inclusief", "inclus",
+            "including", "+", "&", "und", "and", "et", "en", "plus", "samt", "sowie",
+        ]
+        .contains(&word)
+    };
+    let accessory_ad = ev
+        .looks
+        .iter()
+        .any(|l| l.0 == "accessory" && l.4 && !included(l.2))
         && !ev.live_in_title
+        && ev.count_words.is_empty()
         && ev.materials.is_empty();
 
     // Taxa: named ones, then those implied by materials and code words; ancestors of named taxa dropped.
@@ -296,7 +327,24 @@ pub(crate) fn decide(
         ));
     }
 
-    // Documents.
+    // Documents. A claim of papers followed or closely preceded by a denial ("Papiere hab ich
+    // leider keine", "keine CITES-Papiere") is the opposite claim.
+    for dc in ev.docs.iter_mut() {
+        if !matches!(dc.0, "cites_certificate" | "article10") {
+            continue;
+        }
+        let denied = ev.negations.iter().any(|n| {
+            let after = n[0] >= dc.2[1]
+                && n[0] - dc.2[1] <= 40
+                && !text[dc.2[1]..n[0]].contains(['.', '!', '?', '\n', ';']);
+            let before = n[1] <= dc.2[0] && dc.2[0] - n[1] <= 12;
+            after || before
+        });
+        if denied {
+            dc.0 = "no_papers";
+            dc.1 = text[dc.2[0]..dc.2[1]].to_string();
+        }
+    }
     let mut docs: BTreeSet<&'static str> = BTreeSet::new();
     for dc in &ev.docs {
         docs.insert(dc.0);
@@ -304,10 +352,11 @@ pub(crate) fn decide(
     if docs.contains("no_papers") {
         docs.remove("cites_certificate");
     }
+    // Claims are reported for relevant ads only, like species and specimens.
     let documents: Vec<&'static str> = DOCUMENT_CODES
         .iter()
         .copied()
-        .filter(|c| docs.contains(c))
+        .filter(|c| relevant && docs.contains(c))
         .collect();
     if relevant {
         for dc in &ev.docs {
@@ -368,6 +417,22 @@ pub(crate) fn decide(
                     text[c.span.0..c.span.1].trim().to_string(),
                     [c.span.0, c.span.1],
                 ));
+            }
+        }
+        let named_spans = ev
+            .taxa
+            .iter()
+            .map(|t| t.2)
+            .chain(ev.materials.iter().map(|m| m.3));
+        for s in named_spans {
+            if let Some(c) = extract::count_before(text, s[0]) {
+                if best.as_ref().is_none_or(|b| c.n > b.0) {
+                    best = Some((
+                        c.n,
+                        text[c.span.0..c.span.1].trim().to_string(),
+                        [c.span.0, c.span.1],
+                    ));
+                }
             }
         }
         for c in &ev.count_words {
