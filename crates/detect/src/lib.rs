@@ -183,6 +183,8 @@ pub(crate) struct Evidence {
     pub dubious: Vec<(String, [usize; 2])>,
     /// "keine", "none", "geen" …: a document word followed by one of these is denied.
     pub negations: Vec<[usize; 2]>,
+    /// Every span that named a taxon or a material, repeats included (for counts before them).
+    pub name_spans: Vec<[usize; 2]>,
     pub wanted: Vec<(String, [usize; 2])>,
     pub swap: Vec<(String, [usize; 2])>,
     pub offer_override: bool,
@@ -228,8 +230,18 @@ impl Detector {
             Some(l) if !l.trim().is_empty() => Lang::parse(l),
             _ => identify(&n.text, &text),
         };
-        let hits = self.matcher.find(&n);
+        let hits = self
+            .matcher
+            .find(&n, !matches!(lang, Lang::En | Lang::Fr));
         let mut ev = Evidence::default();
+        // Taxa named without doubt somewhere in the ad (a pattern with one meaning).
+        let sure: Vec<TaxonId> = hits
+            .iter()
+            .filter_map(|h| match self.matcher.patterns[h.pattern as usize].meanings[..] {
+                [Meaning::Name { taxon, .. }] => Some(taxon),
+                _ => None,
+            })
+            .collect();
         for h in &hits {
             let (a, b) = n.original_range(h.start, h.end);
             let words = text[a..b].to_string();
@@ -246,8 +258,15 @@ impl Detector {
                             None => true,
                             Some((cur, _)) => {
                                 let (t, c) = (self.refdata.taxon(taxon), self.refdata.taxon(cur));
-                                (t.is_listed(), !t.rank.is_higher())
-                                    > (c.is_listed(), !c.rank.is_higher())
+                                // Listed, then species-level, then the stricter listing.
+                                let key = |x: &wildwatch_refdata::Taxon| {
+                                    (
+                                        x.is_listed(),
+                                        !x.rank.is_higher(),
+                                        x.cites.map(std::cmp::Reverse),
+                                    )
+                                };
+                                key(t) > key(c)
                             }
                         };
                         if better {
@@ -268,6 +287,27 @@ impl Detector {
                         relevant_hit |= self.term(&mut ev, list, e, &words, span, a < title_end);
                     }
                 }
+            }
+            if let Some(g) = p.group {
+                best_taxon = best_taxon.map(|(_, kind)| (g, kind));
+            }
+            // A taxon that another hit of this ad names wins among a name's meanings
+            // ("Brazilian rosewood (Dalbergia nigra)").
+            if p.meanings.len() > 1 && p.group.is_none() {
+                if let Some(t) = p.meanings.iter().find_map(|m| match m {
+                    Meaning::Name { taxon, .. } if sure.contains(taxon) => Some(*taxon),
+                    _ => None,
+                }) {
+                    best_taxon = best_taxon.map(|(_, kind)| (t, kind));
+                }
+            }
+            // A part word that is also a species' common name (agarwood, rosewood) means the
+            // material, and the taxon the material implies.
+            if ev.materials.last().is_some_and(|m| m.3 == span) {
+                best_taxon = None;
+            }
+            if relevant_hit || best_taxon.is_some() {
+                ev.name_spans.push(span);
             }
             if let Some((taxon, kind)) =
                 best_taxon.filter(|(t, _)| !ev.taxa.iter().any(|x| x.0 == *t))

@@ -42,6 +42,9 @@ pub struct Pattern {
     pub exact: bool,
     /// On the ambiguous-names list: needs wildlife context.
     pub ambiguous: bool,
+    /// A group name from the lexicon: its taxon wins over any reference name with the same key
+    /// ("seahorse" is the genus, not one species that happens to carry the name).
+    pub group: Option<TaxonId>,
 }
 
 /// A pattern found in the normalised text.
@@ -77,6 +80,13 @@ fn variants(term: &str) -> Vec<String> {
         out.push(normalize(&term.replace('-', " ")).text);
     }
     let lower = term.to_lowercase();
+    // Fischer's Lovebird → fischers lovebird, fischer lovebird.
+    for apos in ["'s ", "’s "] {
+        if lower.contains(apos) {
+            out.push(normalize(&lower.replace(apos, "s ")).text);
+            out.push(normalize(&lower.replace(apos, " ")).text);
+        }
+    }
     if lower.contains(['ä', 'ö', 'ü', 'ß']) {
         let alt = lower
             .replace('ä', "ae")
@@ -100,6 +110,7 @@ impl Matcher {
             .iter()
             .map(|e| normalize(&e.term).text)
             .collect();
+        let mut group_keys: Vec<(String, TaxonId)> = Vec::new();
         let mut add = |term: &str, meaning: Meaning, compound_lang: bool| {
             for key in variants(term) {
                 if key.len() < 2 {
@@ -113,6 +124,7 @@ impl Matcher {
                         has_joiner: false,
                         exact: key.len() <= 3,
                         ambiguous: ambiguous.contains(&key),
+                        group: None,
                     });
                     (keys.len() - 1) as u32
                 });
@@ -132,6 +144,24 @@ impl Matcher {
                 continue;
             }
             let compound = matches!(n.kind, NameKind::De | NameKind::Nl);
+            // Keepers write binomials with the genus abbreviated: B. smithi, D. tinctorius.
+            if matches!(n.kind, NameKind::Scientific | NameKind::Synonym) {
+                let parts: Vec<&str> = n.text.split_whitespace().collect();
+                if parts.len() == 2
+                    && parts[1].len() >= 5
+                    && parts[1].chars().all(|c| c.is_ascii_lowercase())
+                {
+                    let initial = parts[0].chars().next().unwrap_or('x');
+                    add(
+                        &format!("{initial}. {}", parts[1]),
+                        Meaning::Name {
+                            taxon: n.taxon,
+                            kind: n.kind,
+                        },
+                        false,
+                    );
+                }
+            }
             add(
                 &n.text,
                 Meaning::Name {
@@ -159,6 +189,7 @@ impl Matcher {
                 Meaning::Name { taxon, kind },
                 matches!(e.lang.as_str(), "de" | "nl"),
             );
+            group_keys.extend(variants(&e.term).into_iter().map(|k| (k, taxon)));
         }
         for list in List::ALL {
             if matches!(list, List::Ambiguous | List::Groups) {
@@ -174,6 +205,11 @@ impl Matcher {
                     },
                     compound,
                 );
+            }
+        }
+        for (key, taxon) in group_keys {
+            if let Some(&id) = index.get(&key) {
+                patterns[id as usize].group = Some(taxon);
             }
         }
         let ac = AhoCorasick::builder()
@@ -194,11 +230,14 @@ impl Matcher {
     }
 
     /// Finds all accepted hits, longest first where they overlap, returned in text order.
-    pub fn find(&self, n: &Normalized) -> Vec<Hit> {
+    /// `compounds` allows German/Dutch compound matching (off for English and French ads, where
+    /// "grasses" must not yield the German name "Rasse").
+    pub fn find(&self, n: &Normalized, compounds: bool) -> Vec<Hit> {
         let text = n.text.as_bytes();
         let mut cands: Vec<Hit> = Vec::new();
         for m in self.ac.find_overlapping_iter(&n.text) {
             let p = &self.patterns[m.pattern().as_usize()];
+            let compound = p.compound && compounds;
             let (start, end) = (m.start(), m.end());
             let left = n.is_boundary(start);
             // The word ends at the next space or soft boundary.
@@ -217,7 +256,7 @@ impl Matcher {
                         && &suffix[1..] == "en"));
             let accepted_end = if right_exact || right_inflected {
                 Some(word_end)
-            } else if p.compound && left && !p.exact {
+            } else if compound && left && !p.exact {
                 // Compound modifier: Elfenbein|schnitzerei, Papageien|käfig.
                 Some(end)
             } else {
@@ -226,7 +265,7 @@ impl Matcher {
             let Some(hit_end) = accepted_end else {
                 continue;
             };
-            if !left && !(p.compound && (right_exact || right_inflected)) {
+            if !left && !(compound && (right_exact || right_inflected)) {
                 continue;
             }
             cands.push(Hit {

@@ -47,6 +47,25 @@ pub(crate) fn decide(
         }
     };
 
+    // Accessories: an ad for a cage or food that names the animal it is for.
+    // "mit Käfig", "with cage", "avec cage", "met kooi": the cage comes with the animal.
+    let included = |span: [usize; 2]| {
+        let head = text[..span[0]].trim_end().to_lowercase();
+        let word = head.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        [
+            "mit", "with", "avec", "met", "inkl.", "inkl", "incl.", "incl", "inclusief", "inclus",
+            "including", "+", "&", "und", "and", "et", "en", "plus", "samt", "sowie",
+        ]
+        .contains(&word)
+    };
+    let accessory_ad = ev
+        .looks
+        .iter()
+        .any(|l| l.0 == "accessory" && l.4 && !included(l.2))
+        && !ev.live_in_title
+        && ev.count_words.is_empty()
+        && ev.materials.is_empty();
+
     // Code words that need an object next to them (bone, white gold …) count only then.
     let ivory_context = ev.objects > 0 || ev.materials.iter().any(|m| m.0 == "ivory");
     if ivory_context {
@@ -85,7 +104,11 @@ pub(crate) fn decide(
         ("toy", "a toy"),
         ("figure", "a figure or object made of another material"),
     ] {
-        if has(kind) && !has_code {
+        let cue = ev
+            .looks
+            .iter()
+            .any(|l| l.0 == kind && !(matches!(kind, "toy" | "figure") && included(l.2)));
+        if cue && !has_code && !(accessory_ad && matches!(kind, "toy" | "figure")) {
             let before = ev.materials.len() + ev.generic_parts.len() + ev.taxa.len();
             if kind == "faux" || kind == "pattern" || kind == "fossil" {
                 ev.materials.retain(|m| {
@@ -102,8 +125,9 @@ pub(crate) fn decide(
                 if kind == "faux" && ev.live == 0 {
                     ev.taxa.clear();
                 }
-            } else {
-                ev.materials.clear();
+            } else if ev.materials.is_empty() {
+                // A figure or toy depicts the animal; a material named next to it (ivory, bekko,
+                // tusks) says what the object is made of, so that stays.
                 ev.generic_parts.clear();
                 ev.taxa.clear();
             }
@@ -155,7 +179,13 @@ pub(crate) fn decide(
             ev.taxa.retain(|t| !t.3);
             lookalike = true;
         } else if !strong_context {
+            let before = ev.taxa.len();
             ev.taxa.retain(|t| !t.3 || t.4);
+            // Only a name that is also a brand or an everyday word (Puma, Jaguar, Merlin), and
+            // nothing about an animal: named after it, not it.
+            if ev.taxa.is_empty() && before > 0 && ev.live == 0 {
+                lookalike = true;
+            }
         }
     }
 
@@ -169,24 +199,6 @@ pub(crate) fn decide(
         ev.taxa.clear();
     }
 
-    // Accessories: an ad for a cage or food that names the animal it is for.
-    // "mit Käfig", "with cage", "avec cage", "met kooi": the cage comes with the animal.
-    let included = |span: [usize; 2]| {
-        let head = text[..span[0]].trim_end().to_lowercase();
-        let word = head.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-        [
-            "mit", "with", "avec", "met", "inkl.", "inkl", "incl.", "incl", "inclusief", "inclus",
-            "including", "+", "&", "und", "and", "et", "en", "plus", "samt", "sowie",
-        ]
-        .contains(&word)
-    };
-    let accessory_ad = ev
-        .looks
-        .iter()
-        .any(|l| l.0 == "accessory" && l.4 && !included(l.2))
-        && !ev.live_in_title
-        && ev.count_words.is_empty()
-        && ev.materials.is_empty();
 
     // Taxa: named ones, then those implied by materials and code words; ancestors of named taxa dropped.
     let mut named: Vec<(TaxonId, String, Option<[usize; 2]>)> = ev
@@ -250,7 +262,11 @@ pub(crate) fn decide(
         look_reason(&mut reasons, "accessory", "an accessory, not a specimen");
     }
 
-    let part = !ev.materials.is_empty() || !ev.generic_parts.is_empty() || has_code;
+    // Live coral (frags, reef tank, Ableger) is a live specimen; dried coral is a part.
+    let coral_only = !ev.materials.is_empty() && ev.materials.iter().all(|m| m.0 == "coral");
+    let part = (!ev.materials.is_empty() && !(coral_only && ev.live > 0))
+        || !ev.generic_parts.is_empty()
+        || has_code;
     let category = if relevant {
         if part {
             "part"
@@ -345,6 +361,14 @@ pub(crate) fn decide(
             dc.1 = text[dc.2[0]..dc.2[1]].to_string();
         }
     }
+    // "not ringed", "kein Chip": the claim is withdrawn.
+    ev.docs.retain(|dc| {
+        !matches!(dc.0, "ring" | "microchip" | "dna_sexed" | "captive_bred")
+            || !ev
+                .negations
+                .iter()
+                .any(|n| n[1] <= dc.2[0] && dc.2[0] - n[1] <= 3)
+    });
     let mut docs: BTreeSet<&'static str> = BTreeSet::new();
     for dc in &ev.docs {
         docs.insert(dc.0);
@@ -419,12 +443,7 @@ pub(crate) fn decide(
                 ));
             }
         }
-        let named_spans = ev
-            .taxa
-            .iter()
-            .map(|t| t.2)
-            .chain(ev.materials.iter().map(|m| m.3));
-        for s in named_spans {
+        for s in &ev.name_spans {
             if let Some(c) = extract::count_before(text, s[0]) {
                 if best.as_ref().is_none_or(|b| c.n > b.0) {
                     best = Some((
