@@ -281,7 +281,7 @@ pub struct Count {
 fn count_regexes() -> &'static (Regex, Regex, Regex) {
     static R: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
     R.get_or_init(|| {
-        let nouns = r"(?:jungtiere?|jungv[oö]gel|babys?|babies|b[ée]b[ée]s?|jeunes?|jongen|jonge|juveniles?|stuks?|st[üu]ck|stk|pcs|pieces?|pi[èe]ces|birds?|oiseaux|v[oö]gel|tiere|animals|males?|females?|m[äa]nnchen|weibchen|m[âa]les?|femelles?|eggs|oeufs|œufs|eier(?:en)?|plants?|plantes?|pflanzen|planten|specimens?|exemplaires?|exemplare|exemplaren|tortues?|schildkr[öo]ten|schildpadden|tortoises?|turtles?|perroquets?|papageien|papegaaien|parrots?|snakes?|serpents?|schlangen|slangen|hatchlings?|nachzuchten|kweekjes|dieren|animaux|ableger|frags?|stekjes|boutures?|s[äa]mlinge|seedlings?|semis|zaailingen|dosen|tins?|bo[iî]tes|blikjes|ex\.?|x\b)";
+        let nouns = r"(?:jungtiere?|jungv[oö]gel|babys?|babies|b[ée]b[ée]s?|jeunes?|jongen|jonge|juveniles?|stuks?|st[üu]ck|stk|pcs|pieces?|pi[èe]ces|birds?|oiseaux|v[oö]gel|tiere|animals|males?|females?|m[äa]nnchen|weibchen|m[âa]les?|femelles?|eggs|oeufs|œufs|eier(?:en)?|plants?|plantes?|pflanzen|planten|specimens?|exemplaires?|exemplare|exemplaren|tortues?|schildkr[öo]ten|schildpadden|tortoises?|turtles?|perroquets?|papageien|papegaaien|parrots?|snakes?|serpents?|schlangen|slangen|hatchlings?|nachzuchten|kweekjes|dieren|animaux|ableger|frags?|stekjes|boutures?|s[äa]mlinge|seedlings?|semis|zaailingen|dosen|tins?|bo[iî]tes|blikjes|dispo|disponibles?|available|left|verf[üu]gbar|beschikbaar|ex\.?|x\b)";
         let words = r"(one|two|three|four|five|six|un|une|deux|trois|quatre|cinq|six|ein|eine|zwei|drei|vier|f[üu]nf|sechs|een|twee|drie|vier|vijf|zes|\d{1,3})";
         (
             // reptile-keeper notation: 1.1, 1,2, 0.0.3, 2.3.1

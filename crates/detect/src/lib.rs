@@ -164,6 +164,8 @@ pub(crate) struct Evidence {
     )>,
     pub generic_parts: Vec<(String, String, [usize; 2])>,
     pub objects: usize,
+    /// Leather goods (belt, handbag, boots): a part when a listed reptile is named.
+    pub goods: usize,
     pub codes: Vec<(
         String, /*term*/
         Option<TaxonId>,
@@ -284,7 +286,10 @@ impl Detector {
                         {
                             continue;
                         }
-                        relevant_hit |= self.term(&mut ev, list, e, &words, span, a < title_end);
+                        let at_start = text[..a].trim_end_matches([' ', '\t']).is_empty()
+                            || text[..a].trim_end_matches([' ', '\t']).ends_with('\n');
+                        relevant_hit |=
+                            self.term(&mut ev, list, e, &words, span, a < title_end, at_start);
                     }
                 }
             }
@@ -333,6 +338,7 @@ impl Detector {
         words: &str,
         span: [usize; 2],
         in_title: bool,
+        at_start: bool,
     ) -> bool {
         let implied = || {
             (!e.implies.is_empty())
@@ -342,6 +348,7 @@ impl Detector {
         match list {
             List::Parts => match e.flag.as_str() {
                 "object" => ev.objects += 1,
+                "goods" => ev.goods += 1,
                 "generic" if !ev.generic_parts.iter().any(|g| g.0 == e.value) => ev
                     .generic_parts
                     .push((e.value.clone(), words.to_string(), span)),
@@ -393,6 +400,17 @@ impl Detector {
             List::Documents => {
                 if e.value == "dubious" {
                     ev.dubious.push((words.to_string(), span));
+                } else if e.value == "dubious_papers" {
+                    // "papers can be arranged": a claim of papers, and a dubious one.
+                    ev.dubious.push((words.to_string(), span));
+                    if !ev.docs.iter().any(|x| x.0 == "cites_certificate") {
+                        ev.docs.push((
+                            "cites_certificate",
+                            words.to_string(),
+                            span,
+                            e.list.clone(),
+                        ));
+                    }
                 } else if e.value == "negation" {
                     ev.negations.push(span);
                 } else if let Some(d) =
@@ -403,6 +421,9 @@ impl Detector {
             }
             List::Intent => match e.value.as_str() {
                 "wanted" => ev.wanted.push((words.to_string(), span)),
+                // "Achète" opens a buyer's ad; "acheté à un particulier" is history.
+                "wanted_start" if at_start => ev.wanted.push((words.to_string(), span)),
+                "wanted_start" => {}
                 "swap" => ev.swap.push((words.to_string(), span)),
                 _ => ev.offer_override = true,
             },

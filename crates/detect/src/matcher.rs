@@ -76,6 +76,12 @@ fn variants(term: &str) -> Vec<String> {
     if (2..=3).contains(&words) && out[0].len() >= 8 {
         out.push(out[0].replace(' ', ""));
     }
+    // French and English plurals fall on the first word: poils d'éléphant, défenses sculptées.
+    if let Some((first, rest)) = out[0].split_once(' ') {
+        if first.len() >= 4 && !first.ends_with(['s', 'x']) {
+            out.push(format!("{first}s {rest}"));
+        }
+    }
     if term.contains('-') {
         out.push(normalize(&term.replace('-', " ")).text);
     }

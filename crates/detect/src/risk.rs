@@ -125,7 +125,9 @@ pub(crate) fn decide(
                 if kind == "faux" && ev.live == 0 {
                     ev.taxa.clear();
                 }
-            } else if ev.materials.is_empty() {
+            } else if ev.materials.is_empty()
+                && ev.generic_parts.iter().all(|g| g.0 == "dried")
+            {
                 // A figure or toy depicts the animal; a material named next to it (ivory, bekko,
                 // tusks) says what the object is made of, so that stays.
                 ev.generic_parts.clear();
@@ -183,7 +185,12 @@ pub(crate) fn decide(
             ev.taxa.retain(|t| !t.3 || t.4);
             // Only a name that is also a brand or an everyday word (Puma, Jaguar, Merlin), and
             // nothing about an animal: named after it, not it.
-            if ev.taxa.is_empty() && before > 0 && ev.live == 0 {
+            if ev.taxa.is_empty()
+                && before > 0
+                && ev.live == 0
+                && ev.docs.is_empty()
+                && extract::counts(text).is_empty()
+            {
                 lookalike = true;
             }
         }
@@ -266,6 +273,7 @@ pub(crate) fn decide(
     let coral_only = !ev.materials.is_empty() && ev.materials.iter().all(|m| m.0 == "coral");
     let part = (!ev.materials.is_empty() && !(coral_only && ev.live > 0))
         || !ev.generic_parts.is_empty()
+        || ev.goods > 0
         || has_code;
     let category = if relevant {
         if part {
