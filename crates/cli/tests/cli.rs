@@ -260,9 +260,9 @@ fn evaluation_floors_hold() {
         "--errors",
         "0",
         "--min-relevance-f1",
-        "0.86",
+        "0.97",
         "--min-risk-accuracy",
-        "0.79",
+        "0.96",
     ])
     .assert()
     .success();

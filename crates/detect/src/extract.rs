@@ -176,6 +176,24 @@ pub fn price(price_text: Option<&str>, text: &str, rates: &Rates) -> Option<Pric
     if let Some(p) = find_price(text, rates, false) {
         return Some(p);
     }
+    // A buyer's budget: "budget around 1000", "Budget max 150", "budget 200e max".
+    static BUDGET: OnceLock<Regex> = OnceLock::new();
+    let budget = BUDGET.get_or_init(|| {
+        Regex::new(r"(?i)\bbudget\s*:?\s*(?:(?:de|van|von|of|max\.?|maximum|tot|bis|jusqu'?[àa]|around|about|up\s+to|env\.?|environ|ca\.?|circa|rond|±)\s*)*(\d+(?:[.,]\d{3})*)\s*(?:e\b|€|eur|euros?)?")
+            .unwrap()
+    });
+    if let Some(c) = budget.captures(text) {
+        let m = c.get(1).unwrap();
+        if let Some(amount) = parse_amount(m.as_str().trim()) {
+            let whole = c.get(0).unwrap();
+            return Some(Price {
+                eur: amount,
+                amount,
+                currency: "EUR".into(),
+                span: (whole.start(), whole.end()),
+            });
+        }
+    }
     if is_free(text) {
         return Some(Price {
             eur: 0.0,
@@ -281,7 +299,7 @@ pub struct Count {
 fn count_regexes() -> &'static (Regex, Regex, Regex) {
     static R: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
     R.get_or_init(|| {
-        let nouns = r"(?:jungtiere?|jungv[oö]gel|babys?|babies|b[ée]b[ée]s?|jeunes?|jongen|jonge|juveniles?|stuks?|st[üu]ck|stk|pcs|pieces?|pi[èe]ces|birds?|oiseaux|v[oö]gel|tiere|animals|males?|females?|m[äa]nnchen|weibchen|m[âa]les?|femelles?|eggs|oeufs|œufs|eier(?:en)?|plants?|plantes?|pflanzen|planten|specimens?|exemplaires?|exemplare|exemplaren|tortues?|schildkr[öo]ten|schildpadden|tortoises?|turtles?|perroquets?|papageien|papegaaien|parrots?|snakes?|serpents?|schlangen|slangen|hatchlings?|nachzuchten|kweekjes|dieren|animaux|ableger|frags?|stekjes|boutures?|s[äa]mlinge|seedlings?|semis|zaailingen|dosen|tins?|bo[iî]tes|blikjes|dispo|disponibles?|available|left|verf[üu]gbar|beschikbaar|ex\.?|x\b)";
+        let nouns = r"(?:jungtiere?|jungv[oö]gel|babys?|babies|b[ée]b[ée]s?|jeunes?|jongen|jonge|juveniles?|stuks?|st[üu]ck|stk|pcs|pieces?|pi[èe]ces|birds?|oiseaux|v[oö]gel|tiere|animals|males?|females?|m[äa]nnchen|weibchen|m[âa]les?|femelles?|eggs|oeufs|œufs|eier(?:en)?|plants?|plantes?|pflanzen|planten|specimens?|exemplaires?|exemplare|exemplaren|tortues?|schildkr[öo]ten|schildpadden|tortoises?|turtles?|perroquets?|papageien|papegaaien|parrots?|snakes?|serpents?|schlangen|slangen|hatchlings?|nachzuchten|kweekjes|dieren|animaux|ableger|frags?|stekjes|boutures?|s[äa]mlinge|seedlings?|semis|zaailingen|dosen|tins?|bo[iî]tes|blikjes|dispo|disponibles?|available|left|kolonies|kolonien|colonies|verf[üu]gbar|beschikbaar|ex\.?|x\b)";
         let words = r"(one|two|three|four|five|six|un|une|deux|trois|quatre|cinq|six|ein|eine|zwei|drei|vier|f[üu]nf|sechs|een|twee|drie|vier|vijf|zes|\d{1,3})";
         (
             // reptile-keeper notation: 1.1, 1,2, 0.0.3, 2.3.1
@@ -470,6 +488,15 @@ mod tests {
         assert_eq!(c("1.5 Elfenbein", "Elfenbein"), None);
         assert_eq!(c("Elfenbein", "Elfenbein"), None);
         assert_eq!(c("1 Uhu", "Uhu"), None);
+    }
+
+    #[test]
+    fn budgets_are_prices() {
+        let r = Rates::shipped();
+        let p = |t: &str| price(None, t, &r).map(|p| p.eur);
+        assert_eq!(p("looking for a CAG. Budget around 1000. PM me"), Some(1000.0));
+        assert_eq!(p("cherche caméléon, budget 200e max"), Some(200.0));
+        assert_eq!(p("Zoek koningspython. Budget max 150."), Some(150.0));
     }
 
     #[test]

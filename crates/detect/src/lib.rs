@@ -14,7 +14,7 @@ pub mod stream;
 
 use serde::{Deserialize, Serialize};
 use wildwatch_refdata::{NameKind, RefData, TaxonId};
-use wildwatch_text::{identify, normalize, Lang};
+use wildwatch_text::{identify_hinted, normalize, Lang};
 
 pub use extract::Rates;
 pub use lexicon::{Lexicon, List};
@@ -139,6 +139,23 @@ pub const DOCUMENT_CODES: [&str; 8] = [
     "dna_sexed",
 ];
 
+/// The usual language of a platform's ads, a weak prior for language identification.
+fn platform_lang(platform: Option<&str>) -> Option<Lang> {
+    let p = platform?.to_ascii_lowercase();
+    let has = |xs: &[&str]| xs.iter().any(|x| p.contains(x));
+    if has(&["leboncoin", "vivastreet", "paruvendu", ".fr"]) {
+        Some(Lang::Fr)
+    } else if has(&["kleinanzeigen", "terraristik", "markt.de", "quoka", ".de"]) {
+        Some(Lang::De)
+    } else if has(&["marktplaats", "2dehands", "tweedehands", ".nl"]) {
+        Some(Lang::Nl)
+    } else if has(&["gumtree", "preloved", "pets4homes", ".co.uk", ".uk"]) {
+        Some(Lang::En)
+    } else {
+        None
+    }
+}
+
 fn static_doc(s: &str) -> Option<&'static str> {
     DOCUMENT_CODES.iter().copied().find(|d| *d == s)
 }
@@ -230,7 +247,7 @@ impl Detector {
         let n = normalize(&text);
         let lang = match ad.lang.as_deref() {
             Some(l) if !l.trim().is_empty() => Lang::parse(l),
-            _ => identify(&n.text, &text),
+            _ => identify_hinted(&n.text, &text, platform_lang(ad.platform.as_deref())),
         };
         let hits = self
             .matcher

@@ -126,7 +126,7 @@ pub(crate) fn decide(
                     ev.taxa.clear();
                 }
             } else if ev.materials.is_empty()
-                && ev.generic_parts.iter().all(|g| g.0 == "dried")
+                && ev.generic_parts.iter().all(|g| matches!(g.0.as_str(), "dried" | "framed"))
             {
                 // A figure or toy depicts the animal; a material named next to it (ivory, bekko,
                 // tusks) says what the object is made of, so that stays.
@@ -377,6 +377,17 @@ pub(crate) fn decide(
                 .iter()
                 .any(|n| n[1] <= dc.2[0] && dc.2[0] - n[1] <= 3)
     });
+    // "A10 papieren", "EG-Bescheinigung und Papiere": the papers are the Article 10 certificate.
+    if ev.docs.iter().any(|d| d.0 == "article10") {
+        ev.docs.retain(|d| {
+            d.0 != "cites_certificate"
+                || !matches!(
+                    wildwatch_text::normalize(&d.1).text.as_str(),
+                    "papiere" | "papieren" | "papiers" | "papers" | "paperwork" | "mit papieren"
+                        | "met papieren" | "avec papiers"
+                )
+        });
+    }
     let mut docs: BTreeSet<&'static str> = BTreeSet::new();
     for dc in &ev.docs {
         docs.insert(dc.0);
@@ -477,7 +488,8 @@ pub(crate) fn decide(
                 ));
                 n
             }
-            None => 1,
+            // A collection naming several species without a number: one of each.
+            None => listed.len().max(1) as u32,
         }
     });
 

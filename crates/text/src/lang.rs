@@ -44,10 +44,10 @@ impl Lang {
     }
 }
 
-const EN: &str = "the and for with of to is this are from have has not only will be it on at or we you your very good new sale selling sell pair pick up collection offers ono cash each please any would can could been was were our my male female young baby babies bird birds hand reared tame price wanted looking comes";
-const FR: &str = "le la les des du et un une pour avec est au aux sur pas je vends vend tres bon etat prix ou mon ma mes ce cette sont qui que dans sans plus vendre vente donne cherche neuf jeune jeunes femelle couple bebe oiseau oiseaux possible contact merci remise main ans mois vendu leve eleve nous vous tres";
-const DE: &str = "der die das und mit fur ist ein eine zu von auf nicht ich wir sind nur sehr gut verkaufe verkauf suche abholung preis bei den dem des im aus oder auch noch vb versand zustand weiblich mannlich jahre alt tier tiere abzugeben biete gegen privat keine kein einen zum zur unsere unser meine mein";
-const NL: &str = "het een van met voor te koop op niet ik wij zijn alleen zeer goed prijs ophalen ook nog bij uit aan deze dit mijn heb heeft verzenden stuks mooie mooi nieuw jonge pop kweek aangeboden graag bieden vraagprijs zonder wel geen jaar oud omdat wordt kan mag onze hebben";
+const EN: &str = "size each boxed worn used never mint great lovely condition available postage delivery collect inc incl approx yrs old months weeks left must go sold set box kids all but off just due sad pm me need gone asap hi what who how why the and for with of to is this are from have has not only will be it on at or we you your very good new sale selling sell pair pick up collection offers ono cash each please any would can could been was were our my male female young baby babies bird birds hand reared tame price wanted looking comes";
+const FR: &str = "taille etat cause demenagement chaque piece l d en ne nes nee an fait main tres peu porte portes portees noir noire blanc blanche annees cm idem lot dispo remise propre envoi possible acompte sevres bel ideal le la les des du et un une pour avec est au aux sur pas je vends vend tres bon etat prix ou mon ma mes ce cette sont qui que dans sans plus vendre vente donne cherche neuf jeune jeunes femelle couple bebe oiseau oiseaux possible contact merci remise main ans mois vendu leve eleve nous vous tres";
+const DE: &str = "gr grosse getragen neu neuwertig wie ca stuck schwarz weiss braun leider gebe hallo nur verkaufe inkl kaum damen herren kinder abholung der die das und mit fur ist ein eine zu von auf nicht ich wir sind nur sehr gut verkaufe verkauf suche abholung preis bei den dem des im aus oder auch noch vb versand zustand weiblich mannlich jahre alt tier tiere abzugeben biete gegen privat keine kein einen zum zur unsere unser meine mein";
+const NL: &str = "en maat per stuk kleuren diverse als nieuwstaat eet merk zwart wit liter halfvol bloeiende gedragen hoesje ruil tegen wie er mij liefst tot kan overal alle drie koppel man eigen gesloten regio afhalen het een van met voor te koop op niet ik wij zijn alleen zeer goed prijs ophalen ook nog bij uit aan deze dit mijn heb heeft verzenden stuks mooie mooi nieuw jonge pop kweek aangeboden graag bieden vraagprijs zonder wel geen jaar oud omdat wordt kan mag onze hebben";
 const OTHER: &str = "el los las por para con vendo precio muy es y del una se il di per prezzo molto sono della gli che vende com em uma nao sprzedam cena bardzo jest na";
 
 fn table() -> &'static HashMap<&'static str, [u8; 5]> {
@@ -67,8 +67,38 @@ fn table() -> &'static HashMap<&'static str, [u8; 5]> {
 /// spaces, as [`crate::normalize`] produces) with the original text as a fallback for the
 /// trigram model.
 pub fn identify(normalized: &str, original: &str) -> Lang {
+    identify_hinted(normalized, original, None)
+}
+
+/// As [`identify`], with the usual language of the platform the ad came from as a weak prior
+/// (an English ad on a German site still reads as English).
+pub fn identify_hinted(normalized: &str, original: &str, hint: Option<Lang>) -> Lang {
     let t = table();
     let mut score = [0f32; 5];
+    if let Some(h) = hint {
+        let i = [Lang::En, Lang::Fr, Lang::De, Lang::Nl, Lang::Other]
+            .iter()
+            .position(|l| *l == h)
+            .unwrap_or(4);
+        score[i] += 1.0;
+    }
+    // Letters that only some of the languages use.
+    let (mut fr, mut de) = (0f32, 0f32);
+    for c in original.chars() {
+        match c {
+            'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'â' | 'î' | 'ô' | 'û' | 'œ' | 'É' => fr += 0.6,
+            'ä' | 'ö' | 'ü' | 'ß' | 'Ä' | 'Ö' | 'Ü' => de += 0.6,
+            _ => {}
+        }
+    }
+    let nl = normalized
+        .split(' ')
+        .filter(|w| w.contains("ij") || w.ends_with("tje") || w.ends_with("tjes"))
+        .count() as f32
+        * 0.6;
+    score[1] += fr.min(1.8);
+    score[2] += de.min(1.8);
+    score[3] += nl.min(1.8);
     for w in normalized.split(' ') {
         if let Some(hits) = t.get(w) {
             let n = hits.iter().filter(|h| **h == 1).count() as f32;

@@ -11,7 +11,7 @@ mod fold;
 mod lang;
 
 pub use fold::fold_char;
-pub use lang::{identify, Lang};
+pub use lang::{identify, identify_hinted, Lang};
 use std::borrow::Cow;
 
 /// The byte was produced by undoing leetspeak (`1v0ry`).
