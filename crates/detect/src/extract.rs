@@ -323,10 +323,31 @@ fn number_word(w: &str) -> Option<u32> {
     })
 }
 
+fn after_is_wear_or_set(tail: &str) -> bool {
+    let word: String = tail
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    [
+        "getragen", "benutzt", "gebraucht", "worn", "used", "porte", "porté", "portée", "portés",
+        "portées", "gedragen", "gebruikt", "set", "service", "gespielt", "played",
+    ]
+    .contains(&word.as_str())
+}
+
 /// A number standing just before `pos`, with at most one word between ("2 Elfenbein-Netsuke",
 /// "5 getrocknete Seepferdchen"): the count of the thing named at `pos`.
 pub fn count_before(text: &str, pos: usize) -> Option<Count> {
-    let head = text.get(..pos)?.trim_end_matches([' ', '\t']);
+    let mut head = text.get(..pos)?.trim_end_matches([' ', '\t']);
+    // "4x Euphyllia", "3 x D. auratus".
+    if let Some(h) = head.strip_suffix(['x', 'X']) {
+        let h = h.trim_end_matches([' ', '\t']);
+        if h.ends_with(|c: char| c.is_ascii_digit()) {
+            head = h;
+        }
+    }
     let mut end = head.len();
     let trimmed_word = head.trim_end_matches(|c: char| c.is_alphabetic() || c == '-');
     if trimmed_word.len() < head.len() && trimmed_word.ends_with([' ', '\t']) {
@@ -405,6 +426,10 @@ pub fn counts(text: &str) -> Vec<Count> {
     }
     for c in noun.captures_iter(text) {
         let m = c.get(0).unwrap();
+        // "3 piece carving set" is one set.
+        if after_is_wear_or_set(&text[m.end()..]) {
+            continue;
+        }
         if let Some(n) = number_word(&c[1]).filter(|n| (1..=500).contains(n)) {
             out.push(Count {
                 n,
@@ -414,6 +439,10 @@ pub fn counts(text: &str) -> Vec<Count> {
     }
     for c in lot.captures_iter(text) {
         let m = c.get(0).unwrap();
+        // "2x getragen", "worn 2x": how often, not how many.
+        if after_is_wear_or_set(&text[m.end()..]) {
+            continue;
+        }
         let n = c
             .get(1)
             .or(c.get(2))
@@ -477,6 +506,8 @@ mod tests {
         assert_eq!(n("Leguan, ca. 1,20 m, sucht"), None);
         assert_eq!(n("NZ 2022, ca. 1,2 m. Nur an"), None);
         assert_eq!(n("10 Sämlinge Copiapoa"), Some(10));
+        assert_eq!(n("Stiefel 2x getragen"), None);
+        assert_eq!(n("Victorian 3 piece carving set"), None);
     }
 
     #[test]
@@ -488,6 +519,8 @@ mod tests {
         assert_eq!(c("1.5 Elfenbein", "Elfenbein"), None);
         assert_eq!(c("Elfenbein", "Elfenbein"), None);
         assert_eq!(c("1 Uhu", "Uhu"), None);
+        assert_eq!(c("4x Euphyllia", "Euphyllia"), Some(4));
+        assert_eq!(c("3 x D. auratus", "D. auratus"), Some(3));
     }
 
     #[test]

@@ -268,6 +268,7 @@ impl Detector {
             let p = &self.matcher.patterns[h.pattern as usize];
             let obfuscated = self.matcher.obfuscated(&n, h);
             let mut relevant_hit = false;
+            let mut material_hit = false;
             // A name that is also several taxa's name: the species-level, listed one wins.
             let mut best_taxon: Option<(TaxonId, NameKind)> = None;
             for m in &p.meanings {
@@ -294,6 +295,8 @@ impl Detector {
                     }
                     Meaning::Term { list, row } => {
                         let e = &self.lexicon.entries(list)[row as usize];
+                        material_hit |= list == List::Parts
+                            && !matches!(e.flag.as_str(), "generic" | "object" | "goods");
                         // Short terms only in their own language (false friends: "bein", "nz");
                         // long ones in any, so a wrong language guess loses nothing.
                         if e.lang != "any"
@@ -325,7 +328,7 @@ impl Detector {
             }
             // A part word that is also a species' common name (agarwood, rosewood) means the
             // material, and the taxon the material implies.
-            if ev.materials.last().is_some_and(|m| m.3 == span) {
+            if material_hit {
                 best_taxon = None;
             }
             if relevant_hit || best_taxon.is_some() {

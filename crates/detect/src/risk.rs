@@ -111,12 +111,7 @@ pub(crate) fn decide(
         if cue && !has_code && !(accessory_ad && matches!(kind, "toy" | "figure")) {
             let before = ev.materials.len() + ev.generic_parts.len() + ev.taxa.len();
             if kind == "faux" || kind == "pattern" || kind == "fossil" {
-                ev.materials.retain(|m| {
-                    !matches!(
-                        m.0.as_str(),
-                        "ivory" | "tortoiseshell" | "coral" | "skin" | "elephant_hair"
-                    )
-                });
+                ev.materials.clear();
                 ev.generic_parts.clear();
                 if kind == "pattern" {
                     ev.taxa.retain(|t| !t.3);
@@ -271,8 +266,14 @@ pub(crate) fn decide(
 
     // Live coral (frags, reef tank, Ableger) is a live specimen; dried coral is a part.
     let coral_only = !ev.materials.is_empty() && ev.materials.iter().all(|m| m.0 == "coral");
+    // A live tortoise's Panzer or a parrot "in feather" is not a part.
+    let body_words_only = ev
+        .generic_parts
+        .iter()
+        .all(|g| matches!(g.0.as_str(), "shell" | "feathers" | "dried" | "framed"))
+        && ev.generic_parts.iter().any(|g| matches!(g.0.as_str(), "shell" | "feathers"));
     let part = (!ev.materials.is_empty() && !(coral_only && ev.live > 0))
-        || !ev.generic_parts.is_empty()
+        || (!ev.generic_parts.is_empty() && !(body_words_only && ev.live > 0))
         || ev.goods > 0
         || has_code;
     let category = if relevant {
@@ -395,7 +396,12 @@ pub(crate) fn decide(
     if docs.contains("no_papers") {
         docs.remove("cites_certificate");
     }
-    // Claims are reported for relevant ads only, like species and specimens.
+    // Claims are reported for relevant ads only, like species and specimens; a buyer's ad asks
+    // for papers ("nur mit EU-Bescheinigung"), it does not claim them.
+    let buyer = ev.wanted.first().is_some() && !ev.offer_override;
+    if buyer {
+        docs.retain(|d| *d == "no_papers");
+    }
     let documents: Vec<&'static str> = DOCUMENT_CODES
         .iter()
         .copied()
@@ -460,6 +466,21 @@ pub(crate) fn decide(
                     text[c.span.0..c.span.1].trim().to_string(),
                     [c.span.0, c.span.1],
                 ));
+            }
+        }
+        // "4x Euphyllia und 2x Duncanopsammia": one count per species, summed.
+        let mut per_taxon: Vec<(TaxonId, u32)> = Vec::new();
+        for t in &ev.taxa {
+            if let Some(c) = extract::count_before(text, t.2[0]) {
+                if !per_taxon.iter().any(|p| p.0 == t.0) {
+                    per_taxon.push((t.0, c.n));
+                }
+            }
+        }
+        if per_taxon.len() >= 2 {
+            let sum: u32 = per_taxon.iter().map(|p| p.1).sum();
+            if best.as_ref().is_none_or(|b| sum > b.0) {
+                best = Some((sum, format!("{sum} in all"), [0, title_end]));
             }
         }
         for s in &ev.name_spans {
