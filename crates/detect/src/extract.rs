@@ -324,17 +324,17 @@ fn number_word(w: &str) -> Option<u32> {
 }
 
 fn after_is_wear_or_set(tail: &str) -> bool {
-    let word: String = tail
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .collect::<String>()
-        .to_lowercase();
-    [
+    let head: String = tail.chars().take(24).collect::<String>().to_lowercase();
+    let mut words = head
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    let wear = [
         "getragen", "benutzt", "gebraucht", "worn", "used", "porte", "porté", "portée", "portés",
-        "portées", "gedragen", "gebruikt", "set", "service", "gespielt", "played",
-    ]
-    .contains(&word.as_str())
+        "portées", "gedragen", "gebruikt", "gespielt", "played",
+    ];
+    wear.contains(&first) || [first, second].iter().any(|w| ["set", "service"].contains(w))
 }
 
 /// A number standing just before `pos`, with at most one word between ("2 Elfenbein-Netsuke",
