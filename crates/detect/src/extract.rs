@@ -124,7 +124,7 @@ fn price_regexes() -> &'static (Regex, Regex, Regex, Regex) {
     static R: OnceLock<(Regex, Regex, Regex, Regex)> = OnceLock::new();
     R.get_or_init(|| {
         let num = r"(\d{1,3}(?:[.,' \u{a0}]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)";
-        let cur = r"(€|eur\b|euros?\b|£|gbp\b|chf\b|sfr\b|\$|usd\b|us\$|pln\b|zł|dkk\b|sek\b|czk\b|kč|nok\b|pounds?\b)";
+        let cur = r"(€|eur(?-u:\b)|euros?(?-u:\b)|£|gbp(?-u:\b)|chf(?-u:\b)|sfr(?-u:\b)|\$|usd(?-u:\b)|us\$|pln(?-u:\b)|zł|dkk(?-u:\b)|sek(?-u:\b)|czk(?-u:\b)|kč|nok(?-u:\b)|pounds?(?-u:\b))";
         (
             // 1.200,- €   250 EUR   300£
             Regex::new(&format!(r"(?i){num}\s*(?:,-|\.-|,--)?\s*{cur}")).unwrap(),
@@ -134,7 +134,7 @@ fn price_regexes() -> &'static (Regex, Regex, Regex, Regex) {
             Regex::new(&format!(r"{num}\s*(,-|\.-|,--)")).unwrap(),
             // price words then a bare number: "Preis 250", "prix: 300", "vraagprijs 150", "VB 250"
             Regex::new(&format!(
-                r"(?i)\b(?:price|prix|preis|prijs|vraagprijs|vb|fp|festpreis|asking)\s*:?\s*{num}\b"
+                r"(?i)(?-u:\b)(?:price|prix|preis|prijs|vraagprijs|vb|fp|festpreis|asking)\s*:?\s*{num}(?-u:\b)"
             ))
             .unwrap(),
         )
@@ -179,7 +179,7 @@ pub fn price(price_text: Option<&str>, text: &str, rates: &Rates) -> Option<Pric
     // A buyer's budget: "budget around 1000", "Budget max 150", "budget 200e max".
     static BUDGET: OnceLock<Regex> = OnceLock::new();
     let budget = BUDGET.get_or_init(|| {
-        Regex::new(r"(?i)\bbudget\s*:?\s*(?:(?:de|van|von|of|max\.?|maximum|tot|bis|jusqu'?[àa]|around|about|up\s+to|env\.?|environ|ca\.?|circa|rond|±)\s*)*(\d+(?:[.,]\d{3})*)\s*(?:e\b|€|eur|euros?)?")
+        Regex::new(r"(?i)(?-u:\b)budget\s*:?\s*(?:(?:de|van|von|of|max\.?|maximum|tot|bis|jusqu'?[àa]|around|about|up\s+to|env\.?|environ|ca\.?|circa|rond|±)\s*)*(\d+(?:[.,]\d{3})*)\s*(?:e(?-u:\b)|€|eur|euros?)?")
             .unwrap()
     });
     if let Some(c) = budget.captures(text) {
@@ -299,13 +299,13 @@ pub struct Count {
 fn count_regexes() -> &'static (Regex, Regex, Regex) {
     static R: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
     R.get_or_init(|| {
-        let nouns = r"(?:jungtiere?|jungv[oö]gel|babys?|babies|b[ée]b[ée]s?|jeunes?|jongen|jonge|juveniles?|stuks?|st[üu]ck|stk|pcs|pieces?|pi[èe]ces|birds?|oiseaux|v[oö]gel|tiere|animals|males?|females?|m[äa]nnchen|weibchen|m[âa]les?|femelles?|eggs|oeufs|œufs|eier(?:en)?|plants?|plantes?|pflanzen|planten|specimens?|exemplaires?|exemplare|exemplaren|tortues?|schildkr[öo]ten|schildpadden|tortoises?|turtles?|perroquets?|papageien|papegaaien|parrots?|snakes?|serpents?|schlangen|slangen|hatchlings?|nachzuchten|kweekjes|dieren|animaux|ableger|frags?|stekjes|boutures?|s[äa]mlinge|seedlings?|semis|zaailingen|dosen|tins?|bo[iî]tes|blikjes|dispo|disponibles?|available|left|kolonies|kolonien|colonies|verf[üu]gbar|beschikbaar|ex\.?|x\b)";
+        let nouns = r"(?:jungtiere?|jungv[oö]gel|babys?|babies|b[ée]b[ée]s?|jeunes?|jongen|jonge|juveniles?|stuks?|st[üu]ck|stk|pcs|pieces?|pi[èe]ces|birds?|oiseaux|v[oö]gel|tiere|animals|males?|females?|m[äa]nnchen|weibchen|m[âa]les?|femelles?|eggs|oeufs|œufs|eier(?:en)?|plants?|plantes?|pflanzen|planten|specimens?|exemplaires?|exemplare|exemplaren|tortues?|schildkr[öo]ten|schildpadden|tortoises?|turtles?|perroquets?|papageien|papegaaien|parrots?|snakes?|serpents?|schlangen|slangen|hatchlings?|nachzuchten|kweekjes|dieren|animaux|ableger|frags?|stekjes|boutures?|s[äa]mlinge|seedlings?|semis|zaailingen|dosen|tins?|bo[iî]tes|blikjes|dispo|disponibles?|available|left|kolonies|kolonien|colonies|verf[üu]gbar|beschikbaar|ex\.?|x(?-u:\b))";
         let words = r"(one|two|three|four|five|six|un|une|deux|trois|quatre|cinq|six|ein|eine|zwei|drei|vier|f[üu]nf|sechs|een|twee|drie|vier|vijf|zes|\d{1,3})";
         (
             // reptile-keeper notation: 1.1, 1,2, 0.0.3, 2.3.1
             Regex::new(r"(?:^|[\s(:])(\d{1,2})[.,](\d{1,2})(?:[.,](\d{1,2}))?(?:$|[\s),;!:])").unwrap(),
-            Regex::new(&format!(r"(?i)\b{words}\s*(?:x\s*)?{nouns}")).unwrap(),
-            Regex::new(r"(?i)\b(?:lot\s+(?:de|of)|set\s+of|(?:\d{1,3})\s*x\b|x\s*(\d{1,3})\b|total\s+(?:de|of|van|von)?)\s*(\d{1,3})?").unwrap(),
+            Regex::new(&format!(r"(?i)(?-u:\b){words}\s*(?:x\s*)?{nouns}")).unwrap(),
+            Regex::new(r"(?i)(?-u:\b)(?:lot\s+(?:de|of)|set\s+of|(?:\d{1,3})\s*x(?-u:\b)|x\s*(\d{1,3})(?-u:\b)|total\s+(?:de|of|van|von)?)\s*(\d{1,3})?").unwrap(),
         )
     })
 }

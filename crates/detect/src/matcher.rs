@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use daachorse::DoubleArrayAhoCorasick;
 use wildwatch_refdata::{NameKind, RefData, TaxonId};
 use wildwatch_text::{normalize, Normalized, JOIN, SPLIT};
 
@@ -60,7 +60,7 @@ pub struct Hit {
 
 /// The compiled matcher.
 pub struct Matcher {
-    ac: AhoCorasick,
+    ac: DoubleArrayAhoCorasick<u32>,
     /// Pattern facts, by pattern index.
     pub patterns: Vec<Pattern>,
 }
@@ -69,7 +69,7 @@ const SUFFIXES: &[&str] = &[
     "s", "es", "x", "e", "en", "n", "er", "ern", "ens", "nen", "tjes", "tje", "jes",
 ];
 
-fn variants(term: &str) -> Vec<String> {
+fn variants(term: &str, first_word_plural: bool) -> Vec<String> {
     let mut out = vec![normalize(term).text];
     // Written apart in the list, joined in the ad (EG-Bescheinigung → egbescheinigung).
     let words = out[0].split(' ').count();
@@ -77,7 +77,7 @@ fn variants(term: &str) -> Vec<String> {
         out.push(out[0].replace(' ', ""));
     }
     // French and English plurals fall on the first word: poils d'éléphant, défenses sculptées.
-    if let Some((first, rest)) = out[0].split_once(' ') {
+    if let Some((first, rest)) = out[0].split_once(' ').filter(|_| first_word_plural) {
         if first.len() >= 4 && !first.ends_with(['s', 'x']) {
             out.push(format!("{first}s {rest}"));
         }
@@ -118,7 +118,11 @@ impl Matcher {
             .collect();
         let mut group_keys: Vec<(String, TaxonId)> = Vec::new();
         let mut add = |term: &str, meaning: Meaning, compound_lang: bool| {
-            for key in variants(term) {
+            let plural = match meaning {
+                Meaning::Name { kind, .. } => matches!(kind, NameKind::En | NameKind::Fr),
+                Meaning::Term { .. } => true,
+            };
+            for key in variants(term, plural) {
                 if key.len() < 2 {
                     continue;
                 }
@@ -151,7 +155,7 @@ impl Matcher {
             }
             let compound = matches!(n.kind, NameKind::De | NameKind::Nl);
             // Keepers write binomials with the genus abbreviated: B. smithi, D. tinctorius.
-            if matches!(n.kind, NameKind::Scientific | NameKind::Synonym) {
+            if n.kind == NameKind::Scientific {
                 let parts: Vec<&str> = n.text.split_whitespace().collect();
                 if parts.len() == 2
                     && parts[1].len() >= 5
@@ -195,7 +199,7 @@ impl Matcher {
                 Meaning::Name { taxon, kind },
                 matches!(e.lang.as_str(), "de" | "nl"),
             );
-            group_keys.extend(variants(&e.term).into_iter().map(|k| (k, taxon)));
+            group_keys.extend(variants(&e.term, true).into_iter().map(|k| (k, taxon)));
         }
         for list in List::ALL {
             if matches!(list, List::Ambiguous | List::Groups) {
@@ -218,9 +222,7 @@ impl Matcher {
                 patterns[id as usize].group = Some(taxon);
             }
         }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&keys)
+        let ac = DoubleArrayAhoCorasick::<u32>::new(&keys)
             .map_err(|e| DetectError::Config(format!("cannot build the name automaton: {e}")))?;
         Ok(Matcher { ac, patterns })
     }
@@ -242,10 +244,15 @@ impl Matcher {
         let text = n.text.as_bytes();
         let mut cands: Vec<Hit> = Vec::new();
         for m in self.ac.find_overlapping_iter(&n.text) {
-            let p = &self.patterns[m.pattern().as_usize()];
+            let pattern = m.value();
+            let p = &self.patterns[pattern as usize];
             let compound = p.compound && compounds;
             let (start, end) = (m.start(), m.end());
             let left = n.is_boundary(start);
+            // Most raw matches are pieces of longer words: drop them before any other work.
+            if !left && !compound {
+                continue;
+            }
             // The word ends at the next space or soft boundary.
             let mut word_end = end;
             while word_end < text.len() && text[word_end] != b' ' && n.flag_at(word_end) & JOIN == 0
@@ -277,7 +284,7 @@ impl Matcher {
             cands.push(Hit {
                 start,
                 end: hit_end,
-                pattern: m.pattern().as_u32(),
+                pattern,
             });
         }
         // Longest first; an accepted hit blocks every hit overlapping it.

@@ -120,7 +120,9 @@ pub fn identify_hinted(normalized: &str, original: &str, hint: Option<Lang>) -> 
         .filter(|(i, _)| *i != best)
         .map(|(_, s)| *s)
         .fold(0f32, f32::max);
-    if best_score >= 2.0 && best_score >= second * 1.5 {
+    if (best_score >= 2.0 && best_score >= second * 1.5)
+        || (best_score >= 1.0 && second == 0.0 && normalized.len() < 200)
+    {
         return [Lang::En, Lang::Fr, Lang::De, Lang::Nl, Lang::Other][best];
     }
     use whatlang::Lang as W;
