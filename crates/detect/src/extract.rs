@@ -331,10 +331,25 @@ fn after_is_wear_or_set(tail: &str) -> bool {
     let first = words.next().unwrap_or("");
     let second = words.next().unwrap_or("");
     let wear = [
-        "getragen", "benutzt", "gebraucht", "worn", "used", "porte", "porté", "portée", "portés",
-        "portées", "gedragen", "gebruikt", "gespielt", "played",
+        "getragen",
+        "benutzt",
+        "gebraucht",
+        "worn",
+        "used",
+        "porte",
+        "porté",
+        "portée",
+        "portés",
+        "portées",
+        "gedragen",
+        "gebruikt",
+        "gespielt",
+        "played",
     ];
-    wear.contains(&first) || [first, second].iter().any(|w| ["set", "service"].contains(w))
+    wear.contains(&first)
+        || [first, second]
+            .iter()
+            .any(|w| ["set", "service"].contains(w))
 }
 
 /// A number standing just before `pos`, with at most one word between ("2 Elfenbein-Netsuke",
@@ -353,7 +368,10 @@ pub fn count_before(text: &str, pos: usize) -> Option<Count> {
     if trimmed_word.len() < head.len() && trimmed_word.ends_with([' ', '\t']) {
         end = trimmed_word.trim_end_matches([' ', '\t']).len();
     }
-    let digits = head[..end].len() - head[..end].trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let digits = head[..end].len()
+        - head[..end]
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .len();
     if digits == 0 || digits > 3 {
         return None;
     }
@@ -368,8 +386,10 @@ pub fn count_before(text: &str, pos: usize) -> Option<Count> {
         .next()
         .unwrap_or("")
         .to_lowercase();
-    if ["gr.", "gr", "größe", "grösse", "size", "taille", "maat", "t.", "nr.", "no."]
-        .contains(&word_before.as_str())
+    if [
+        "gr.", "gr", "größe", "grösse", "size", "taille", "maat", "t.", "nr.", "no.",
+    ]
+    .contains(&word_before.as_str())
     {
         return None;
     }
@@ -527,7 +547,10 @@ mod tests {
     fn budgets_are_prices() {
         let r = Rates::shipped();
         let p = |t: &str| price(None, t, &r).map(|p| p.eur);
-        assert_eq!(p("looking for a CAG. Budget around 1000. PM me"), Some(1000.0));
+        assert_eq!(
+            p("looking for a CAG. Budget around 1000. PM me"),
+            Some(1000.0)
+        );
         assert_eq!(p("cherche caméléon, budget 200e max"), Some(200.0));
         assert_eq!(p("Zoek koningspython. Budget max 150."), Some(150.0));
     }
@@ -540,5 +563,62 @@ mod tests {
         assert_eq!(parse_amount("2,5"), Some(2.5));
         assert_eq!(parse_amount("1 200"), Some(1200.0));
         assert_eq!(parse_amount("abc"), None);
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Price and count parsing never panic, whatever the text (spans stay inside it).
+        #[test]
+        fn never_panics(s in "\\PC{0,200}") {
+            let r = Rates::shipped();
+            if let Some(p) = price(Some(&s), &s, &r) {
+                prop_assert!(p.eur.is_finite() && p.eur >= 0.0);
+            }
+            for c in counts(&s) {
+                prop_assert!(c.span.0 <= c.span.1 && c.span.1 <= s.len());
+            }
+            for i in 0..=s.len() {
+                if s.is_char_boundary(i) {
+                    let _ = count_before(&s, i);
+                }
+            }
+        }
+
+        /// Euro amounts written the usual ways read back as the same amount.
+        #[test]
+        fn euro_amounts_round_trip(n in 1u32..100_000, form in 0usize..5) {
+            let thousands = |n: u32| {
+                if n >= 1000 { format!("{}.{:03}", n / 1000, n % 1000) } else { n.to_string() }
+            };
+            let text = match form {
+                0 => format!("{n} €"),
+                1 => format!("€ {n}"),
+                2 => format!("{},- €", thousands(n)),
+                3 => format!("EUR {}", thousands(n)),
+                _ => format!("{} € VB", thousands(n)),
+            };
+            let p = price(Some(&text), "", &Rates::shipped()).map(|p| p.eur);
+            prop_assert_eq!(p, Some(n as f64), "{}", text);
+        }
+
+        /// Keeper notation is the sum of its parts.
+        #[test]
+        fn keeper_notation_sums(m in 0u32..10, f in 0u32..10, u in 0u32..10, three in any::<bool>()) {
+            prop_assume!(m + f + u > 0);
+            let (text, want) = if three {
+                (format!("Biete {m}.{f}.{u} Königspython"), m + f + u)
+            } else {
+                prop_assume!(m + f > 0);
+                (format!("Biete {m},{f} Königspython"), m + f)
+            };
+            prop_assert_eq!(counts(&text).iter().map(|c| c.n).max(), Some(want), "{}", text);
+        }
     }
 }

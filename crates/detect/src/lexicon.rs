@@ -251,10 +251,13 @@ impl Lexicon {
             let value = get(vc);
             let bad_value = match list {
                 List::Documents => {
-                    !matches!(value.as_str(), "dubious" | "dubious_papers" | "negation") && !crate::DOCUMENT_CODES.contains(&value.as_str())
+                    !matches!(value.as_str(), "dubious" | "dubious_papers" | "negation")
+                        && !crate::DOCUMENT_CODES.contains(&value.as_str())
                 }
                 List::Lookalikes => !LOOK_KINDS.contains(&value.as_str()),
-                List::Intent => !matches!(value.as_str(), "wanted" | "wanted_start" | "swap" | "offer"),
+                List::Intent => {
+                    !matches!(value.as_str(), "wanted" | "wanted_start" | "swap" | "offer")
+                }
                 List::Counts => value.parse::<u32>().is_err(),
                 _ => false,
             };

@@ -249,17 +249,17 @@ impl Detector {
             Some(l) if !l.trim().is_empty() => Lang::parse(l),
             _ => identify_hinted(&n.text, &text, platform_lang(ad.platform.as_deref())),
         };
-        let hits = self
-            .matcher
-            .find(&n, !matches!(lang, Lang::En | Lang::Fr));
+        let hits = self.matcher.find(&n, !matches!(lang, Lang::En | Lang::Fr));
         let mut ev = Evidence::default();
         // Taxa named without doubt somewhere in the ad (a pattern with one meaning).
         let sure: Vec<TaxonId> = hits
             .iter()
-            .filter_map(|h| match self.matcher.patterns[h.pattern as usize].meanings[..] {
-                [Meaning::Name { taxon, .. }] => Some(taxon),
-                _ => None,
-            })
+            .filter_map(
+                |h| match self.matcher.patterns[h.pattern as usize].meanings[..] {
+                    [Meaning::Name { taxon, .. }] => Some(taxon),
+                    _ => None,
+                },
+            )
             .collect();
         for h in &hits {
             let (a, b) = n.original_range(h.start, h.end);
@@ -350,6 +350,7 @@ impl Detector {
         risk::decide(self, ad, &text, title_end, lang, ev)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn term(
         &self,
         ev: &mut Evidence,

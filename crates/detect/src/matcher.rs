@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use daachorse::DoubleArrayAhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use wildwatch_refdata::{NameKind, RefData, TaxonId};
 use wildwatch_text::{normalize, Normalized, JOIN, SPLIT};
 
@@ -60,7 +60,7 @@ pub struct Hit {
 
 /// The compiled matcher.
 pub struct Matcher {
-    ac: DoubleArrayAhoCorasick<u32>,
+    ac: AhoCorasick,
     /// Pattern facts, by pattern index.
     pub patterns: Vec<Pattern>,
 }
@@ -222,7 +222,9 @@ impl Matcher {
                 patterns[id as usize].group = Some(taxon);
             }
         }
-        let ac = DoubleArrayAhoCorasick::<u32>::new(&keys)
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&keys)
             .map_err(|e| DetectError::Config(format!("cannot build the name automaton: {e}")))?;
         Ok(Matcher { ac, patterns })
     }
@@ -244,7 +246,7 @@ impl Matcher {
         let text = n.text.as_bytes();
         let mut cands: Vec<Hit> = Vec::new();
         for m in self.ac.find_overlapping_iter(&n.text) {
-            let pattern = m.value();
+            let pattern = m.pattern().as_u32();
             let p = &self.patterns[pattern as usize];
             let compound = p.compound && compounds;
             let (start, end) = (m.start(), m.end());
@@ -310,8 +312,8 @@ impl Matcher {
     pub fn obfuscated(&self, n: &Normalized, hit: &Hit) -> bool {
         let flags = n.flags(hit.start, hit.end);
         // A split counts only inside the name (Elfen-bein), not at its edge (Elfenbein-Netsuke).
-        let split_inside = flags & SPLIT != 0
-            && (hit.start + 1..hit.end).any(|p| n.flag_at(p) & JOIN != 0);
+        let split_inside =
+            flags & SPLIT != 0 && (hit.start + 1..hit.end).any(|p| n.flag_at(p) & JOIN != 0);
         flags & wildwatch_text::EVASION != 0
             || (split_inside && !self.patterns[hit.pattern as usize].has_joiner)
     }

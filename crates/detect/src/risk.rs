@@ -51,10 +51,31 @@ pub(crate) fn decide(
     // "mit Käfig", "with cage", "avec cage", "met kooi": the cage comes with the animal.
     let included = |span: [usize; 2]| {
         let head = text[..span[0]].trim_end().to_lowercase();
-        let word = head.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        let word = head
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
         [
-            "mit", "with", "avec", "met", "inkl.", "inkl", "incl.", "incl", "inclusief", "inclus",
-            "including", "+", "&", "und", "and", "et", "en", "plus", "samt", "sowie",
+            "mit",
+            "with",
+            "avec",
+            "met",
+            "inkl.",
+            "inkl",
+            "incl.",
+            "incl",
+            "inclusief",
+            "inclus",
+            "including",
+            "+",
+            "&",
+            "und",
+            "and",
+            "et",
+            "en",
+            "plus",
+            "samt",
+            "sowie",
         ]
         .contains(&word)
     };
@@ -121,7 +142,10 @@ pub(crate) fn decide(
                     ev.taxa.clear();
                 }
             } else if ev.materials.is_empty()
-                && ev.generic_parts.iter().all(|g| matches!(g.0.as_str(), "dried" | "framed"))
+                && ev
+                    .generic_parts
+                    .iter()
+                    .all(|g| matches!(g.0.as_str(), "dried" | "framed"))
             {
                 // A figure or toy depicts the animal; a material named next to it (ivory, bekko,
                 // tusks) says what the object is made of, so that stays.
@@ -201,7 +225,6 @@ pub(crate) fn decide(
         ev.taxa.clear();
     }
 
-
     // Taxa: named ones, then those implied by materials and code words; ancestors of named taxa dropped.
     let mut named: Vec<(TaxonId, String, Option<[usize; 2]>)> = ev
         .taxa
@@ -271,9 +294,13 @@ pub(crate) fn decide(
         .generic_parts
         .iter()
         .all(|g| matches!(g.0.as_str(), "shell" | "feathers" | "dried" | "framed"))
-        && ev.generic_parts.iter().any(|g| matches!(g.0.as_str(), "shell" | "feathers"));
-    let part = (!ev.materials.is_empty() && !(coral_only && ev.live > 0))
-        || (!ev.generic_parts.is_empty() && !(body_words_only && ev.live > 0))
+        && ev
+            .generic_parts
+            .iter()
+            .any(|g| matches!(g.0.as_str(), "shell" | "feathers"));
+    let live_context = ev.live > 0;
+    let part = !(ev.materials.is_empty() || coral_only && live_context)
+        || !(ev.generic_parts.is_empty() || body_words_only && live_context)
         || ev.goods > 0
         || has_code;
     let category = if relevant {
@@ -384,8 +411,14 @@ pub(crate) fn decide(
             d.0 != "cites_certificate"
                 || !matches!(
                     wildwatch_text::normalize(&d.1).text.as_str(),
-                    "papiere" | "papieren" | "papiers" | "papers" | "paperwork" | "mit papieren"
-                        | "met papieren" | "avec papiers"
+                    "papiere"
+                        | "papieren"
+                        | "papiers"
+                        | "papers"
+                        | "paperwork"
+                        | "mit papieren"
+                        | "met papieren"
+                        | "avec papiers"
                 )
         });
     }
@@ -398,7 +431,7 @@ pub(crate) fn decide(
     }
     // Claims are reported for relevant ads only, like species and specimens; a buyer's ad asks
     // for papers ("nur mit EU-Bescheinigung"), it does not claim them.
-    let buyer = ev.wanted.first().is_some() && !ev.offer_override;
+    let buyer = !ev.wanted.is_empty() && !ev.offer_override;
     if buyer {
         docs.retain(|d| *d == "no_papers");
     }

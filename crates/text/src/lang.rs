@@ -86,7 +86,9 @@ pub fn identify_hinted(normalized: &str, original: &str, hint: Option<Lang>) -> 
     let (mut fr, mut de) = (0f32, 0f32);
     for c in original.chars() {
         match c {
-            'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'â' | 'î' | 'ô' | 'û' | 'œ' | 'É' => fr += 0.6,
+            'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'â' | 'î' | 'ô' | 'û' | 'œ' | 'É' => {
+                fr += 0.6
+            }
             'ä' | 'ö' | 'ü' | 'ß' | 'Ä' | 'Ö' | 'Ü' => de += 0.6,
             _ => {}
         }
