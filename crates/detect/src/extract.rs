@@ -206,14 +206,15 @@ pub fn price(price_text: Option<&str>, text: &str, rates: &Rates) -> Option<Pric
 }
 
 fn is_free(s: &str) -> bool {
-    let n = wildwatch_text::normalize(s).text;
-    FREE.iter().any(|f| {
-        let f = wildwatch_text::normalize(f).text;
-        n == f
-            || n.starts_with(&format!("{f} "))
-            || n.contains(&format!(" {f} "))
-            || n.ends_with(&format!(" {f}"))
-    })
+    static FREE_NORM: OnceLock<Vec<String>> = OnceLock::new();
+    // Each free phrase, normalised and padded with spaces: a whole-word search is then `contains`.
+    let free = FREE_NORM.get_or_init(|| {
+        FREE.iter()
+            .map(|f| format!(" {} ", wildwatch_text::normalize(f).text))
+            .collect()
+    });
+    let padded = format!(" {} ", wildwatch_text::normalize(s).text);
+    free.iter().any(|f| padded.contains(f.as_str()))
 }
 
 fn find_price(s: &str, rates: &Rates, bare_is_eur: bool) -> Option<Price> {

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 use wildwatch_refdata::{NameKind, RefData, TaxonId};
 use wildwatch_text::{normalize, Normalized, JOIN, SPLIT};
 
@@ -117,69 +118,69 @@ impl Matcher {
             .map(|e| normalize(&e.term).text)
             .collect();
         let mut group_keys: Vec<(String, TaxonId)> = Vec::new();
-        let mut add = |term: &str, meaning: Meaning, compound_lang: bool| {
-            let plural = match meaning {
-                Meaning::Name { kind, .. } => matches!(kind, NameKind::En | NameKind::Fr),
-                Meaning::Term { .. } => true,
-            };
-            for key in variants(term, plural) {
-                if key.len() < 2 {
-                    continue;
-                }
-                let id = *index.entry(key.clone()).or_insert_with(|| {
-                    keys.push(key.clone());
-                    patterns.push(Pattern {
-                        meanings: Vec::new(),
-                        compound: false,
-                        has_joiner: false,
-                        exact: key.len() <= 3,
-                        ambiguous: ambiguous.contains(&key),
-                        group: None,
+        let mut add =
+            |term: &str, keys_of_term: Vec<String>, meaning: Meaning, compound_lang: bool| {
+                for key in keys_of_term {
+                    if key.len() < 2 {
+                        continue;
+                    }
+                    let id = *index.entry(key.clone()).or_insert_with(|| {
+                        keys.push(key.clone());
+                        patterns.push(Pattern {
+                            meanings: Vec::new(),
+                            compound: false,
+                            has_joiner: false,
+                            exact: key.len() <= 3,
+                            ambiguous: ambiguous.contains(&key),
+                            group: None,
+                        });
+                        (keys.len() - 1) as u32
                     });
-                    (keys.len() - 1) as u32
-                });
-                let p = &mut patterns[id as usize];
-                if !p.meanings.contains(&meaning) {
-                    p.meanings.push(meaning);
+                    let p = &mut patterns[id as usize];
+                    if !p.meanings.contains(&meaning) {
+                        p.meanings.push(meaning);
+                    }
+                    p.compound |= compound_lang && key.len() >= 5 && !key.contains(' ');
+                    // Names of four letters or fewer (Ara, Boa, Uhu, Once) are too often other words.
+                    p.ambiguous |= matches!(meaning, Meaning::Name { .. }) && key.len() <= 4;
+                    p.has_joiner |= term.contains(['-', ' ']);
                 }
-                p.compound |= compound_lang && key.len() >= 5 && !key.contains(' ');
-                // Names of four letters or fewer (Ara, Boa, Uhu, Once) are too often other words.
-                p.ambiguous |= matches!(meaning, Meaning::Name { .. }) && key.len() <= 4;
-                p.has_joiner |= term.contains(['-', ' ']);
-            }
-        };
-        for n in &refdata.names {
-            // Names of one or two letters ("Aa") only make noise.
-            if n.text.chars().filter(|c| c.is_alphabetic()).count() < 3 {
-                continue;
-            }
-            let compound = matches!(n.kind, NameKind::De | NameKind::Nl);
-            // Keepers write binomials with the genus abbreviated: B. smithi, D. tinctorius.
-            if n.kind == NameKind::Scientific {
-                let parts: Vec<&str> = n.text.split_whitespace().collect();
-                if parts.len() == 2
-                    && parts[1].len() >= 5
-                    && parts[1].chars().all(|c| c.is_ascii_lowercase())
-                {
-                    let initial = parts[0].chars().next().unwrap_or('x');
-                    add(
-                        &format!("{initial}. {}", parts[1]),
-                        Meaning::Name {
-                            taxon: n.taxon,
-                            kind: n.kind,
-                        },
-                        false,
-                    );
+            };
+        // Normalising ~100,000 names and their variants is most of the build: done on all cores.
+        let name_items: Vec<(String, Vec<String>, Meaning, bool)> = refdata
+            .names
+            .par_iter()
+            .flat_map_iter(|n| {
+                let mut items = Vec::new();
+                // Names of one or two letters ("Aa") only make noise.
+                if n.text.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+                    return items;
                 }
-            }
-            add(
-                &n.text,
-                Meaning::Name {
+                let meaning = Meaning::Name {
                     taxon: n.taxon,
                     kind: n.kind,
-                },
-                compound,
-            );
+                };
+                let compound = matches!(n.kind, NameKind::De | NameKind::Nl);
+                // Keepers write binomials with the genus abbreviated: B. smithi, D. tinctorius.
+                if n.kind == NameKind::Scientific {
+                    let parts: Vec<&str> = n.text.split_whitespace().collect();
+                    if parts.len() == 2
+                        && parts[1].len() >= 5
+                        && parts[1].chars().all(|c| c.is_ascii_lowercase())
+                    {
+                        let initial = parts[0].chars().next().unwrap_or('x');
+                        let abbr = format!("{initial}. {}", parts[1]);
+                        let keys = variants(&abbr, false);
+                        items.push((abbr, keys, meaning, false));
+                    }
+                }
+                let plural = matches!(n.kind, NameKind::En | NameKind::Fr);
+                items.push((n.text.clone(), variants(&n.text, plural), meaning, compound));
+                items
+            })
+            .collect();
+        for (term, keys_of_term, meaning, compound) in name_items {
+            add(&term, keys_of_term, meaning, compound);
         }
         for e in lexicon.entries(List::Groups) {
             let Some(&taxon) = refdata.lookup(&e.value).first() else {
@@ -196,6 +197,7 @@ impl Matcher {
             };
             add(
                 &e.term,
+                variants(&e.term, true),
                 Meaning::Name { taxon, kind },
                 matches!(e.lang.as_str(), "de" | "nl"),
             );
@@ -209,6 +211,7 @@ impl Matcher {
                 let compound = list.compounds() && matches!(e.lang.as_str(), "de" | "nl");
                 add(
                     &e.term,
+                    variants(&e.term, true),
                     Meaning::Term {
                         list,
                         row: row as u32,

@@ -38,6 +38,12 @@ pub struct Totals {
 
 /// Parses one input line into an ad, or says what is wrong with it.
 pub fn parse_line(line: &[u8], lineno: u64) -> Result<AdInput, ErrorLine> {
+    // Fast path: a well-formed ad parses straight into its fields.
+    if let Ok(ad) = serde_json::from_slice::<AdInput>(line) {
+        if !ad.id.is_empty() {
+            return Ok(ad);
+        }
+    }
     let text = String::from_utf8_lossy(line);
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| ErrorLine {
         id: None,
@@ -125,16 +131,80 @@ pub fn scan_with<R: BufRead>(
 }
 
 /// Scans JSON lines from `input` to JSON lines on `output`.
-pub fn scan_jsonl<R: BufRead, W: Write>(
+///
+/// A pipeline: the calling thread reads a batch, the pool scans *and serialises* it in parallel,
+/// and a writer thread writes the previous batch meanwhile. At most a few batches are in flight,
+/// so memory stays bounded.
+pub fn scan_jsonl<R: BufRead, W: Write + Send>(
     detector: &Detector,
-    input: R,
+    mut input: R,
     output: &mut W,
 ) -> std::io::Result<Totals> {
-    scan_with(detector, input, |o| {
-        match o {
-            Outcome::Ok(d) => serde_json::to_writer(&mut *output, &d)?,
-            Outcome::Err(e) => serde_json::to_writer(&mut *output, &e)?,
-        }
-        output.write_all(b"\n")
-    })
+    let mut totals = Totals::default();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            for chunk in rx {
+                output.write_all(&chunk)?;
+            }
+            output.flush()
+        });
+        let mut lineno = 0u64;
+        let read = (|| -> std::io::Result<()> {
+            loop {
+                let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(BATCH);
+                while batch.len() < BATCH {
+                    let mut buf = Vec::new();
+                    if input.read_until(b'\n', &mut buf)? == 0 {
+                        break;
+                    }
+                    lineno += 1;
+                    if buf.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    batch.push((lineno, buf));
+                }
+                if batch.is_empty() {
+                    return Ok(());
+                }
+                let lines: Vec<(Vec<u8>, u8)> = batch
+                    .par_iter()
+                    .map(|(n, line)| {
+                        let mut out = Vec::with_capacity(768);
+                        let kind = match parse_line(line, *n) {
+                            Ok(ad) => {
+                                let d = detector.scan(&ad);
+                                let k = if d.relevant { 1 } else { 0 };
+                                serde_json::to_writer(&mut out, &d).map(|_| k)
+                            }
+                            Err(e) => serde_json::to_writer(&mut out, &e).map(|_| 2),
+                        }
+                        .unwrap_or(2);
+                        out.push(b'\n');
+                        (out, kind)
+                    })
+                    .collect();
+                let mut chunk = Vec::with_capacity(lines.iter().map(|l| l.0.len()).sum());
+                for (l, kind) in lines {
+                    totals.ads += 1;
+                    match kind {
+                        1 => totals.relevant += 1,
+                        2 => totals.errors += 1,
+                        _ => {}
+                    }
+                    chunk.extend_from_slice(&l);
+                }
+                if tx.send(chunk).is_err() {
+                    // The writer stopped (its error is reported below).
+                    return Ok(());
+                }
+            }
+        })();
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")));
+        read.and(written)
+    })?;
+    Ok(totals)
 }
