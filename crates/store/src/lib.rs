@@ -1,0 +1,351 @@
+//! The wildwatch store: campaigns, the crawl frontier, fetched pages (with where their evidence lies
+//! in the WARC files), sellers, ads with every version seen, and the detection of each version.
+//!
+//! [`Store`] is the interface callers use; [`SqliteStore`] (embedded, bundled SQLite, no install) is
+//! the default implementation, and a PostgreSQL one can follow behind the same trait. Every write
+//! that belongs together (a page, the ad read from it, its detection, the frontier entry done) goes
+//! through one transaction in [`Store::commit_fetch`], so a crash never leaves half an ad.
+
+mod sqlite;
+
+use serde::{Deserialize, Serialize};
+
+pub use sqlite::SqliteStore;
+
+/// Store errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database said no.
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// A stored JSON value could not be read or written.
+    #[error("stored JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Something the caller asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The database was written by a newer wildwatch.
+    #[error("the database is at schema version {found}, newer than this wildwatch ({known}); upgrade wildwatch")]
+    TooNew {
+        /// Version in the database.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
+}
+
+/// Result alias.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// What a frontier URL is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UrlKind {
+    /// A search-results page (links to ads, maybe a next page).
+    Search,
+    /// An ad page.
+    Ad,
+}
+
+impl UrlKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            UrlKind::Search => "search",
+            UrlKind::Ad => "ad",
+        }
+    }
+    fn parse(s: &str) -> UrlKind {
+        if s == "search" {
+            UrlKind::Search
+        } else {
+            UrlKind::Ad
+        }
+    }
+}
+
+/// A URL waiting to be fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontierItem {
+    /// Absolute URL.
+    pub url: String,
+    /// Search page or ad page.
+    pub kind: UrlKind,
+    /// Platform (adapter) name.
+    pub platform: String,
+    /// Search keyword that led here, if any.
+    pub keyword: Option<String>,
+    /// Page number of a search page (1-based), 0 for ads.
+    pub page: u32,
+    /// Fetch attempts so far.
+    pub attempts: u32,
+}
+
+/// How a fetch ended, for the frontier and the pages table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FetchState {
+    /// Fetched and processed.
+    Done,
+    /// Gave up after errors.
+    Failed,
+    /// Disallowed by robots.txt (never fetched).
+    Robots,
+    /// An anti-bot challenge or login wall: recorded, never stored as an ad.
+    Blocked,
+    /// The ad is gone (404/410 or "no longer available").
+    Gone,
+}
+
+impl FetchState {
+    fn as_str(self) -> &'static str {
+        match self {
+            FetchState::Done => "done",
+            FetchState::Failed => "failed",
+            FetchState::Robots => "robots",
+            FetchState::Blocked => "blocked",
+            FetchState::Gone => "gone",
+        }
+    }
+}
+
+/// One fetched page, with where its evidence lies.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PageRecord {
+    /// URL asked for.
+    pub url: String,
+    /// URL after redirects.
+    pub final_url: String,
+    /// HTTP status (0 when no answer).
+    pub status: u16,
+    /// `search`, `ad`, `robots` …
+    pub kind: String,
+    /// Content-Type header.
+    pub content_type: Option<String>,
+    /// Charset the body was decoded with.
+    pub charset: Option<String>,
+    /// SHA-256 (hex) of the body as received.
+    pub body_sha256: Option<String>,
+    /// WARC file (relative to the evidence directory) holding the response record.
+    pub warc_file: Option<String>,
+    /// Offset of the response record in that file.
+    pub warc_offset: Option<u64>,
+    /// Compressed length of that record.
+    pub warc_length: Option<u64>,
+    /// Unix seconds.
+    pub fetched_at: i64,
+    /// What went wrong, if anything.
+    pub error: Option<String>,
+}
+
+/// An ad as read from a page (one version).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdContent {
+    /// Platform name.
+    pub platform: String,
+    /// Canonical URL of the ad.
+    pub url: String,
+    /// The platform's own id, when the page or URL gives one.
+    pub external_id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Description text.
+    pub description: String,
+    /// Price as written.
+    pub price_text: Option<String>,
+    /// Seller display name.
+    pub seller: Option<String>,
+    /// Phone numbers and e-mail addresses found in the ad.
+    pub contacts: Vec<String>,
+    /// Location.
+    pub location: Option<String>,
+    /// Date the ad says it was posted, as written.
+    pub posted: Option<String>,
+    /// Photo URLs.
+    pub images: Vec<String>,
+    /// Language (from the adapter or detection).
+    pub lang: Option<String>,
+}
+
+impl AdContent {
+    /// The fields that make a new version when they change (not the fetch time).
+    fn fingerprint(&self) -> String {
+        let mut h = String::new();
+        for f in [
+            &self.title,
+            &self.description,
+            self.price_text.as_deref().unwrap_or(""),
+            self.seller.as_deref().unwrap_or(""),
+            self.location.as_deref().unwrap_or(""),
+        ] {
+            h.push_str(f);
+            h.push('\u{1f}');
+        }
+        h
+    }
+}
+
+/// The detection summary kept with each ad version (the full detection JSON is kept too).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DetectionRecord {
+    /// Relevant to CITES/EU listings.
+    pub relevant: bool,
+    /// live / part / lookalike / none.
+    pub category: String,
+    /// high / medium / low / none.
+    pub risk: String,
+    /// 0–100.
+    pub risk_score: u8,
+    /// Language detected.
+    pub lang: String,
+    /// Price in euros.
+    pub price_eur: Option<f64>,
+    /// Scientific names.
+    pub species: Vec<String>,
+    /// The whole scan output line.
+    pub json: serde_json::Value,
+}
+
+/// What storing an ad did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AdOutcome {
+    /// First time seen.
+    New,
+    /// Seen before with different content: a new version.
+    Changed,
+    /// Seen before, same content.
+    Unchanged,
+}
+
+/// Everything one fetch produced, committed together.
+#[derive(Debug, Clone)]
+pub struct FetchCommit {
+    /// Campaign.
+    pub campaign: i64,
+    /// The frontier URL this answers.
+    pub url: String,
+    /// How it ended.
+    pub state: FetchState,
+    /// The page (absent when nothing was fetched, e.g. robots).
+    pub page: Option<PageRecord>,
+    /// The ad read from it, with its detection.
+    pub ad: Option<(AdContent, DetectionRecord)>,
+    /// New URLs found on the page.
+    pub discovered: Vec<FrontierItem>,
+}
+
+/// Result of a commit.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct CommitResult {
+    /// The ad's outcome, if an ad was stored.
+    pub ad: Option<AdOutcome>,
+    /// New frontier URLs (after deduplication).
+    pub queued: usize,
+}
+
+/// Filters for [`Store::list_ads`].
+#[derive(Debug, Clone, Default)]
+pub struct AdFilter {
+    /// Campaign name.
+    pub campaign: Option<String>,
+    /// Risk class.
+    pub risk: Option<String>,
+    /// Platform name.
+    pub platform: Option<String>,
+    /// Only relevant ads.
+    pub relevant_only: bool,
+    /// At most this many rows.
+    pub limit: Option<usize>,
+}
+
+/// One row of the ads list (latest version).
+#[derive(Debug, Clone, Serialize)]
+pub struct AdRow {
+    /// Store id.
+    pub id: i64,
+    /// Platform.
+    pub platform: String,
+    /// URL.
+    pub url: String,
+    /// Title (latest version).
+    pub title: String,
+    /// Price as written.
+    pub price_text: Option<String>,
+    /// Price in euros.
+    pub price_eur: Option<f64>,
+    /// Seller.
+    pub seller: Option<String>,
+    /// Risk class.
+    pub risk: String,
+    /// Risk score.
+    pub risk_score: u8,
+    /// Category.
+    pub category: String,
+    /// Species (scientific names).
+    pub species: Vec<String>,
+    /// Number of versions seen.
+    pub versions: i64,
+    /// First seen (Unix seconds).
+    pub first_seen: i64,
+    /// Last seen (Unix seconds).
+    pub last_seen: i64,
+    /// When it was first seen gone (Unix seconds).
+    pub gone_at: Option<i64>,
+}
+
+/// Counts for progress and reports.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct FrontierCounts {
+    /// Waiting.
+    pub pending: u64,
+    /// Done.
+    pub done: u64,
+    /// Failed, blocked, robots or gone.
+    pub other: u64,
+}
+
+/// The store interface. Implementations: [`SqliteStore`]; PostgreSQL to follow.
+pub trait Store {
+    /// Creates or finds a campaign by name; `config` is the campaign file as JSON.
+    fn campaign(&mut self, name: &str, config: &serde_json::Value) -> Result<i64>;
+    /// Campaign id by name.
+    fn campaign_id(&self, name: &str) -> Result<Option<i64>>;
+    /// Adds URLs to the frontier unless already known to the campaign; returns how many were new.
+    fn enqueue(&mut self, campaign: i64, items: &[FrontierItem]) -> Result<usize>;
+    /// Up to `limit` pending URLs, oldest first (URLs handed out but never committed, after a
+    /// crash, are pending again).
+    fn pending(&self, campaign: i64, limit: usize) -> Result<Vec<FrontierItem>>;
+    /// Records a failed attempt; the URL stays pending until `max_attempts`.
+    fn attempt_failed(
+        &mut self,
+        campaign: i64,
+        url: &str,
+        error: &str,
+        max_attempts: u32,
+    ) -> Result<bool>;
+    /// Commits everything one fetch produced in one transaction.
+    fn commit_fetch(&mut self, c: &FetchCommit) -> Result<CommitResult>;
+    /// Frontier counts.
+    fn frontier_counts(&self, campaign: i64) -> Result<FrontierCounts>;
+    /// Ads, latest version each.
+    fn list_ads(&self, filter: &AdFilter) -> Result<Vec<AdRow>>;
+    /// URLs of the campaign's known ads that are not gone (for revisits).
+    fn live_ad_urls(&self, campaign: i64) -> Result<Vec<(String, String)>>;
+    /// Marks an ad gone (first time only) at `at` (Unix seconds).
+    fn mark_gone(&mut self, platform: &str, url: &str, at: i64) -> Result<bool>;
+    /// Puts a URL back in the frontier as pending (revisits).
+    fn requeue(&mut self, campaign: i64, item: &FrontierItem) -> Result<()>;
+    /// The pages fetched for a URL (newest last).
+    fn pages_for(&self, url: &str) -> Result<Vec<PageRecord>>;
+}
+
+/// Unix seconds now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,566 @@
+//! SQLite implementation of [`Store`] (bundled SQLite, WAL journal, versioned migrations).
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::*;
+
+/// Schema migrations, applied in order; the index + 1 is the schema version. Never edit a shipped
+/// migration: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: campaigns, frontier, pages, sellers, ads, versions, detections.
+    r#"
+    CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        config TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE frontier (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        url TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        keyword TEXT,
+        page INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        added_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (campaign_id, url)
+    );
+    CREATE INDEX frontier_pending ON frontier(campaign_id, state, seq);
+    CREATE TABLE pages (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER REFERENCES campaigns(id),
+        url TEXT NOT NULL,
+        final_url TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        content_type TEXT,
+        charset TEXT,
+        body_sha256 TEXT,
+        warc_file TEXT,
+        warc_offset INTEGER,
+        warc_length INTEGER,
+        fetched_at INTEGER NOT NULL,
+        error TEXT
+    );
+    CREATE INDEX pages_url ON pages(url);
+    CREATE TABLE sellers (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        name TEXT NOT NULL,
+        first_seen INTEGER NOT NULL,
+        UNIQUE (platform, name)
+    );
+    CREATE TABLE seller_contacts (
+        seller_id INTEGER NOT NULL REFERENCES sellers(id),
+        contact TEXT NOT NULL,
+        PRIMARY KEY (seller_id, contact)
+    );
+    CREATE TABLE ads (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        url TEXT NOT NULL,
+        external_id TEXT,
+        campaign_id INTEGER REFERENCES campaigns(id),
+        seller_id INTEGER REFERENCES sellers(id),
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        gone_at INTEGER,
+        versions INTEGER NOT NULL DEFAULT 0,
+        fingerprint TEXT NOT NULL,
+        UNIQUE (platform, url)
+    );
+    CREATE TABLE ad_versions (
+        ad_id INTEGER NOT NULL REFERENCES ads(id),
+        version INTEGER NOT NULL,
+        seen_at INTEGER NOT NULL,
+        page_id INTEGER REFERENCES pages(id),
+        content TEXT NOT NULL,
+        PRIMARY KEY (ad_id, version)
+    );
+    CREATE TABLE detections (
+        ad_id INTEGER NOT NULL REFERENCES ads(id),
+        version INTEGER NOT NULL,
+        relevant INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        risk TEXT NOT NULL,
+        risk_score INTEGER NOT NULL,
+        lang TEXT NOT NULL,
+        price_eur REAL,
+        species TEXT NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (ad_id, version)
+    );
+    CREATE INDEX detections_risk ON detections(risk);
+    "#,
+];
+
+/// The embedded store.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    /// An in-memory store (tests).
+    pub fn in_memory() -> Result<SqliteStore> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<SqliteStore> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut s = SqliteStore { conn };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    /// The schema version of the database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current = self.schema_version()?;
+        let known = MIGRATIONS.len() as i64;
+        if current > known {
+            return Err(StoreError::TooNew {
+                found: current,
+                known,
+            });
+        }
+        for (i, m) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(m)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    fn seller_id(tx: &Transaction<'_>, ad: &AdContent, at: i64) -> Result<Option<i64>> {
+        let Some(name) = ad.seller.as_deref().filter(|s| !s.trim().is_empty()) else {
+            return Ok(None);
+        };
+        tx.execute(
+            "INSERT OR IGNORE INTO sellers(platform, name, first_seen) VALUES (?1, ?2, ?3)",
+            params![ad.platform, name, at],
+        )?;
+        let id: i64 = tx.query_row(
+            "SELECT id FROM sellers WHERE platform = ?1 AND name = ?2",
+            params![ad.platform, name],
+            |r| r.get(0),
+        )?;
+        for c in &ad.contacts {
+            tx.execute(
+                "INSERT OR IGNORE INTO seller_contacts(seller_id, contact) VALUES (?1, ?2)",
+                params![id, c],
+            )?;
+        }
+        Ok(Some(id))
+    }
+
+    fn store_ad(
+        tx: &Transaction<'_>,
+        campaign: i64,
+        page_id: Option<i64>,
+        ad: &AdContent,
+        det: &DetectionRecord,
+        at: i64,
+    ) -> Result<AdOutcome> {
+        let fp = ad.fingerprint();
+        let seller = Self::seller_id(tx, ad, at)?;
+        let existing: Option<(i64, i64, String)> = tx
+            .query_row(
+                "SELECT id, versions, fingerprint FROM ads WHERE platform = ?1 AND url = ?2",
+                params![ad.platform, ad.url],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let (ad_id, version, outcome) = match existing {
+            None => {
+                tx.execute(
+                    "INSERT INTO ads(platform, url, external_id, campaign_id, seller_id, first_seen, \
+                     last_seen, versions, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1, ?7)",
+                    params![ad.platform, ad.url, ad.external_id, campaign, seller, at, fp],
+                )?;
+                (tx.last_insert_rowid(), 1, AdOutcome::New)
+            }
+            Some((id, versions, old)) if old == fp => {
+                // Seen again, unchanged (and back, if it had been marked gone).
+                tx.execute(
+                    "UPDATE ads SET last_seen = ?2, gone_at = NULL WHERE id = ?1",
+                    params![id, at],
+                )?;
+                let _ = versions;
+                return Ok(AdOutcome::Unchanged);
+            }
+            Some((id, versions, _)) => {
+                tx.execute(
+                    "UPDATE ads SET last_seen = ?2, gone_at = NULL, versions = ?3, fingerprint = ?4, \
+                     seller_id = COALESCE(?5, seller_id) WHERE id = ?1",
+                    params![id, at, versions + 1, fp, seller],
+                )?;
+                (id, versions + 1, AdOutcome::Changed)
+            }
+        };
+        tx.execute(
+            "INSERT INTO ad_versions(ad_id, version, seen_at, page_id, content) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![ad_id, version, at, page_id, serde_json::to_string(ad)?],
+        )?;
+        tx.execute(
+            "INSERT INTO detections(ad_id, version, relevant, category, risk, risk_score, lang, \
+             price_eur, species, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                ad_id,
+                version,
+                det.relevant,
+                det.category,
+                det.risk,
+                det.risk_score,
+                det.lang,
+                det.price_eur,
+                serde_json::to_string(&det.species)?,
+                det.json.to_string()
+            ],
+        )?;
+        Ok(outcome)
+    }
+
+    fn insert_frontier(
+        tx: &Transaction<'_>,
+        campaign: i64,
+        items: &[FrontierItem],
+    ) -> Result<usize> {
+        let mut seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM frontier WHERE campaign_id = ?1",
+            params![campaign],
+            |r| r.get(0),
+        )?;
+        let mut n = 0;
+        let mut stmt = tx.prepare_cached(
+            "INSERT OR IGNORE INTO frontier(campaign_id, url, kind, platform, keyword, page, added_at, seq) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let at = now();
+        for it in items {
+            seq += 1;
+            n += stmt.execute(params![
+                campaign,
+                it.url,
+                it.kind.as_str(),
+                it.platform,
+                it.keyword,
+                it.page,
+                at,
+                seq
+            ])?;
+        }
+        Ok(n)
+    }
+}
+
+fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRecord> {
+    Ok(PageRecord {
+        url: r.get(0)?,
+        final_url: r.get(1)?,
+        status: r.get::<_, i64>(2)? as u16,
+        kind: r.get(3)?,
+        content_type: r.get(4)?,
+        charset: r.get(5)?,
+        body_sha256: r.get(6)?,
+        warc_file: r.get(7)?,
+        warc_offset: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
+        warc_length: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
+        fetched_at: r.get(10)?,
+        error: r.get(11)?,
+    })
+}
+
+impl Store for SqliteStore {
+    fn campaign(&mut self, name: &str, config: &serde_json::Value) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO campaigns(name, config, created_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT(name) DO UPDATE SET config = excluded.config",
+            params![name, config.to_string(), now()],
+        )?;
+        self.campaign_id(name)?
+            .ok_or_else(|| StoreError::NotFound(format!("campaign `{name}`")))
+    }
+
+    fn campaign_id(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM campaigns WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn enqueue(&mut self, campaign: i64, items: &[FrontierItem]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let n = Self::insert_frontier(&tx, campaign, items)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn pending(&self, campaign: i64, limit: usize) -> Result<Vec<FrontierItem>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT url, kind, platform, keyword, page, attempts FROM frontier \
+             WHERE campaign_id = ?1 AND state = 'pending' ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![campaign, limit as i64], |r| {
+            Ok(FrontierItem {
+                url: r.get(0)?,
+                kind: UrlKind::parse(&r.get::<_, String>(1)?),
+                platform: r.get(2)?,
+                keyword: r.get(3)?,
+                page: r.get::<_, i64>(4)? as u32,
+                attempts: r.get::<_, i64>(5)? as u32,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn attempt_failed(
+        &mut self,
+        campaign: i64,
+        url: &str,
+        error: &str,
+        max_attempts: u32,
+    ) -> Result<bool> {
+        self.conn.execute(
+            "UPDATE frontier SET attempts = attempts + 1, last_error = ?3, \
+             state = CASE WHEN attempts + 1 >= ?4 THEN 'failed' ELSE state END \
+             WHERE campaign_id = ?1 AND url = ?2",
+            params![campaign, url, error, max_attempts],
+        )?;
+        let state: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT state FROM frontier WHERE campaign_id = ?1 AND url = ?2",
+                params![campaign, url],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(state.as_deref() == Some("failed"))
+    }
+
+    fn commit_fetch(&mut self, c: &FetchCommit) -> Result<CommitResult> {
+        let tx = self.conn.transaction()?;
+        let at = c.page.as_ref().map(|p| p.fetched_at).unwrap_or_else(now);
+        let page_id = match &c.page {
+            Some(p) => {
+                tx.execute(
+                    "INSERT INTO pages(campaign_id, url, final_url, status, kind, content_type, charset, \
+                     body_sha256, warc_file, warc_offset, warc_length, fetched_at, error) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    params![
+                        c.campaign,
+                        p.url,
+                        p.final_url,
+                        p.status,
+                        p.kind,
+                        p.content_type,
+                        p.charset,
+                        p.body_sha256,
+                        p.warc_file,
+                        p.warc_offset.map(|v| v as i64),
+                        p.warc_length.map(|v| v as i64),
+                        p.fetched_at,
+                        p.error
+                    ],
+                )?;
+                Some(tx.last_insert_rowid())
+            }
+            None => None,
+        };
+        let ad = match &c.ad {
+            Some((ad, det)) => Some(Self::store_ad(&tx, c.campaign, page_id, ad, det, at)?),
+            None => None,
+        };
+        if c.state == FetchState::Gone {
+            tx.execute(
+                "UPDATE ads SET gone_at = COALESCE(gone_at, ?2) WHERE url = ?1",
+                params![c.url, at],
+            )?;
+        }
+        tx.execute(
+            "UPDATE frontier SET state = ?3 WHERE campaign_id = ?1 AND url = ?2",
+            params![c.campaign, c.url, c.state.as_str()],
+        )?;
+        let queued = Self::insert_frontier(&tx, c.campaign, &c.discovered)?;
+        tx.commit()?;
+        Ok(CommitResult { ad, queued })
+    }
+
+    fn frontier_counts(&self, campaign: i64) -> Result<FrontierCounts> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT state, COUNT(*) FROM frontier WHERE campaign_id = ?1 GROUP BY state",
+        )?;
+        let mut c = FrontierCounts::default();
+        let rows = stmt.query_map(params![campaign], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (state, n) = row?;
+            match state.as_str() {
+                "pending" => c.pending += n as u64,
+                "done" => c.done += n as u64,
+                _ => c.other += n as u64,
+            }
+        }
+        Ok(c)
+    }
+
+    fn list_ads(&self, f: &AdFilter) -> Result<Vec<AdRow>> {
+        let mut sql = String::from(
+            "SELECT a.id, a.platform, a.url, v.content, d.price_eur, s.name, d.risk, d.risk_score, \
+             d.category, d.species, a.versions, a.first_seen, a.last_seen, a.gone_at \
+             FROM ads a JOIN ad_versions v ON v.ad_id = a.id AND v.version = a.versions \
+             JOIN detections d ON d.ad_id = a.id AND d.version = a.versions \
+             LEFT JOIN sellers s ON s.id = a.seller_id \
+             LEFT JOIN campaigns c ON c.id = a.campaign_id WHERE 1 = 1",
+        );
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(c) = &f.campaign {
+            args.push(Box::new(c.clone()));
+            sql.push_str(&format!(" AND c.name = ?{}", args.len()));
+        }
+        if let Some(r) = &f.risk {
+            args.push(Box::new(r.clone()));
+            sql.push_str(&format!(" AND d.risk = ?{}", args.len()));
+        }
+        if let Some(p) = &f.platform {
+            args.push(Box::new(p.clone()));
+            sql.push_str(&format!(" AND a.platform = ?{}", args.len()));
+        }
+        if f.relevant_only {
+            sql.push_str(" AND d.relevant = 1");
+        }
+        sql.push_str(" ORDER BY d.risk_score DESC, a.id");
+        if let Some(l) = f.limit {
+            args.push(Box::new(l as i64));
+            sql.push_str(&format!(" LIMIT ?{}", args.len()));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(
+            rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())),
+            |r| {
+                let content: String = r.get(3)?;
+                let species: String = r.get(9)?;
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    content,
+                    r.get::<_, Option<f64>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, i64>(7)?,
+                    r.get::<_, String>(8)?,
+                    species,
+                    r.get::<_, i64>(10)?,
+                    r.get::<_, i64>(11)?,
+                    r.get::<_, i64>(12)?,
+                    r.get::<_, Option<i64>>(13)?,
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (
+                id,
+                platform,
+                url,
+                content,
+                price_eur,
+                seller,
+                risk,
+                score,
+                category,
+                species,
+                versions,
+                first,
+                last,
+                gone,
+            ) = row?;
+            let ad: AdContent = serde_json::from_str(&content)?;
+            out.push(AdRow {
+                id,
+                platform,
+                url,
+                title: ad.title,
+                price_text: ad.price_text,
+                price_eur,
+                seller,
+                risk,
+                risk_score: score.clamp(0, 100) as u8,
+                category,
+                species: serde_json::from_str(&species)?,
+                versions,
+                first_seen: first,
+                last_seen: last,
+                gone_at: gone,
+            });
+        }
+        Ok(out)
+    }
+
+    fn live_ad_urls(&self, campaign: i64) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT platform, url FROM ads WHERE campaign_id = ?1 AND gone_at IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![campaign], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn mark_gone(&mut self, platform: &str, url: &str, at: i64) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE ads SET gone_at = ?3 WHERE platform = ?1 AND url = ?2 AND gone_at IS NULL",
+            params![platform, url, at],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn requeue(&mut self, campaign: i64, item: &FrontierItem) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        Self::insert_frontier(&tx, campaign, std::slice::from_ref(item))?;
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM frontier WHERE campaign_id = ?1",
+            params![campaign],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "UPDATE frontier SET state = 'pending', attempts = 0, seq = ?3 WHERE campaign_id = ?1 AND url = ?2",
+            params![campaign, item.url, seq],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn pages_for(&self, url: &str) -> Result<Vec<PageRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT url, final_url, status, kind, content_type, charset, body_sha256, warc_file, \
+             warc_offset, warc_length, fetched_at, error FROM pages WHERE url = ?1 OR final_url = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![url], page_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
