@@ -12,6 +12,7 @@ use wildwatch_detect::{Detector, Lexicon, Rates};
 use wildwatch_refdata::update::{update_from_export, user_data_dir};
 use wildwatch_refdata::RefData;
 
+mod collect;
 mod table;
 
 /// Find illegal wildlife trade in online marketplace ads.
@@ -27,6 +28,9 @@ struct Cli {
     /// Exchange-rate table (TOML, see config/rates.toml).
     #[arg(long, global = true)]
     rates: Option<PathBuf>,
+    /// Data directory: the store (wildwatch.db) and the WARC evidence (evidence/).
+    #[arg(long, global = true, env = "WILDWATCH_HOME", default_value = "wildwatch-data")]
+    data: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,6 +72,24 @@ enum Command {
         #[command(subcommand)]
         command: RefdataCommand,
     },
+    /// Crawl (or resume crawling) the platforms of a campaign file.
+    Crawl(collect::CrawlArgs),
+    /// Re-fetch a campaign's known ads: changes become versions, removed ads are marked gone.
+    Revisit(collect::CrawlArgs),
+    /// Serve the fixture marketplace (four fake platforms) on loopback.
+    FixtureMarket(collect::FixtureArgs),
+    /// Stored ads.
+    Ads {
+        #[command(subcommand)]
+        command: collect::AdsCommand,
+    },
+    /// The WARC evidence.
+    Evidence {
+        #[command(subcommand)]
+        command: collect::EvidenceCommand,
+    },
+    /// Import ads from CSV, JSON lines or WARC files written by other crawlers.
+    Import(collect::ImportArgs),
 }
 
 #[derive(Subcommand)]
@@ -183,6 +205,12 @@ fn main() -> Result<()> {
             // Freeing ~100 MB of automaton and names one by one only delays the exit.
             std::mem::forget(det);
         }
+        Command::Crawl(a) => collect::crawl(&cli.data, a, &detector(&cli)?, false)?,
+        Command::Revisit(a) => collect::crawl(&cli.data, a, &detector(&cli)?, true)?,
+        Command::FixtureMarket(a) => collect::fixture(a)?,
+        Command::Ads { command } => collect::ads(&cli.data, command)?,
+        Command::Evidence { command } => collect::evidence(&cli.data, command)?,
+        Command::Import(a) => collect::import(&cli.data, a, &detector(&cli)?)?,
         Command::Eval {
             corpus,
             errors,

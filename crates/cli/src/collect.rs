@@ -1,0 +1,452 @@
+//! Collection commands: crawl, revisit, fixture-market, ads list, evidence, import.
+
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use wildwatch_crawl::adapter::Adapter;
+use wildwatch_crawl::{Campaign, CrawlOptions};
+use wildwatch_detect::Detector;
+use wildwatch_store::{
+    AdContent, AdFilter, FetchCommit, FetchState, PageRecord, SqliteStore, Store,
+};
+
+#[derive(Args)]
+pub struct CrawlArgs {
+    /// Campaign file (TOML).
+    campaign: PathBuf,
+    /// Extra adapter folders (each holding NAME/adapter.toml), searched before the shipped ones.
+    #[arg(long)]
+    adapters: Vec<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    /// Stop after this many pages (the next run resumes).
+    #[arg(long)]
+    max_pages: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct FixtureArgs {
+    /// Address of the first site; the others use the next ports.
+    #[arg(long, default_value = "127.0.0.1:8700")]
+    addr: std::net::SocketAddr,
+    /// Ads per site.
+    #[arg(long, default_value_t = 200)]
+    ads: usize,
+    /// Seed of the fake world.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Subcommand)]
+pub enum AdsCommand {
+    /// List stored ads (latest version of each), highest risk first.
+    List {
+        /// Campaign name.
+        #[arg(long)]
+        campaign: Option<String>,
+        /// Risk class (high, medium, low, none).
+        #[arg(long)]
+        risk: Option<String>,
+        /// Platform name.
+        #[arg(long)]
+        platform: Option<String>,
+        /// Only ads relevant to the listings.
+        #[arg(long)]
+        relevant: bool,
+        /// At most this many.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Subcommand)]
+pub enum EvidenceCommand {
+    /// Re-read every WARC file, check the record structure and every digest.
+    Verify,
+    /// Print where a URL's archived pages lie, with their HTTP headers.
+    Show {
+        /// The URL.
+        url: String,
+    },
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// CSV, JSON lines (.jsonl/.json/.ndjson) or WARC (.warc, .warc.gz) file.
+    file: PathBuf,
+    /// Campaign to file the ads under.
+    #[arg(long, default_value = "import")]
+    campaign: String,
+    /// Platform name for rows that have none.
+    #[arg(long, default_value = "import")]
+    platform: String,
+}
+
+fn db_path(data: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
+    Ok(data.join("wildwatch.db"))
+}
+
+pub fn crawl(data: &Path, a: &CrawlArgs, det: &Detector, revisit: bool) -> Result<()> {
+    let (c, json) = Campaign::from_file(&a.campaign)?;
+    let mut dirs = a.adapters.clone();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
+    }
+    let opts = CrawlOptions {
+        db: db_path(data)?,
+        evidence: data.join("evidence"),
+        adapter_dirs: dirs,
+        progress: !a.quiet,
+        max_fetches: a.max_pages,
+        allow_private: true,
+    };
+    let r = if revisit {
+        wildwatch_crawl::revisit(&c, &json, &opts, det)?
+    } else {
+        wildwatch_crawl::crawl(&c, &json, &opts, det)?
+    };
+    eprintln!(
+        "{}: {} pages in {:.1}s ({:.0} pages/s); ads: {} new ({} high risk), {} changed, {} unchanged, {} gone; {} blocked, {} disallowed by robots.txt, {} errors",
+        c.name,
+        r.pages,
+        r.seconds,
+        r.pages as f64 / r.seconds.max(0.001),
+        r.ads_new,
+        r.high_risk,
+        r.ads_changed,
+        r.ads_unchanged,
+        r.gone,
+        r.blocked,
+        r.robots,
+        r.errors
+    );
+    Ok(())
+}
+
+pub fn fixture(a: &FixtureArgs) -> Result<()> {
+    if !a.addr.ip().is_loopback() {
+        bail!("the fixture marketplace only listens on loopback addresses (got {})", a.addr);
+    }
+    wildwatch_fixture::run_blocking(
+        a.addr,
+        wildwatch_fixture::FixtureConfig {
+            ads: a.ads,
+            seed: a.seed,
+            ..Default::default()
+        },
+    )?;
+    Ok(())
+}
+
+pub fn ads(data: &Path, cmd: &AdsCommand) -> Result<()> {
+    let AdsCommand::List {
+        campaign,
+        risk,
+        platform,
+        relevant,
+        limit,
+        format,
+    } = cmd;
+    if let Some(r) = risk {
+        if !["high", "medium", "low", "none"].contains(&r.as_str()) {
+            bail!("--risk must be high, medium, low or none (got `{r}`)");
+        }
+    }
+    let store = SqliteStore::open(&db_path(data)?)?;
+    let rows = store.list_ads(&AdFilter {
+        campaign: campaign.clone(),
+        risk: risk.clone(),
+        platform: platform.clone(),
+        relevant_only: *relevant,
+        limit: *limit,
+    })?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        ListFormat::Json => {
+            for r in &rows {
+                serde_json::to_writer(&mut out, r)?;
+                writeln!(out)?;
+            }
+        }
+        ListFormat::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "id", "platform", "url", "title", "price_text", "price_eur", "seller", "risk",
+                "risk_score", "category", "species", "versions", "first_seen", "last_seen",
+                "gone_at",
+            ])?;
+            for r in &rows {
+                w.write_record([
+                    r.id.to_string(),
+                    r.platform.clone(),
+                    r.url.clone(),
+                    r.title.clone(),
+                    r.price_text.clone().unwrap_or_default(),
+                    r.price_eur.map(|p| format!("{p:.2}")).unwrap_or_default(),
+                    r.seller.clone().unwrap_or_default(),
+                    r.risk.clone(),
+                    r.risk_score.to_string(),
+                    r.category.clone(),
+                    r.species.join("; "),
+                    r.versions.to_string(),
+                    r.first_seen.to_string(),
+                    r.last_seen.to_string(),
+                    r.gone_at.map(|g| g.to_string()).unwrap_or_default(),
+                ])?;
+            }
+            w.flush()?;
+        }
+        ListFormat::Table => {
+            let mut t = comfy_table::Table::new();
+            t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            t.set_header(["risk", "score", "category", "species", "title", "price €", "platform", "seller", "gone"]);
+            for r in &rows {
+                let title: String = r.title.chars().take(48).collect();
+                t.add_row([
+                    r.risk.clone(),
+                    r.risk_score.to_string(),
+                    r.category.clone(),
+                    r.species.join(", "),
+                    title,
+                    r.price_eur.map(|p| format!("{p:.0}")).unwrap_or_default(),
+                    r.platform.clone(),
+                    r.seller.clone().unwrap_or_default(),
+                    if r.gone_at.is_some() { "gone".into() } else { String::new() },
+                ]);
+            }
+            writeln!(out, "{t}")?;
+            writeln!(out, "{} ads", rows.len())?;
+        }
+    }
+    Ok(())
+}
+
+pub fn evidence(data: &Path, cmd: &EvidenceCommand) -> Result<()> {
+    let dir = data.join("evidence");
+    match cmd {
+        EvidenceCommand::Verify => {
+            if !dir.is_dir() {
+                bail!("no evidence directory at {}", dir.display());
+            }
+            let r = wildwatch_warc::verify_dir(&dir)?;
+            println!(
+                "{} WARC files, {} records ({} responses): {}",
+                r.files,
+                r.records,
+                r.responses,
+                if r.errors.is_empty() { "all digests and structure OK".to_string() } else { format!("{} problems", r.errors.len()) }
+            );
+            for e in &r.errors {
+                println!("  {e}");
+            }
+            if !r.errors.is_empty() {
+                bail!("evidence verification failed");
+            }
+        }
+        EvidenceCommand::Show { url } => {
+            let store = SqliteStore::open(&db_path(data)?)?;
+            let pages = store.pages_for(url)?;
+            let found = if dir.is_dir() { wildwatch_warc::find_url(&dir, url)? } else { Vec::new() };
+            if pages.is_empty() && found.is_empty() {
+                bail!("no archived page for {url}");
+            }
+            for p in &pages {
+                println!(
+                    "fetched {} status {} kind {} sha256 {} in {} at offset {}{}",
+                    p.fetched_at,
+                    p.status,
+                    p.kind,
+                    p.body_sha256.as_deref().unwrap_or("-"),
+                    p.warc_file.as_deref().unwrap_or("-"),
+                    p.warc_offset.map(|o| o.to_string()).unwrap_or_else(|| "-".into()),
+                    p.error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+                );
+            }
+            for f in &found {
+                println!("\n{}  {} @ {}  HTTP {}  {} bytes  sha256 {}", f.date, f.file, f.offset, f.status, f.body_len, f.payload_sha256);
+                for (k, v) in &f.http_headers {
+                    println!("  {k}: {v}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn commit_import(
+    store: &mut SqliteStore,
+    cid: i64,
+    det: &Detector,
+    ad: AdContent,
+    page: Option<PageRecord>,
+) -> Result<wildwatch_store::CommitResult> {
+    let d = wildwatch_crawl::detect(det, &ad);
+    Ok(store.commit_fetch(&FetchCommit {
+        campaign: cid,
+        url: ad.url.clone(),
+        state: FetchState::Done,
+        page,
+        ad: Some((ad, d)),
+        discovered: vec![],
+    })?)
+}
+
+fn field(v: &serde_json::Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match v.get(*k) {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// An ad from a JSON object or a CSV row (as JSON): url or id required, title or description.
+fn ad_from_value(v: &serde_json::Value, platform: &str) -> std::result::Result<AdContent, String> {
+    let platform = field(v, &["platform"]).unwrap_or_else(|| platform.to_string());
+    let url = field(v, &["url", "link"])
+        .or_else(|| field(v, &["id"]).map(|id| format!("import:{platform}/{id}")))
+        .ok_or("no `url` or `id`")?;
+    let title = field(v, &["title", "name"]).unwrap_or_default();
+    let description = field(v, &["description", "text", "body"]).unwrap_or_default();
+    if title.is_empty() && description.is_empty() {
+        return Err("no `title` or `description`".into());
+    }
+    let seller = field(v, &["seller", "seller_name", "user"]);
+    Ok(AdContent {
+        platform,
+        url,
+        external_id: field(v, &["id"]),
+        contacts: Vec::new(),
+        price_text: field(v, &["price_text", "price"]),
+        seller,
+        location: field(v, &["location", "city"]),
+        posted: field(v, &["date", "posted"]),
+        images: Vec::new(),
+        lang: field(v, &["lang"]),
+        title,
+        description,
+    })
+}
+
+pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
+    let mut store = SqliteStore::open(&db_path(data)?)?;
+    let cid = store.campaign(&a.campaign, &serde_json::json!({"import": a.file.display().to_string()}))?;
+    let name = a.file.to_string_lossy().to_lowercase();
+    let (mut good, mut new, mut bad) = (0u64, 0u64, 0u64);
+    let mut report = |line: u64, why: &str| {
+        bad += 1;
+        eprintln!("{}: line {line}: {why}", a.file.display());
+    };
+    let mut tally = |r: wildwatch_store::CommitResult| {
+        good += 1;
+        if r.ad == Some(wildwatch_store::AdOutcome::New) {
+            new += 1;
+        }
+    };
+    if name.ends_with(".warc") || name.ends_with(".warc.gz") {
+        for (i, rec) in wildwatch_warc::responses(&a.file)?.enumerate() {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    report(i as u64 + 1, &format!("unreadable record: {e}"));
+                    continue;
+                }
+            };
+            if rec.found.status != 200 {
+                continue;
+            }
+            let ct = rec
+                .found
+                .http_headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| v.clone());
+            if ct.as_deref().is_some_and(|c| !c.contains("html")) {
+                continue;
+            }
+            let body = match rec.content(10_000_000) {
+                Ok(b) => b,
+                Err(e) => {
+                    report(i as u64 + 1, &format!("{}: {e}", rec.found.url));
+                    continue;
+                }
+            };
+            let (text, _) = wildwatch_crawl::fetch::decode(&body, ct.as_deref());
+            let host = url::Url::parse(&rec.found.url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+            let adapter = Adapter::shipped_names()
+                .into_iter()
+                .find(|n| host.contains(n))
+                .and_then(|n| Adapter::load(n, &[]).ok())
+                .unwrap_or_else(|| Adapter::generic(&a.platform, ""));
+            if let wildwatch_crawl::extract::PageClass::Blocked(_) = wildwatch_crawl::extract::classify(&text) {
+                continue;
+            }
+            let ad = wildwatch_crawl::extract::extract_ad(&text, &rec.found.url, &adapter);
+            if ad.title.is_empty() && ad.description.is_empty() {
+                continue;
+            }
+            tally(commit_import(&mut store, cid, det, ad, None)?);
+        }
+    } else if name.ends_with(".csv") {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(&a.file)
+            .with_context(|| format!("cannot open {}", a.file.display()))?;
+        let headers = rdr.headers()?.clone();
+        for rec in rdr.records() {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    report(e.position().map(|p| p.line()).unwrap_or(0), &e.to_string());
+                    continue;
+                }
+            };
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            let obj: serde_json::Map<String, serde_json::Value> = headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.trim().to_lowercase(), serde_json::Value::String(v.to_string())))
+                .collect();
+            match ad_from_value(&serde_json::Value::Object(obj), &a.platform) {
+                Ok(ad) => tally(commit_import(&mut store, cid, det, ad, None)?),
+                Err(why) => report(line, &why),
+            }
+        }
+    } else {
+        let f = std::fs::File::open(&a.file).with_context(|| format!("cannot open {}", a.file.display()))?;
+        for (i, line) in BufReader::new(f).split(b'\n').enumerate() {
+            let line = line?;
+            let n = i as u64 + 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match serde_json::from_slice::<serde_json::Value>(&line) {
+                Ok(v) if v.is_object() => match ad_from_value(&v, &a.platform) {
+                    Ok(ad) => tally(commit_import(&mut store, cid, det, ad, None)?),
+                    Err(why) => report(n, &why),
+                },
+                Ok(_) => report(n, "not a JSON object"),
+                Err(e) => report(n, &format!("not valid JSON: {e}")),
+            }
+        }
+    }
+    eprintln!(
+        "imported {good} ads ({new} new, {} already stored) from {}; {bad} bad rows",
+        good - new,
+        a.file.display()
+    );
+    Ok(())
+}

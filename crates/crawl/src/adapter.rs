@@ -1,0 +1,251 @@
+//! Site adapters: a platform is a TOML file in a folder of its own (`adapters/NAME/adapter.toml`,
+//! with example pages and tests next to it). A new platform needs no Rust code.
+//!
+//! ```toml
+//! name = "leboncoin"
+//! lang = "fr"
+//! country = "FR"
+//! base_url = "https://www.leboncoin.fr"
+//! search = "{base}/recherche?text={keyword}&page={page}"   # {base} {keyword} {page} {offset}
+//! page_size = 20            # for {offset} = (page - 1) * page_size
+//! result_links = "a.result" # CSS selector of links to ads on a search page
+//! ad_url_pattern = "/ad/"   # regex an ad URL matches
+//! id_pattern = "/ad/(\\d+)" # regex whose first group is the platform's ad id
+//! next_page = "a[rel=next]" # CSS selector of the next-page link
+//! max_pages = 20
+//! [fields]                  # CSS selectors; "sel@attr" reads an attribute
+//! title = "h1"
+//! price = ".price"
+//! images = "img.photo@src"
+//! ```
+//! Fields left out are read generically (JSON-LD, microdata, OpenGraph, main text).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::CrawlError;
+
+/// A platform adapter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adapter {
+    /// Platform name (also the folder name).
+    pub name: String,
+    /// Language of the platform's ads (en, fr, de, nl).
+    #[serde(default)]
+    pub lang: String,
+    /// Country code.
+    #[serde(default)]
+    pub country: String,
+    /// Base URL (a campaign can override it, e.g. to point at the fixture marketplace).
+    #[serde(default)]
+    pub base_url: String,
+    /// Search URL template.
+    pub search: String,
+    /// Results per search page, for `{offset}`.
+    #[serde(default = "default_page_size")]
+    pub page_size: u32,
+    /// CSS selector of result links.
+    #[serde(default)]
+    pub result_links: Option<String>,
+    /// Regex that ad URLs match.
+    #[serde(default)]
+    pub ad_url_pattern: Option<String>,
+    /// Regex whose first group is the ad id.
+    #[serde(default)]
+    pub id_pattern: Option<String>,
+    /// CSS selector of the next-page link.
+    #[serde(default)]
+    pub next_page: Option<String>,
+    /// Most search pages per keyword.
+    #[serde(default = "default_max_pages")]
+    pub max_pages: u32,
+    /// Field selectors.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+fn default_page_size() -> u32 {
+    20
+}
+fn default_max_pages() -> u32 {
+    20
+}
+
+const FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "price",
+    "seller",
+    "location",
+    "date",
+    "images",
+];
+
+/// Adapters shipped in the binary (copies of `adapters/*/adapter.toml`).
+const SHIPPED: &[(&str, &str)] = &[
+    (
+        "leboncoin",
+        include_str!("../../../adapters/leboncoin/adapter.toml"),
+    ),
+    (
+        "kleinanzeigen",
+        include_str!("../../../adapters/kleinanzeigen/adapter.toml"),
+    ),
+    (
+        "marktplaats",
+        include_str!("../../../adapters/marktplaats/adapter.toml"),
+    ),
+    ("forum", include_str!("../../../adapters/forum/adapter.toml")),
+];
+
+impl Adapter {
+    /// Parses and checks an adapter file's text.
+    pub fn parse(text: &str, origin: &str) -> Result<Adapter, CrawlError> {
+        let a: Adapter = toml::from_str(text)
+            .map_err(|e| CrawlError::Config(format!("{origin}: {e}")))?;
+        a.check(origin)?;
+        Ok(a)
+    }
+
+    fn check(&self, origin: &str) -> Result<(), CrawlError> {
+        if !self.search.contains("{keyword}") {
+            return Err(CrawlError::Config(format!(
+                "{origin}: `search` must contain {{keyword}}"
+            )));
+        }
+        for (k, v) in &self.fields {
+            if !FIELDS.contains(&k.as_str()) {
+                return Err(CrawlError::Config(format!(
+                    "{origin}: unknown field `{k}` (known: {})",
+                    FIELDS.join(", ")
+                )));
+            }
+            let css = v.rsplit_once('@').map(|p| p.0).unwrap_or(v);
+            scraper::Selector::parse(css).map_err(|e| {
+                CrawlError::Config(format!("{origin}: field `{k}`: bad CSS selector `{v}`: {e}"))
+            })?;
+        }
+        for (what, v) in [
+            ("result_links", &self.result_links),
+            ("next_page", &self.next_page),
+        ] {
+            if let Some(v) = v {
+                scraper::Selector::parse(v).map_err(|e| {
+                    CrawlError::Config(format!("{origin}: `{what}`: bad CSS selector `{v}`: {e}"))
+                })?;
+            }
+        }
+        for (what, v) in [
+            ("ad_url_pattern", &self.ad_url_pattern),
+            ("id_pattern", &self.id_pattern),
+        ] {
+            if let Some(v) = v {
+                regex::Regex::new(v).map_err(|e| {
+                    CrawlError::Config(format!("{origin}: `{what}`: bad regex: {e}"))
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An adapter with no selectors (generic extraction only).
+    pub fn generic(name: &str, lang: &str) -> Adapter {
+        Adapter {
+            name: name.into(),
+            lang: lang.into(),
+            country: String::new(),
+            base_url: String::new(),
+            search: "{base}/search?q={keyword}&page={page}".into(),
+            page_size: 20,
+            result_links: None,
+            ad_url_pattern: None,
+            id_pattern: None,
+            next_page: None,
+            max_pages: 5,
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// The search URL for a keyword and page (1-based).
+    pub fn search_url(&self, base: &str, keyword: &str, page: u32) -> String {
+        let kw: String = url::form_urlencoded::byte_serialize(keyword.as_bytes()).collect();
+        self.search
+            .replace("{base}", base.trim_end_matches('/'))
+            .replace("{keyword}", &kw)
+            .replace("{page}", &page.to_string())
+            .replace(
+                "{offset}",
+                &(page.saturating_sub(1) * self.page_size).to_string(),
+            )
+    }
+
+    /// Finds an adapter by name: a folder of that name in one of `dirs` (user adapters first),
+    /// else a shipped adapter.
+    pub fn load(name: &str, dirs: &[PathBuf]) -> Result<Adapter, CrawlError> {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)) {
+            return Err(CrawlError::Config(format!(
+                "adapter name `{name}` must be letters, digits, - or _"
+            )));
+        }
+        for d in dirs {
+            let p = d.join(name).join("adapter.toml");
+            if p.is_file() {
+                return Self::from_file(&p);
+            }
+        }
+        SHIPPED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, t)| Adapter::parse(t, &format!("shipped adapter {n}")))
+            .unwrap_or_else(|| {
+                Err(CrawlError::Config(format!(
+                    "no adapter `{name}` (shipped: {}; or put adapters/{name}/adapter.toml in an adapter folder)",
+                    SHIPPED.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")
+                )))
+            })
+    }
+
+    /// Reads an adapter file.
+    pub fn from_file(p: &Path) -> Result<Adapter, CrawlError> {
+        let t = std::fs::read_to_string(p)
+            .map_err(|e| CrawlError::Config(format!("{}: {e}", p.display())))?;
+        Adapter::parse(&t, &p.display().to_string())
+    }
+
+    /// Names of the shipped adapters.
+    pub fn shipped_names() -> Vec<&'static str> {
+        SHIPPED.iter().map(|s| s.0).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_adapters_parse() {
+        for n in Adapter::shipped_names() {
+            let a = Adapter::load(n, &[]).unwrap();
+            assert_eq!(a.name, n);
+            assert!(a.search_url("http://h", "ivoire ancien", 2).contains("ivoire+ancien"));
+        }
+    }
+
+    #[test]
+    fn bad_adapters_say_what_is_wrong() {
+        let e = Adapter::parse("name='x'\nsearch='{base}/s'", "t").unwrap_err();
+        assert!(e.to_string().contains("{keyword}"), "{e}");
+        let e = Adapter::parse(
+            "name='x'\nsearch='{base}/s?q={keyword}'\n[fields]\ntitle='h1[[['",
+            "t",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("bad CSS selector"), "{e}");
+        let e = Adapter::parse("name='x'\nsearch='{keyword}'\nbogus=1", "t").unwrap_err();
+        assert!(e.to_string().contains("bogus"), "{e}");
+        assert!(Adapter::load("../etc", &[]).is_err());
+    }
+}

@@ -1,0 +1,415 @@
+//! Reading an ad out of a page: the adapter's CSS selectors when it has them, else generic
+//! extraction from JSON-LD (schema.org Product/Offer), microdata, OpenGraph and the main text.
+//! Also: links on search pages, and recognising blocked and gone pages.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use scraper::{ElementRef, Html, Selector};
+use url::Url;
+use wildwatch_store::AdContent;
+
+use crate::adapter::Adapter;
+
+/// What a fetched page turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageClass {
+    /// An anti-bot challenge or a login wall (never stored as an ad).
+    Blocked(String),
+    /// "This ad is no longer available".
+    Gone,
+    /// A normal page.
+    Normal,
+}
+
+const BLOCKED: &[&str] = &[
+    "captcha",
+    "are you a robot",
+    "are you human",
+    "checking your browser",
+    "just a moment...",
+    "cf-challenge",
+    "challenge-platform",
+    "enable javascript and cookies",
+    "access denied",
+    "bitte bestätigen sie, dass sie kein roboter",
+    "sind sie ein mensch",
+    "vous êtes un robot",
+    "êtes-vous un humain",
+    "ben je een robot",
+    "please log in to",
+    "log in to see",
+    "login required",
+    "sign in to continue",
+    "bitte melden sie sich an",
+    "anmelden, um",
+    "connectez-vous pour",
+    "identifiez-vous",
+    "log in om",
+    "inloggen om",
+];
+
+const GONE: &[&str] = &[
+    "this ad is no longer available",
+    "this listing has ended",
+    "listing is no longer available",
+    "cette annonce n'est plus disponible",
+    "cette annonce n’est plus disponible",
+    "annonce expirée",
+    "diese anzeige ist nicht mehr verfügbar",
+    "anzeige wurde gelöscht",
+    "anzeige ist abgelaufen",
+    "deze advertentie is niet meer beschikbaar",
+    "advertentie is verwijderd",
+];
+
+/// Classifies a page by its visible text (first 20,000 characters, lowercase).
+pub fn classify(html: &str) -> PageClass {
+    let head: String = html.chars().take(20_000).collect::<String>().to_lowercase();
+    if let Some(b) = BLOCKED.iter().find(|b| head.contains(*b)) {
+        return PageClass::Blocked((*b).to_string());
+    }
+    if GONE.iter().any(|g| head.contains(g)) {
+        return PageClass::Gone;
+    }
+    PageClass::Normal
+}
+
+fn sel(s: &str) -> Option<Selector> {
+    Selector::parse(s).ok()
+}
+
+fn text_of(e: ElementRef<'_>) -> String {
+    let mut t = String::new();
+    for piece in e.text() {
+        let p = piece.trim();
+        if !p.is_empty() {
+            if !t.is_empty() {
+                t.push(' ');
+            }
+            t.push_str(p);
+        }
+    }
+    t
+}
+
+/// `selector` or `selector@attr`: the text (or attribute) of every match.
+fn select_all(doc: &Html, spec: &str) -> Vec<String> {
+    let (css, attr) = match spec.rsplit_once('@') {
+        Some((c, a)) if !a.contains(' ') && !a.contains(']') => (c, Some(a)),
+        _ => (spec, None),
+    };
+    let Some(s) = sel(css) else {
+        return Vec::new();
+    };
+    doc.select(&s)
+        .filter_map(|e| match attr {
+            Some(a) => e.value().attr(a).map(|v| v.trim().to_string()),
+            None => Some(text_of(e)),
+        })
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+fn first(doc: &Html, spec: Option<&String>) -> Option<String> {
+    spec.and_then(|s| select_all(doc, s).into_iter().next())
+}
+
+fn meta(doc: &Html, key: &str) -> Option<String> {
+    let s = sel(&format!(r#"meta[property="{key}"], meta[name="{key}"]"#))?;
+    doc.select(&s)
+        .filter_map(|e| e.value().attr("content"))
+        .map(|c| c.trim().to_string())
+        .find(|c| !c.is_empty())
+}
+
+fn itemprop(doc: &Html, prop: &str) -> Option<String> {
+    let s = sel(&format!(r#"[itemprop="{prop}"]"#))?;
+    doc.select(&s).find_map(|e| {
+        let v = e
+            .value()
+            .attr("content")
+            .or_else(|| e.value().attr("src"))
+            .map(|c| c.trim().to_string())
+            .unwrap_or_else(|| text_of(e));
+        (!v.is_empty()).then_some(v)
+    })
+}
+
+/// The schema.org Product in the page's JSON-LD, if any (also inside @graph or arrays).
+fn json_ld_product(doc: &Html) -> Option<serde_json::Value> {
+    let s = sel(r#"script[type="application/ld+json"]"#)?;
+    fn find(v: &serde_json::Value) -> Option<serde_json::Value> {
+        match v {
+            serde_json::Value::Array(a) => a.iter().find_map(find),
+            serde_json::Value::Object(o) => {
+                let t = o.get("@type");
+                let is_product = match t {
+                    Some(serde_json::Value::String(s)) => s == "Product" || s == "Offer",
+                    Some(serde_json::Value::Array(a)) => {
+                        a.iter().any(|x| x == "Product" || x == "Offer")
+                    }
+                    _ => false,
+                };
+                if is_product {
+                    return Some(v.clone());
+                }
+                o.get("@graph").and_then(find)
+            }
+            _ => None,
+        }
+    }
+    doc.select(&s).find_map(|e| {
+        let raw: String = e.text().collect();
+        serde_json::from_str::<serde_json::Value>(raw.trim())
+            .ok()
+            .and_then(|v| find(&v))
+    })
+}
+
+fn json_str(v: Option<&serde_json::Value>) -> Option<String> {
+    match v? {
+        serde_json::Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Object(o) => json_str(o.get("name")),
+        serde_json::Value::Array(a) => json_str(a.first()),
+        _ => None,
+    }
+}
+
+fn contacts(text: &str) -> Vec<String> {
+    static R: OnceLock<(Regex, Regex)> = OnceLock::new();
+    let (email, phone) = R.get_or_init(|| {
+        (
+            Regex::new(r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}").unwrap(),
+            Regex::new(r"(?:\+|00)?\d[\d ./-]{7,}\d").unwrap(),
+        )
+    });
+    let mut out: Vec<String> = email.find_iter(text).map(|m| m.as_str().to_lowercase()).collect();
+    for m in phone.find_iter(text) {
+        let digits: String = m.as_str().chars().filter(|c| c.is_ascii_digit()).collect();
+        // A phone number has 9–15 digits; dates and prices have fewer or separators in other places.
+        if (9..=15).contains(&digits.len()) && !out.contains(&digits) {
+            out.push(digits);
+        }
+    }
+    out
+}
+
+fn absolute(base: &Url, href: &str) -> Option<String> {
+    let u = base.join(href.trim()).ok()?;
+    matches!(u.scheme(), "http" | "https").then(|| {
+        let mut u = u;
+        u.set_fragment(None);
+        u.to_string()
+    })
+}
+
+/// Reads the ad from an ad page.
+pub fn extract_ad(html: &str, url: &str, adapter: &Adapter) -> AdContent {
+    let doc = Html::parse_document(html);
+    let f = &adapter.fields;
+    let ld = json_ld_product(&doc);
+    let offer = ld.as_ref().and_then(|p| {
+        if p.get("@type").is_some_and(|t| t == "Offer") {
+            Some(p.clone())
+        } else {
+            p.get("offers").map(|o| match o {
+                serde_json::Value::Array(a) => a.first().cloned().unwrap_or_default(),
+                o => o.clone(),
+            })
+        }
+    });
+    let title = first(&doc, f.get("title"))
+        .or_else(|| ld.as_ref().and_then(|p| json_str(p.get("name"))))
+        .or_else(|| itemprop(&doc, "name"))
+        .or_else(|| meta(&doc, "og:title"))
+        .or_else(|| first(&doc, Some(&"h1".to_string())))
+        .or_else(|| first(&doc, Some(&"title".to_string())))
+        .unwrap_or_default();
+    let description = first(&doc, f.get("description"))
+        .or_else(|| ld.as_ref().and_then(|p| json_str(p.get("description"))))
+        .or_else(|| itemprop(&doc, "description"))
+        .or_else(|| meta(&doc, "og:description"))
+        .or_else(|| meta(&doc, "description"))
+        .or_else(|| main_text(&doc))
+        .unwrap_or_default();
+    let price_text = first(&doc, f.get("price")).or_else(|| {
+        let o = offer.as_ref();
+        let price = o
+            .and_then(|o| json_str(o.get("price")))
+            .or_else(|| itemprop(&doc, "price"))
+            .or_else(|| meta(&doc, "product:price:amount"))?;
+        let cur = o
+            .and_then(|o| json_str(o.get("priceCurrency")))
+            .or_else(|| itemprop(&doc, "priceCurrency"))
+            .or_else(|| meta(&doc, "product:price:currency"))
+            .unwrap_or_default();
+        Some(format!("{price} {cur}").trim().to_string())
+    });
+    let seller = first(&doc, f.get("seller")).or_else(|| {
+        offer
+            .as_ref()
+            .and_then(|o| json_str(o.get("seller")))
+            .or_else(|| itemprop(&doc, "seller"))
+    });
+    let location = first(&doc, f.get("location"))
+        .or_else(|| itemprop(&doc, "addressLocality"))
+        .or_else(|| meta(&doc, "og:locality"));
+    let posted = first(&doc, f.get("date"))
+        .or_else(|| itemprop(&doc, "datePosted"))
+        .or_else(|| meta(&doc, "article:published_time"));
+    let base = Url::parse(url).ok();
+    let mut images: Vec<String> = f
+        .get("images")
+        .map(|s| select_all(&doc, s))
+        .unwrap_or_default();
+    if images.is_empty() {
+        if let Some(v) = ld.as_ref().and_then(|p| p.get("image")) {
+            match v {
+                serde_json::Value::Array(a) => {
+                    images.extend(a.iter().filter_map(|x| json_str(Some(x))))
+                }
+                other => images.extend(json_str(Some(other))),
+            }
+        }
+    }
+    if images.is_empty() {
+        images.extend(meta(&doc, "og:image"));
+    }
+    let images = images
+        .iter()
+        .filter_map(|i| base.as_ref().and_then(|b| absolute(b, i)))
+        .collect();
+    let external_id = adapter
+        .id_pattern
+        .as_deref()
+        .and_then(|p| Regex::new(p).ok())
+        .and_then(|r| r.captures(url).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()));
+    let contacts = contacts(&format!("{description}\n{}", seller.as_deref().unwrap_or("")));
+    AdContent {
+        platform: adapter.name.clone(),
+        url: url.to_string(),
+        external_id,
+        title,
+        description,
+        price_text,
+        seller,
+        contacts,
+        location,
+        posted,
+        images,
+        lang: Some(adapter.lang.clone()).filter(|l| !l.is_empty()),
+    }
+}
+
+/// The biggest block of text on the page (for pages without structured data).
+fn main_text(doc: &Html) -> Option<String> {
+    let s = sel("article, main, .post, .postbody, .content, p, div")?;
+    doc.select(&s)
+        .map(text_of)
+        .filter(|t| t.len() >= 20)
+        .min_by_key(|t| {
+            // Prefer the longest block that is not the whole page: the page body contains every
+            // block, so penalise blocks much longer than 4,000 characters.
+            let n = t.len() as i64;
+            if n > 4000 {
+                n
+            } else {
+                -n
+            }
+        })
+}
+
+/// Links on a search page: ad pages, and the next search page.
+pub fn search_links(html: &str, url: &str, adapter: &Adapter) -> (Vec<String>, Option<String>) {
+    let doc = Html::parse_document(html);
+    let Ok(base) = Url::parse(url) else {
+        return (Vec::new(), None);
+    };
+    let ad_re = adapter.ad_url_pattern.as_deref().and_then(|p| Regex::new(p).ok());
+    let links_sel = adapter.result_links.as_deref().unwrap_or("a[href]");
+    let mut ads: Vec<String> = Vec::new();
+    if let Some(s) = sel(links_sel) {
+        for e in doc.select(&s) {
+            if let Some(abs) = e.value().attr("href").and_then(|h| absolute(&base, h)) {
+                let is_ad = ad_re.as_ref().is_none_or(|r| r.is_match(&abs));
+                let same_site = Url::parse(&abs).ok().and_then(|u| u.host_str().map(String::from))
+                    == base.host_str().map(String::from);
+                if is_ad && same_site && !ads.contains(&abs) {
+                    ads.push(abs);
+                }
+            }
+        }
+    }
+    let next_sel = adapter
+        .next_page
+        .as_deref()
+        .unwrap_or(r#"a[rel="next"], link[rel="next"]"#);
+    let next = sel(next_sel).and_then(|s| {
+        doc.select(&s)
+            .find_map(|e| e.value().attr("href").and_then(|h| absolute(&base, h)))
+    });
+    (ads, next.filter(|n| n != url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generic() -> Adapter {
+        Adapter::generic("x", "de")
+    }
+
+    #[test]
+    fn json_ld_product_offer() {
+        let html = r#"<html><head><script type="application/ld+json">
+        {"@context":"https://schema.org","@type":"Product","name":"Graupapagei Hahn",
+         "description":"Zahm, mit Papieren. Tel 0171 2345678","image":["/i/1.jpg","/i/2.jpg"],
+         "offers":{"@type":"Offer","price":"650","priceCurrency":"EUR","seller":{"@type":"Person","name":"Jo"}}}
+        </script></head><body><h1>x</h1></body></html>"#;
+        let a = extract_ad(html, "http://127.0.0.1:1/ad/7", &generic());
+        assert_eq!(a.title, "Graupapagei Hahn");
+        assert_eq!(a.price_text.as_deref(), Some("650 EUR"));
+        assert_eq!(a.seller.as_deref(), Some("Jo"));
+        assert_eq!(a.images, ["http://127.0.0.1:1/i/1.jpg", "http://127.0.0.1:1/i/2.jpg"]);
+        assert_eq!(a.contacts, ["01712345678"]);
+    }
+
+    #[test]
+    fn microdata_and_opengraph() {
+        let md = r#"<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Uhu</h1>
+          <p itemprop="description">Uhu Hahn NZ 2023</p><span itemprop="price" content="900">900 €</span>
+          <meta itemprop="priceCurrency" content="EUR"></div>"#;
+        let a = extract_ad(md, "http://h/a", &generic());
+        assert_eq!((a.title.as_str(), a.price_text.as_deref()), ("Uhu", Some("900 EUR")));
+        let og = r#"<head><meta property="og:title" content="Grijze roodstaart &amp; kooi">
+          <meta property="og:description" content="Tam, 5 jaar"><meta property="og:image" content="/p.jpg"></head>"#;
+        let a = extract_ad(og, "http://h/v/1", &generic());
+        assert_eq!(a.title, "Grijze roodstaart & kooi");
+        assert_eq!(a.description, "Tam, 5 jaar");
+        assert_eq!(a.images, ["http://h/p.jpg"]);
+    }
+
+    #[test]
+    fn blocked_and_gone_pages() {
+        assert!(matches!(
+            classify("<title>Just a moment...</title><div id=cf-challenge>"),
+            PageClass::Blocked(_)
+        ));
+        assert_eq!(
+            classify("<p>Diese Anzeige ist nicht mehr verfügbar.</p>"),
+            PageClass::Gone
+        );
+        assert_eq!(classify("<h1>Uhu</h1>"), PageClass::Normal);
+    }
+
+    #[test]
+    fn hostile_markup_never_panics() {
+        for s in ["", "<", "<<<>>>", "<script type=\"application/ld+json\">{{{", "\u{0}\u{ffff}"] {
+            let _ = extract_ad(s, "not a url", &generic());
+            let _ = search_links(s, "http://h/", &generic());
+            let _ = classify(s);
+        }
+    }
+}

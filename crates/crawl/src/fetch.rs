@@ -1,0 +1,434 @@
+//! Polite HTTP fetching: robots.txt (with Crawl-delay), per-host rate limits and concurrency,
+//! timeouts, a body-size cap (also on decompressed bodies, so a gzip bomb stops at the cap), an
+//! honest User-Agent, charset decoding, and the raw exchange kept for the WARC evidence.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use texting_robots::Robot;
+use tokio::sync::{OnceCell, Semaphore};
+use url::Url;
+
+/// Fetch settings.
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    /// User-Agent sent with every request.
+    pub user_agent: String,
+    /// Requests per second per host (0 = no limit; Crawl-delay may lower it).
+    pub rate_per_host: f64,
+    /// Requests in flight per host.
+    pub concurrency_per_host: usize,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Largest body kept (bytes, after decompression).
+    pub max_body: usize,
+    /// Obey robots.txt (always on for crawls; off only for fetching a URL a person reported).
+    pub obey_robots: bool,
+    /// Hosts that may be fetched although they are loopback/private (tests, fixture).
+    pub allow_private: bool,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            user_agent: format!(
+                "wildwatch/{} (wildlife-trade monitoring; obeys robots.txt)",
+                env!("CARGO_PKG_VERSION")
+            ),
+            rate_per_host: 2.0,
+            concurrency_per_host: 2,
+            timeout: Duration::from_secs(20),
+            max_body: 5_000_000,
+            obey_robots: true,
+            allow_private: true,
+        }
+    }
+}
+
+/// A fetched page.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// URL asked for.
+    pub url: String,
+    /// URL after redirects.
+    pub final_url: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Raw request head (for the WARC request record).
+    pub request_head: Vec<u8>,
+    /// Response status line and headers as received (for the WARC response record).
+    pub response_head: Vec<u8>,
+    /// Body bytes as received (possibly compressed), cut at the cap.
+    pub raw_body: Vec<u8>,
+    /// Decoded text (decompressed, charset-decoded).
+    pub text: String,
+    /// Content-Type.
+    pub content_type: Option<String>,
+    /// Charset used to decode.
+    pub charset: String,
+    /// True when the body was cut at the cap.
+    pub truncated: bool,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+/// Why a fetch failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    /// robots.txt disallows the URL.
+    #[error("disallowed by robots.txt")]
+    Robots,
+    /// Not an http(s) URL, or a host that may not be fetched.
+    #[error("refused URL: {0}")]
+    Refused(String),
+    /// Timed out.
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    /// Network or protocol error (includes redirect loops).
+    #[error("{0}")]
+    Http(String),
+}
+
+impl FetchError {
+    /// Worth another try later (timeouts, connection errors).
+    pub fn retryable(&self) -> bool {
+        matches!(self, FetchError::Timeout(_) | FetchError::Http(_))
+    }
+}
+
+struct Host {
+    robots: OnceCell<Option<Robot>>,
+    limiter: Mutex<Option<Arc<DefaultDirectRateLimiter>>>,
+    slots: Semaphore,
+}
+
+/// The fetcher (cheap to share behind an `Arc`).
+pub struct Fetcher {
+    client: reqwest::Client,
+    cfg: FetchConfig,
+    hosts: Mutex<HashMap<String, Arc<Host>>>,
+}
+
+fn limiter(rate: f64) -> Option<Arc<DefaultDirectRateLimiter>> {
+    if rate <= 0.0 || !rate.is_finite() {
+        return None;
+    }
+    let quota = if rate >= 1.0 {
+        Quota::per_second(NonZeroU32::new(rate.round() as u32).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::MIN)
+    } else {
+        Quota::with_period(Duration::from_secs_f64(1.0 / rate))?.allow_burst(NonZeroU32::MIN)
+    };
+    Some(Arc::new(RateLimiter::direct(quota)))
+}
+
+impl Fetcher {
+    /// A fetcher with these settings.
+    pub fn new(cfg: FetchConfig) -> Result<Fetcher, FetchError> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .user_agent(cfg.user_agent.clone())
+            .timeout(cfg.timeout)
+            .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .build()
+            .map_err(|e| FetchError::Http(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Fetcher {
+            client,
+            cfg,
+            hosts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn host(&self, key: &str) -> Arc<Host> {
+        let mut h = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        h.entry(key.to_string())
+            .or_insert_with(|| {
+                Arc::new(Host {
+                    robots: OnceCell::new(),
+                    limiter: Mutex::new(limiter(self.cfg.rate_per_host)),
+                    slots: Semaphore::new(self.cfg.concurrency_per_host.max(1)),
+                })
+            })
+            .clone()
+    }
+
+    fn check_url(&self, url: &str) -> Result<Url, FetchError> {
+        let u = Url::parse(url).map_err(|e| FetchError::Refused(format!("{url}: {e}")))?;
+        if !matches!(u.scheme(), "http" | "https") {
+            return Err(FetchError::Refused(format!("{url}: not http(s)")));
+        }
+        if u.host_str().is_none() {
+            return Err(FetchError::Refused(format!("{url}: no host")));
+        }
+        Ok(u)
+    }
+
+    /// Fetches robots.txt for the URL's host once (its answer is also returned for the evidence).
+    async fn robots(&self, u: &Url, host: &Host) -> Option<Fetched> {
+        let mut fetched = None;
+        host.robots
+            .get_or_init(|| async {
+                let robots_url = format!(
+                    "{}://{}{}/robots.txt",
+                    u.scheme(),
+                    u.host_str().unwrap_or_default(),
+                    u.port().map(|p| format!(":{p}")).unwrap_or_default()
+                );
+                match self.get(&robots_url).await {
+                    Ok(f) => {
+                        let robot = if (200..300).contains(&f.status) {
+                            Robot::new(&self.cfg.user_agent, f.text.as_bytes()).ok()
+                        } else if f.status >= 500 {
+                            // Server error on robots.txt: assume everything is disallowed.
+                            Robot::new(&self.cfg.user_agent, b"User-agent: *\nDisallow: /").ok()
+                        } else {
+                            None
+                        };
+                        fetched = Some(f);
+                        robot
+                    }
+                    Err(_) => None,
+                }
+            })
+            .await;
+        if let Some(Some(r)) = host.robots.get() {
+            if let Some(delay) = r.delay.filter(|d| *d > 0.0) {
+                let mut l = host.limiter.lock().unwrap_or_else(|e| e.into_inner());
+                let rate = 1.0 / delay as f64;
+                if self.cfg.rate_per_host <= 0.0 || rate < self.cfg.rate_per_host {
+                    *l = limiter(rate);
+                }
+            }
+        }
+        fetched
+    }
+
+    /// Fetches a URL politely. Returns the page, and the robots.txt answer when this call was the
+    /// one that fetched it (so it can be archived too).
+    pub async fn fetch(&self, url: &str) -> (Result<Fetched, FetchError>, Option<Fetched>) {
+        let u = match self.check_url(url) {
+            Ok(u) => u,
+            Err(e) => return (Err(e), None),
+        };
+        let key = format!(
+            "{}://{}:{}",
+            u.scheme(),
+            u.host_str().unwrap_or_default(),
+            u.port_or_known_default().unwrap_or(0)
+        );
+        let host = self.host(&key);
+        let robots_page = if self.cfg.obey_robots {
+            self.robots(&u, &host).await
+        } else {
+            None
+        };
+        if self.cfg.obey_robots {
+            if let Some(Some(r)) = host.robots.get() {
+                if !r.allowed(url) {
+                    return (Err(FetchError::Robots), robots_page);
+                }
+            }
+        }
+        let _slot = host.slots.acquire().await;
+        let lim = host
+            .limiter
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(l) = lim {
+            l.until_ready().await;
+        }
+        (self.get(url).await, robots_page)
+    }
+
+    /// One GET, no politeness (used by [`Fetcher::fetch`] after the checks).
+    async fn get(&self, url: &str) -> Result<Fetched, FetchError> {
+        let started = Instant::now();
+        let timeout = self.cfg.timeout;
+        let fut = async {
+            let u = Url::parse(url).map_err(|e| FetchError::Refused(e.to_string()))?;
+            let request_head = format!(
+                "GET {}{} HTTP/1.1\r\nHost: {}{}\r\nUser-Agent: {}\r\nAccept: text/html,application/xhtml+xml,*/*;q=0.8\r\nAccept-Encoding: gzip, deflate\r\n\r\n",
+                u.path(),
+                u.query().map(|q| format!("?{q}")).unwrap_or_default(),
+                u.host_str().unwrap_or_default(),
+                u.port().map(|p| format!(":{p}")).unwrap_or_default(),
+                self.cfg.user_agent
+            )
+            .into_bytes();
+            let mut resp = self
+                .client
+                .get(url)
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .header("Accept-Encoding", "gzip, deflate")
+                .send()
+                .await
+                .map_err(http_error)?;
+            let status = resp.status().as_u16();
+            let final_url = resp.url().to_string();
+            let mut head = format!(
+                "HTTP/1.1 {} {}\r\n",
+                status,
+                resp.status().canonical_reason().unwrap_or("")
+            );
+            for (k, v) in resp.headers() {
+                head.push_str(k.as_str());
+                head.push_str(": ");
+                head.push_str(&String::from_utf8_lossy(v.as_bytes()));
+                head.push_str("\r\n");
+            }
+            head.push_str("\r\n");
+            let header = |name: &str| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let content_type = header("content-type");
+            let encoding = header("content-encoding").unwrap_or_default().to_lowercase();
+            let mut raw = Vec::new();
+            let mut truncated = false;
+            while let Some(chunk) = resp.chunk().await.map_err(http_error)? {
+                raw.extend_from_slice(&chunk);
+                if raw.len() > self.cfg.max_body {
+                    raw.truncate(self.cfg.max_body);
+                    truncated = true;
+                    break;
+                }
+            }
+            let (body, cut) = decompress(&raw, &encoding, self.cfg.max_body);
+            truncated |= cut;
+            let (text, charset) = decode(&body, content_type.as_deref());
+            Ok(Fetched {
+                url: url.to_string(),
+                final_url,
+                status,
+                request_head,
+                response_head: head.into_bytes(),
+                raw_body: raw,
+                text,
+                content_type,
+                charset,
+                truncated,
+                elapsed: started.elapsed(),
+            })
+        };
+        match tokio::time::timeout(timeout + Duration::from_secs(1), fut).await {
+            Ok(r) => r,
+            Err(_) => Err(FetchError::Timeout(timeout)),
+        }
+    }
+}
+
+fn http_error(e: reqwest::Error) -> FetchError {
+    if e.is_timeout() {
+        FetchError::Timeout(Duration::ZERO)
+    } else if e.is_redirect() {
+        FetchError::Http(format!("redirect loop or too many redirects: {e}"))
+    } else {
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            src = s.source();
+        }
+        FetchError::Http(msg)
+    }
+}
+
+/// Decompresses gzip/deflate bodies, never beyond `cap` bytes (a gzip bomb stops there).
+pub fn decompress(raw: &[u8], encoding: &str, cap: usize) -> (Vec<u8>, bool) {
+    let reader: Option<Box<dyn Read + '_>> = match encoding.trim() {
+        "gzip" | "x-gzip" => Some(Box::new(flate2::read::MultiGzDecoder::new(raw))),
+        "deflate" => Some(Box::new(flate2::read::ZlibDecoder::new(raw))),
+        _ => None,
+    };
+    let Some(r) = reader else {
+        return (raw.to_vec(), false);
+    };
+    let mut out = Vec::new();
+    match r.take(cap as u64 + 1).read_to_end(&mut out) {
+        Ok(_) => {
+            let cut = out.len() > cap;
+            out.truncate(cap);
+            (out, cut)
+        }
+        // A broken stream: keep what came out.
+        Err(_) => (out, false),
+    }
+}
+
+/// Decodes a body: the header's charset, else a `<meta charset>`, else UTF-8 when valid, else
+/// windows-1252 (what browsers do for legacy Western pages).
+pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, String) {
+    let from_header = content_type.and_then(|ct| {
+        ct.split(';')
+            .filter_map(|p| p.trim().strip_prefix("charset="))
+            .next()
+            .map(|c| c.trim_matches('"').to_string())
+    });
+    let from_meta = || {
+        let head = String::from_utf8_lossy(&body[..body.len().min(4096)]).to_lowercase();
+        let i = head.find("charset=")?;
+        let rest = &head[i + 8..];
+        let rest = rest.trim_start_matches(['"', '\'']);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        Some(rest[..end].to_string()).filter(|s| !s.is_empty())
+    };
+    let label = from_header.or_else(from_meta);
+    if let Some(enc) = label
+        .as_deref()
+        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+    {
+        let (text, _, _) = enc.decode(body);
+        return (text.into_owned(), enc.name().to_string());
+    }
+    match std::str::from_utf8(body) {
+        Ok(s) => (s.to_string(), "UTF-8".into()),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
+            (text.into_owned(), "windows-1252".into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charsets() {
+        let latin1 = b"<p>Perroquet \xe0 vendre, tr\xe8s gentil</p>";
+        let (t, c) = decode(latin1, Some("text/html; charset=ISO-8859-1"));
+        assert!(t.contains("à vendre") && t.contains("très"), "{t} {c}");
+        let (t, _) = decode(b"<meta charset=\"windows-1252\"><p>\x80 20</p>", None);
+        assert!(t.contains("€ 20"), "{t}");
+        let (t, c) = decode("Größe".as_bytes(), None);
+        assert_eq!((t.as_str(), c.as_str()), ("Größe", "UTF-8"));
+        let (t, c) = decode(b"caf\xe9", None);
+        assert_eq!((t.as_str(), c.as_str()), ("café", "windows-1252"));
+    }
+
+    #[test]
+    fn gzip_bomb_stops_at_the_cap() {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..64 {
+            e.write_all(&zeros).unwrap();
+        }
+        let bomb = e.finish().unwrap();
+        assert!(bomb.len() < 200_000);
+        let (out, cut) = decompress(&bomb, "gzip", 1_000_000);
+        assert_eq!(out.len(), 1_000_000);
+        assert!(cut);
+    }
+}

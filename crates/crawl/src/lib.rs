@@ -1,0 +1,645 @@
+//! Collection: campaigns, the polite resumable crawler, site adapters and extraction.
+//!
+//! A crawl is driven by the store's frontier: search pages and ad pages are queued there, fetched
+//! concurrently (politely, per host), archived to WARC, read, scanned by the detector, and
+//! committed in one transaction per page. Killed at any moment, the same command continues with
+//! the URLs still pending: nothing committed is fetched again, nothing uncommitted is lost.
+
+pub mod adapter;
+pub mod extract;
+pub mod fetch;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use futures::StreamExt;
+use serde::Deserialize;
+use wildwatch_detect::{AdInput, Detector};
+use wildwatch_store::{
+    AdContent, AdOutcome, DetectionRecord, FetchCommit, FetchState, FrontierItem, PageRecord,
+    SqliteStore, Store, StoreError, UrlKind,
+};
+use wildwatch_warc::{Exchange, WarcWriter};
+
+use adapter::Adapter;
+use extract::PageClass;
+use fetch::{FetchConfig, FetchError, Fetched, Fetcher};
+
+/// Crawl errors.
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    /// A campaign or adapter file is wrong.
+    #[error("{0}")]
+    Config(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Files.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// A campaign file (`CAMPAIGN.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    /// Campaign name (unique in the store).
+    pub name: String,
+    /// Countries covered (informative).
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// Languages covered (informative; each platform searches in its own).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Keywords for every platform (default: generated from the reference names in each
+    /// platform's language).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// At most this many generated keywords per platform.
+    #[serde(default = "d_max_keywords")]
+    pub max_keywords: usize,
+    /// User-Agent (default: wildwatch/VERSION with a description).
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    /// Requests per second per host (0 = no limit; robots.txt Crawl-delay may lower it).
+    #[serde(default = "d_rate")]
+    pub rate_per_host: f64,
+    /// Requests in flight per host.
+    #[serde(default = "d_conc_host")]
+    pub concurrency_per_host: usize,
+    /// Requests in flight overall.
+    #[serde(default = "d_conc")]
+    pub concurrency: usize,
+    /// Per-request timeout (seconds).
+    #[serde(default = "d_timeout")]
+    pub timeout_secs: f64,
+    /// Body-size cap (bytes).
+    #[serde(default = "d_max_body")]
+    pub max_body_bytes: usize,
+    /// Attempts before a URL is given up.
+    #[serde(default = "d_attempts")]
+    pub max_attempts: u32,
+    /// WARC files rotate at this size (bytes).
+    #[serde(default = "d_warc")]
+    pub warc_max_bytes: u64,
+    /// Platforms.
+    #[serde(rename = "platform", default)]
+    pub platforms: Vec<PlatformConfig>,
+}
+
+fn d_max_keywords() -> usize {
+    30
+}
+fn d_rate() -> f64 {
+    2.0
+}
+fn d_conc_host() -> usize {
+    2
+}
+fn d_conc() -> usize {
+    16
+}
+fn d_timeout() -> f64 {
+    20.0
+}
+fn d_max_body() -> usize {
+    5_000_000
+}
+fn d_attempts() -> u32 {
+    3
+}
+fn d_warc() -> u64 {
+    100_000_000
+}
+
+/// One platform of a campaign.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformConfig {
+    /// Adapter name.
+    pub adapter: String,
+    /// Base URL override (e.g. the fixture marketplace).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Keywords for this platform (default: the campaign's, else generated).
+    #[serde(default)]
+    pub keywords: Option<Vec<String>>,
+    /// Most search pages per keyword (default: the adapter's).
+    #[serde(default)]
+    pub max_pages: Option<u32>,
+}
+
+impl Campaign {
+    /// Reads and checks a campaign file.
+    pub fn from_file(p: &Path) -> Result<(Campaign, serde_json::Value), CrawlError> {
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| CrawlError::Config(format!("{}: {e}", p.display())))?;
+        Campaign::parse(&text, &p.display().to_string())
+    }
+
+    /// Parses and checks a campaign's text; also returns it as JSON for the store.
+    pub fn parse(text: &str, origin: &str) -> Result<(Campaign, serde_json::Value), CrawlError> {
+        let c: Campaign =
+            toml::from_str(text).map_err(|e| CrawlError::Config(format!("{origin}: {e}")))?;
+        if c.name.trim().is_empty() {
+            return Err(CrawlError::Config(format!("{origin}: `name` is empty")));
+        }
+        if c.platforms.is_empty() {
+            return Err(CrawlError::Config(format!(
+                "{origin}: no [[platform]] (add one with adapter = \"NAME\")"
+            )));
+        }
+        if !(c.timeout_secs > 0.0) || c.max_body_bytes == 0 || c.concurrency == 0 {
+            return Err(CrawlError::Config(format!(
+                "{origin}: timeout_secs, max_body_bytes and concurrency must be positive"
+            )));
+        }
+        let value: toml::Value =
+            toml::from_str(text).map_err(|e| CrawlError::Config(format!("{origin}: {e}")))?;
+        let json = serde_json::to_value(value)
+            .map_err(|e| CrawlError::Config(format!("{origin}: {e}")))?;
+        Ok((c, json))
+    }
+}
+
+/// Where a crawl keeps its data, and run options.
+#[derive(Debug, Clone)]
+pub struct CrawlOptions {
+    /// SQLite database.
+    pub db: PathBuf,
+    /// WARC directory.
+    pub evidence: PathBuf,
+    /// User adapter folders (searched before the shipped adapters).
+    pub adapter_dirs: Vec<PathBuf>,
+    /// Show a progress bar.
+    pub progress: bool,
+    /// Stop after this many pages (tests; the crawl resumes on the next run).
+    pub max_fetches: Option<u64>,
+    /// Allow fetching loopback and private addresses (the fixture marketplace).
+    pub allow_private: bool,
+}
+
+/// What a crawl did.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct CrawlReport {
+    /// Pages fetched (including search pages and robots.txt).
+    pub pages: u64,
+    /// Ads stored for the first time.
+    pub ads_new: u64,
+    /// Ads with a new version.
+    pub ads_changed: u64,
+    /// Ads seen again unchanged.
+    pub ads_unchanged: u64,
+    /// High-risk ads among new or changed.
+    pub high_risk: u64,
+    /// Anti-bot or login pages.
+    pub blocked: u64,
+    /// Gone ads (404/410/"no longer available").
+    pub gone: u64,
+    /// URLs disallowed by robots.txt.
+    pub robots: u64,
+    /// Errors (after retries, or pages cut at the size cap).
+    pub errors: u64,
+    /// Seconds.
+    pub seconds: f64,
+}
+
+/// Keywords generated from the reference names in a language: group names and the names of
+/// parts and derivatives (Papagei, Landschildkröte, Elfenbein …), short ones first.
+pub fn default_keywords(det: &Detector, lang: &str, max: usize) -> Vec<String> {
+    use wildwatch_detect::lexicon::List;
+    let mut kw: Vec<String> = Vec::new();
+    for list in [List::Groups, List::Parts] {
+        for e in det.lexicon.entries(list) {
+            if e.lang == lang
+                && (list == List::Groups || e.flag == "material")
+                && !e.term.contains(' ')
+                && !kw.contains(&e.term)
+            {
+                kw.push(e.term.clone());
+            }
+        }
+    }
+    kw.sort_by_key(|k| (k.len(), k.clone()));
+    kw.truncate(max);
+    kw
+}
+
+struct Plat {
+    adapter: Adapter,
+    base: String,
+    max_pages: u32,
+}
+
+fn plan(
+    c: &Campaign,
+    opts: &CrawlOptions,
+    det: &Detector,
+) -> Result<(Vec<Plat>, Vec<FrontierItem>), CrawlError> {
+    let mut plats = Vec::new();
+    let mut seeds = Vec::new();
+    for p in &c.platforms {
+        let adapter = Adapter::load(&p.adapter, &opts.adapter_dirs)?;
+        let base = p
+            .base_url
+            .clone()
+            .unwrap_or_else(|| adapter.base_url.clone());
+        if url::Url::parse(&base).is_err() {
+            return Err(CrawlError::Config(format!(
+                "platform `{}`: base URL `{base}` is not a URL",
+                p.adapter
+            )));
+        }
+        let keywords = p
+            .keywords
+            .clone()
+            .filter(|k| !k.is_empty())
+            .or_else(|| (!c.keywords.is_empty()).then(|| c.keywords.clone()))
+            .unwrap_or_else(|| default_keywords(det, &adapter.lang, c.max_keywords));
+        for k in keywords {
+            seeds.push(FrontierItem {
+                url: adapter.search_url(&base, &k, 1),
+                kind: UrlKind::Search,
+                platform: adapter.name.clone(),
+                keyword: Some(k),
+                page: 1,
+                attempts: 0,
+            });
+        }
+        plats.push(Plat {
+            max_pages: p.max_pages.unwrap_or(adapter.max_pages),
+            adapter,
+            base,
+        });
+    }
+    Ok((plats, seeds))
+}
+
+/// Runs (or resumes) a campaign's crawl.
+pub fn crawl(
+    c: &Campaign,
+    json: &serde_json::Value,
+    opts: &CrawlOptions,
+    det: &Detector,
+) -> Result<CrawlReport, CrawlError> {
+    let (plats, seeds) = plan(c, opts, det)?;
+    let mut store = SqliteStore::open(&opts.db)?;
+    let cid = store.campaign(&c.name, json)?;
+    store.enqueue(cid, &seeds)?;
+    run_frontier(c, cid, &mut store, &plats, opts, det)
+}
+
+/// Re-fetches every known ad of a campaign that is not gone: changes become new versions, and
+/// ads that disappeared are marked gone with the time first seen gone.
+pub fn revisit(
+    c: &Campaign,
+    json: &serde_json::Value,
+    opts: &CrawlOptions,
+    det: &Detector,
+) -> Result<CrawlReport, CrawlError> {
+    let (plats, _) = plan(c, opts, det)?;
+    let mut store = SqliteStore::open(&opts.db)?;
+    let cid = store.campaign(&c.name, json)?;
+    for (platform, url) in store.live_ad_urls(cid)? {
+        store.requeue(
+            cid,
+            &FrontierItem {
+                url,
+                kind: UrlKind::Ad,
+                platform,
+                keyword: None,
+                page: 0,
+                attempts: 0,
+            },
+        )?;
+    }
+    run_frontier(c, cid, &mut store, &plats, opts, det)
+}
+
+fn safe_prefix(name: &str) -> String {
+    let p: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .take(40)
+        .collect();
+    if p.is_empty() {
+        "wildwatch".into()
+    } else {
+        p
+    }
+}
+
+fn run_frontier(
+    c: &Campaign,
+    cid: i64,
+    store: &mut SqliteStore,
+    plats: &[Plat],
+    opts: &CrawlOptions,
+    det: &Detector,
+) -> Result<CrawlReport, CrawlError> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&opts.evidence)?;
+    let mut warc = WarcWriter::open(&opts.evidence, &safe_prefix(&c.name), c.warc_max_bytes)?;
+    let fetcher = Arc::new(
+        Fetcher::new(FetchConfig {
+            user_agent: c
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| FetchConfig::default().user_agent),
+            rate_per_host: c.rate_per_host,
+            concurrency_per_host: c.concurrency_per_host,
+            timeout: Duration::from_secs_f64(c.timeout_secs),
+            max_body: c.max_body_bytes,
+            obey_robots: true,
+            allow_private: opts.allow_private,
+        })
+        .map_err(|e| CrawlError::Config(e.to_string()))?,
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let bar = if opts.progress {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b.enable_steady_tick(Duration::from_millis(200));
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut rep = CrawlReport::default();
+    let max_attempts = c.max_attempts.max(1);
+    'outer: loop {
+        let batch = store.pending(cid, 512)?;
+        if batch.is_empty() {
+            break;
+        }
+        let f = fetcher.clone();
+        let results = rt.block_on(async {
+            let mut s = futures::stream::iter(batch.into_iter().map(|item| {
+                let f = f.clone();
+                async move {
+                    if item.attempts > 0 {
+                        // Back off: 0.5 s, 1 s, 2 s … before another try.
+                        let wait = 250u64 << item.attempts.min(6);
+                        tokio::time::sleep(Duration::from_millis(wait)).await;
+                    }
+                    let (r, robots) = f.fetch(&item.url).await;
+                    (item, r, robots)
+                }
+            }))
+            .buffer_unordered(c.concurrency);
+            let mut out = Vec::new();
+            while let Some(x) = s.next().await {
+                out.push(x);
+            }
+            out
+        });
+        for (item, result, robots) in results {
+            if let Some(r) = robots {
+                archive(&mut warc, &r, "robots")
+                    .map(|page| {
+                        store.commit_fetch(&FetchCommit {
+                            campaign: cid,
+                            url: r.url.clone(),
+                            state: FetchState::Done,
+                            page: Some(page),
+                            ad: None,
+                            discovered: vec![],
+                        })
+                    })
+                    .transpose()?;
+                rep.pages += 1;
+            }
+            process(store, &mut warc, cid, plats, det, item, result, max_attempts, &mut rep)?;
+            bar.set_message(format!(
+                "{} pages, {} new ads ({} high risk), {} changed, {} gone, {} blocked, {} errors, {:.0} pages/s",
+                rep.pages,
+                rep.ads_new,
+                rep.high_risk,
+                rep.ads_changed,
+                rep.gone,
+                rep.blocked,
+                rep.errors,
+                rep.pages as f64 / started.elapsed().as_secs_f64().max(0.001)
+            ));
+            if opts.max_fetches.is_some_and(|m| rep.pages >= m) {
+                break 'outer;
+            }
+        }
+    }
+    warc.flush()?;
+    bar.finish_and_clear();
+    rep.seconds = started.elapsed().as_secs_f64();
+    Ok(rep)
+}
+
+/// Writes the exchange to the WARC files and returns the page record pointing at it.
+fn archive(warc: &mut WarcWriter, f: &Fetched, kind: &str) -> Option<PageRecord> {
+    let meta = serde_json::json!({
+        "fetch_ms": f.elapsed.as_millis() as u64,
+        "final_url": f.final_url,
+        "truncated": f.truncated,
+        "charset": f.charset,
+        "software": format!("wildwatch/{}", env!("CARGO_PKG_VERSION")),
+    });
+    let stored = warc
+        .write_exchange(&Exchange {
+            url: &f.url,
+            ip: None,
+            request_head: &f.request_head,
+            response_head: &f.response_head,
+            body: &f.raw_body,
+            date: SystemTime::now(),
+            metadata: meta,
+        })
+        .ok();
+    Some(PageRecord {
+        url: f.url.clone(),
+        final_url: f.final_url.clone(),
+        status: f.status,
+        kind: kind.into(),
+        content_type: f.content_type.clone(),
+        charset: Some(f.charset.clone()),
+        body_sha256: stored.as_ref().map(|s| s.payload_sha256.clone()),
+        warc_file: stored.as_ref().map(|s| s.file.clone()),
+        warc_offset: stored.as_ref().map(|s| s.offset),
+        warc_length: stored.as_ref().map(|s| s.length),
+        fetched_at: wildwatch_store::now(),
+        error: if stored.is_none() {
+            Some("could not write the WARC record".into())
+        } else if f.truncated {
+            Some("body larger than the size cap; cut".into())
+        } else {
+            None
+        },
+    })
+}
+
+/// The detection of an extracted ad, in the shape the store keeps.
+pub fn detect(det: &Detector, ad: &AdContent) -> DetectionRecord {
+    let input = AdInput {
+        id: ad.url.clone(),
+        title: Some(ad.title.clone()),
+        description: Some(ad.description.clone()),
+        price_text: ad.price_text.clone(),
+        platform: Some(ad.platform.clone()),
+        lang: ad.lang.clone(),
+        ..Default::default()
+    };
+    let d = det.scan(&input);
+    DetectionRecord {
+        relevant: d.relevant,
+        category: d.category.to_string(),
+        risk: d.risk.to_string(),
+        risk_score: d.risk_score,
+        lang: d.lang.to_string(),
+        price_eur: d.price_eur,
+        species: d.species.iter().map(|s| s.scientific_name.clone()).collect(),
+        json: serde_json::to_value(&d).unwrap_or_default(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn process(
+    store: &mut SqliteStore,
+    warc: &mut WarcWriter,
+    cid: i64,
+    plats: &[Plat],
+    det: &Detector,
+    item: FrontierItem,
+    result: Result<Fetched, FetchError>,
+    max_attempts: u32,
+    rep: &mut CrawlReport,
+) -> Result<(), CrawlError> {
+    let commit = |state, page, ad, discovered| FetchCommit {
+        campaign: cid,
+        url: item.url.clone(),
+        state,
+        page,
+        ad,
+        discovered,
+    };
+    let f = match result {
+        Err(FetchError::Robots) => {
+            rep.robots += 1;
+            store.commit_fetch(&commit(FetchState::Robots, None, None, vec![]))?;
+            return Ok(());
+        }
+        Err(e) if e.retryable() => {
+            if store.attempt_failed(cid, &item.url, &e.to_string(), max_attempts)? {
+                rep.errors += 1;
+            }
+            return Ok(());
+        }
+        Err(e) => {
+            rep.errors += 1;
+            let page = PageRecord {
+                url: item.url.clone(),
+                final_url: item.url.clone(),
+                kind: "error".into(),
+                fetched_at: wildwatch_store::now(),
+                error: Some(e.to_string()),
+                ..Default::default()
+            };
+            store.commit_fetch(&commit(FetchState::Failed, Some(page), None, vec![]))?;
+            return Ok(());
+        }
+        Ok(f) => f,
+    };
+    rep.pages += 1;
+    if f.status >= 500 || f.status == 429 {
+        if store.attempt_failed(cid, &item.url, &format!("HTTP {}", f.status), max_attempts)? {
+            rep.errors += 1;
+        }
+        return Ok(());
+    }
+    let kind = match item.kind {
+        UrlKind::Search => "search",
+        UrlKind::Ad => "ad",
+    };
+    let class = extract::classify(&f.text);
+    let page_kind = match (&class, f.status) {
+        (PageClass::Blocked(_), _) => "blocked",
+        (PageClass::Gone, _) | (_, 404 | 410) => "gone",
+        _ => kind,
+    };
+    let Some(page) = archive(warc, &f, page_kind) else {
+        return Ok(());
+    };
+    let Some(plat) = plats.iter().find(|p| p.adapter.name == item.platform) else {
+        store.commit_fetch(&commit(FetchState::Failed, Some(page), None, vec![]))?;
+        rep.errors += 1;
+        return Ok(());
+    };
+    if let PageClass::Blocked(_) = class {
+        rep.blocked += 1;
+        store.commit_fetch(&commit(FetchState::Blocked, Some(page), None, vec![]))?;
+        return Ok(());
+    }
+    if item.kind == UrlKind::Ad && (class == PageClass::Gone || matches!(f.status, 404 | 410)) {
+        rep.gone += 1;
+        store.commit_fetch(&commit(FetchState::Gone, Some(page), None, vec![]))?;
+        return Ok(());
+    }
+    if f.status >= 400 || f.truncated {
+        rep.errors += 1;
+        store.commit_fetch(&commit(FetchState::Failed, Some(page), None, vec![]))?;
+        return Ok(());
+    }
+    match item.kind {
+        UrlKind::Search => {
+            let (ads, next) = extract::search_links(&f.text, &f.final_url, &plat.adapter);
+            let mut discovered: Vec<FrontierItem> = ads
+                .into_iter()
+                .map(|url| FrontierItem {
+                    url,
+                    kind: UrlKind::Ad,
+                    platform: plat.adapter.name.clone(),
+                    keyword: item.keyword.clone(),
+                    page: 0,
+                    attempts: 0,
+                })
+                .collect();
+            let has_results = !discovered.is_empty();
+            if has_results && item.page < plat.max_pages {
+                let next_url = next.unwrap_or_else(|| {
+                    plat.adapter.search_url(
+                        &plat.base,
+                        item.keyword.as_deref().unwrap_or(""),
+                        item.page + 1,
+                    )
+                });
+                discovered.push(FrontierItem {
+                    url: next_url,
+                    kind: UrlKind::Search,
+                    platform: plat.adapter.name.clone(),
+                    keyword: item.keyword.clone(),
+                    page: item.page + 1,
+                    attempts: 0,
+                });
+            }
+            store.commit_fetch(&commit(FetchState::Done, Some(page), None, discovered))?;
+        }
+        UrlKind::Ad => {
+            let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
+            let d = detect(det, &ad);
+            let high = d.risk == "high";
+            let r = store.commit_fetch(&commit(FetchState::Done, Some(page), Some((ad, d)), vec![]))?;
+            match r.ad {
+                Some(AdOutcome::New) => rep.ads_new += 1,
+                Some(AdOutcome::Changed) => rep.ads_changed += 1,
+                Some(AdOutcome::Unchanged) => rep.ads_unchanged += 1,
+                None => {}
+            }
+            if high && matches!(r.ad, Some(AdOutcome::New | AdOutcome::Changed)) {
+                rep.high_risk += 1;
+            }
+        }
+    }
+    Ok(())
+}
