@@ -140,7 +140,10 @@ pub fn crawl(data: &Path, a: &CrawlArgs, det: &Detector, revisit: bool) -> Resul
 
 pub fn fixture(a: &FixtureArgs) -> Result<()> {
     if !a.addr.ip().is_loopback() {
-        bail!("the fixture marketplace only listens on loopback addresses (got {})", a.addr);
+        bail!(
+            "the fixture marketplace only listens on loopback addresses (got {})",
+            a.addr
+        );
     }
     wildwatch_fixture::run_blocking(
         a.addr,
@@ -187,8 +190,20 @@ pub fn ads(data: &Path, cmd: &AdsCommand) -> Result<()> {
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record([
-                "id", "platform", "url", "title", "price_text", "price_eur", "seller", "risk",
-                "risk_score", "category", "species", "versions", "first_seen", "last_seen",
+                "id",
+                "platform",
+                "url",
+                "title",
+                "price_text",
+                "price_eur",
+                "seller",
+                "risk",
+                "risk_score",
+                "category",
+                "species",
+                "versions",
+                "first_seen",
+                "last_seen",
                 "gone_at",
             ])?;
             for r in &rows {
@@ -215,7 +230,17 @@ pub fn ads(data: &Path, cmd: &AdsCommand) -> Result<()> {
         ListFormat::Table => {
             let mut t = comfy_table::Table::new();
             t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-            t.set_header(["risk", "score", "category", "species", "title", "price €", "platform", "seller", "gone"]);
+            t.set_header([
+                "risk",
+                "score",
+                "category",
+                "species",
+                "title",
+                "price €",
+                "platform",
+                "seller",
+                "gone",
+            ]);
             for r in &rows {
                 let title: String = r.title.chars().take(48).collect();
                 t.add_row([
@@ -227,7 +252,11 @@ pub fn ads(data: &Path, cmd: &AdsCommand) -> Result<()> {
                     r.price_eur.map(|p| format!("{p:.0}")).unwrap_or_default(),
                     r.platform.clone(),
                     r.seller.clone().unwrap_or_default(),
-                    if r.gone_at.is_some() { "gone".into() } else { String::new() },
+                    if r.gone_at.is_some() {
+                        "gone".into()
+                    } else {
+                        String::new()
+                    },
                 ]);
             }
             writeln!(out, "{t}")?;
@@ -250,7 +279,11 @@ pub fn evidence(data: &Path, cmd: &EvidenceCommand) -> Result<()> {
                 r.files,
                 r.records,
                 r.responses,
-                if r.errors.is_empty() { "all digests and structure OK".to_string() } else { format!("{} problems", r.errors.len()) }
+                if r.errors.is_empty() {
+                    "all digests and structure OK".to_string()
+                } else {
+                    format!("{} problems", r.errors.len())
+                }
             );
             for e in &r.errors {
                 println!("  {e}");
@@ -262,7 +295,11 @@ pub fn evidence(data: &Path, cmd: &EvidenceCommand) -> Result<()> {
         EvidenceCommand::Show { url } => {
             let store = SqliteStore::open(&db_path(data)?)?;
             let pages = store.pages_for(url)?;
-            let found = if dir.is_dir() { wildwatch_warc::find_url(&dir, url)? } else { Vec::new() };
+            let found = if dir.is_dir() {
+                wildwatch_warc::find_url(&dir, url)?
+            } else {
+                Vec::new()
+            };
             if pages.is_empty() && found.is_empty() {
                 bail!("no archived page for {url}");
             }
@@ -274,12 +311,20 @@ pub fn evidence(data: &Path, cmd: &EvidenceCommand) -> Result<()> {
                     p.kind,
                     p.body_sha256.as_deref().unwrap_or("-"),
                     p.warc_file.as_deref().unwrap_or("-"),
-                    p.warc_offset.map(|o| o.to_string()).unwrap_or_else(|| "-".into()),
-                    p.error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+                    p.warc_offset
+                        .map(|o| o.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    p.error
+                        .as_ref()
+                        .map(|e| format!(" ({e})"))
+                        .unwrap_or_default()
                 );
             }
             for f in &found {
-                println!("\n{}  {} @ {}  HTTP {}  {} bytes  sha256 {}", f.date, f.file, f.offset, f.status, f.body_len, f.payload_sha256);
+                println!(
+                    "\n{}  {} @ {}  HTTP {}  {} bytes  sha256 {}",
+                    f.date, f.file, f.offset, f.status, f.body_len, f.payload_sha256
+                );
                 for (k, v) in &f.http_headers {
                     println!("  {k}: {v}");
                 }
@@ -345,7 +390,10 @@ fn ad_from_value(v: &serde_json::Value, platform: &str) -> std::result::Result<A
 
 pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
     let mut store = SqliteStore::open(&db_path(data)?)?;
-    let cid = store.campaign(&a.campaign, &serde_json::json!({"import": a.file.display().to_string()}))?;
+    let cid = store.campaign(
+        &a.campaign,
+        &serde_json::json!({"import": a.file.display().to_string()}),
+    )?;
     let name = a.file.to_string_lossy().to_lowercase();
     let (mut good, mut new, mut bad) = (0u64, 0u64, 0u64);
     let mut report = |line: u64, why: &str| {
@@ -387,13 +435,18 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
                 }
             };
             let (text, _) = wildwatch_crawl::fetch::decode(&body, ct.as_deref());
-            let host = url::Url::parse(&rec.found.url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+            let host = url::Url::parse(&rec.found.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
             let adapter = Adapter::shipped_names()
                 .into_iter()
                 .find(|n| host.contains(n))
                 .and_then(|n| Adapter::load(n, &[]).ok())
                 .unwrap_or_else(|| Adapter::generic(&a.platform, ""));
-            if let wildwatch_crawl::extract::PageClass::Blocked(_) = wildwatch_crawl::extract::classify(&text) {
+            if let wildwatch_crawl::extract::PageClass::Blocked(_) =
+                wildwatch_crawl::extract::classify(&text)
+            {
                 continue;
             }
             let ad = wildwatch_crawl::extract::extract_ad(&text, &rec.found.url, &adapter);
@@ -403,7 +456,9 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
             tally(commit_import(&mut store, cid, det, ad, None)?);
         }
     } else if name.ends_with(".csv") {
-        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(&a.file)
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(&a.file)
             .with_context(|| format!("cannot open {}", a.file.display()))?;
         let headers = rdr.headers()?.clone();
         for rec in rdr.records() {
@@ -418,7 +473,12 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
             let obj: serde_json::Map<String, serde_json::Value> = headers
                 .iter()
                 .zip(rec.iter())
-                .map(|(h, v)| (h.trim().to_lowercase(), serde_json::Value::String(v.to_string())))
+                .map(|(h, v)| {
+                    (
+                        h.trim().to_lowercase(),
+                        serde_json::Value::String(v.to_string()),
+                    )
+                })
                 .collect();
             match ad_from_value(&serde_json::Value::Object(obj), &a.platform) {
                 Ok(ad) => tally(commit_import(&mut store, cid, det, ad, None)?),
@@ -426,7 +486,8 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
             }
         }
     } else {
-        let f = std::fs::File::open(&a.file).with_context(|| format!("cannot open {}", a.file.display()))?;
+        let f = std::fs::File::open(&a.file)
+            .with_context(|| format!("cannot open {}", a.file.display()))?;
         for (i, line) in BufReader::new(f).split(b'\n').enumerate() {
             let line = line?;
             let n = i as u64 + 1;
@@ -447,6 +508,83 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
         "imported {good} ads ({new} new, {} already stored) from {}; {bad} bad rows",
         good - new,
         a.file.display()
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Ads per fake platform.
+    #[arg(long, default_value_t = 120)]
+    ads: usize,
+    /// Keywords to search (default: generated from the reference names in each platform's language).
+    #[arg(long)]
+    keyword: Vec<String>,
+}
+
+/// The main job end to end on the fixture marketplace: serve four fake platforms on loopback,
+/// crawl them politely, detect, store, archive, list the high-risk ads, verify the evidence.
+pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
+    let fx = wildwatch_fixture::Fixture::start(
+        wildwatch_fixture::FixtureConfig {
+            ads: a.ads,
+            seed: 1,
+            ..Default::default()
+        },
+        None,
+    )?;
+    let mut toml = String::from(
+        "name = \"demo\"\nrate_per_host = 20\nconcurrency_per_host = 4\nmax_keywords = 6\n",
+    );
+    if !a.keyword.is_empty() {
+        toml.push_str(&format!(
+            "keywords = [{}]\n",
+            a.keyword
+                .iter()
+                .map(|k| format!("{k:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for s in &fx.sites {
+        eprintln!("fixture platform {} ({}) at {}", s.name, s.lang, s.base_url);
+        toml.push_str(&format!(
+            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 3\n",
+            s.name, s.base_url
+        ));
+    }
+    let (c, json) = Campaign::parse(&toml, "demo campaign")?;
+    let opts = CrawlOptions {
+        db: db_path(data)?,
+        evidence: data.join("evidence"),
+        adapter_dirs: vec![],
+        progress: true,
+        max_fetches: None,
+        allow_private: true,
+    };
+    let r = wildwatch_crawl::crawl(&c, &json, &opts, det)?;
+    eprintln!(
+        "crawled {} pages in {:.1}s: {} new ads ({} high risk), {} gone, {} blocked, {} disallowed by robots.txt, {} errors",
+        r.pages, r.seconds, r.ads_new, r.high_risk, r.gone, r.blocked, r.robots, r.errors
+    );
+    fx.shutdown();
+    ads(
+        data,
+        &AdsCommand::List {
+            campaign: Some("demo".into()),
+            risk: Some("high".into()),
+            platform: None,
+            relevant: false,
+            limit: Some(15),
+            format: ListFormat::Table,
+        },
+    )?;
+    evidence(data, &EvidenceCommand::Verify)?;
+    eprintln!(
+        "store: {}; evidence: {}; try `wildwatch --data {} ads list --format csv`",
+        data.join("wildwatch.db").display(),
+        data.join("evidence").display(),
+        data.display()
     );
     Ok(())
 }

@@ -29,7 +29,12 @@ struct Cli {
     #[arg(long, global = true)]
     rates: Option<PathBuf>,
     /// Data directory: the store (wildwatch.db) and the WARC evidence (evidence/).
-    #[arg(long, global = true, env = "WILDWATCH_HOME", default_value = "wildwatch-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "WILDWATCH_HOME",
+        default_value = "wildwatch-data"
+    )]
     data: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -72,6 +77,8 @@ enum Command {
         #[command(subcommand)]
         command: RefdataCommand,
     },
+    /// Demo: crawl the fixture marketplace (started on loopback), detect, store, list, verify.
+    Demo(collect::DemoArgs),
     /// Crawl (or resume crawling) the platforms of a campaign file.
     Crawl(collect::CrawlArgs),
     /// Re-fetch a campaign's known ads: changes become versions, removed ads are marked gone.
@@ -205,6 +212,7 @@ fn main() -> Result<()> {
             // Freeing ~100 MB of automaton and names one by one only delays the exit.
             std::mem::forget(det);
         }
+        Command::Demo(a) => collect::demo(&cli.data, a, &detector(&cli)?)?,
         Command::Crawl(a) => collect::crawl(&cli.data, a, &detector(&cli)?, false)?,
         Command::Revisit(a) => collect::crawl(&cli.data, a, &detector(&cli)?, true)?,
         Command::FixtureMarket(a) => collect::fixture(a)?,

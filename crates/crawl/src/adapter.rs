@@ -98,14 +98,17 @@ const SHIPPED: &[(&str, &str)] = &[
         "marktplaats",
         include_str!("../../../adapters/marktplaats/adapter.toml"),
     ),
-    ("forum", include_str!("../../../adapters/forum/adapter.toml")),
+    (
+        "forum",
+        include_str!("../../../adapters/forum/adapter.toml"),
+    ),
 ];
 
 impl Adapter {
     /// Parses and checks an adapter file's text.
     pub fn parse(text: &str, origin: &str) -> Result<Adapter, CrawlError> {
-        let a: Adapter = toml::from_str(text)
-            .map_err(|e| CrawlError::Config(format!("{origin}: {e}")))?;
+        let a: Adapter =
+            toml::from_str(text).map_err(|e| CrawlError::Config(format!("{origin}: {e}")))?;
         a.check(origin)?;
         Ok(a)
     }
@@ -125,7 +128,9 @@ impl Adapter {
             }
             let css = v.rsplit_once('@').map(|p| p.0).unwrap_or(v);
             scraper::Selector::parse(css).map_err(|e| {
-                CrawlError::Config(format!("{origin}: field `{k}`: bad CSS selector `{v}`: {e}"))
+                CrawlError::Config(format!(
+                    "{origin}: field `{k}`: bad CSS selector `{v}`: {e}"
+                ))
             })?;
         }
         for (what, v) in [
@@ -185,7 +190,11 @@ impl Adapter {
     /// Finds an adapter by name: a folder of that name in one of `dirs` (user adapters first),
     /// else a shipped adapter.
     pub fn load(name: &str, dirs: &[PathBuf]) -> Result<Adapter, CrawlError> {
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)) {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+        {
             return Err(CrawlError::Config(format!(
                 "adapter name `{name}` must be letters, digits, - or _"
             )));
@@ -230,7 +239,9 @@ mod tests {
         for n in Adapter::shipped_names() {
             let a = Adapter::load(n, &[]).unwrap();
             assert_eq!(a.name, n);
-            assert!(a.search_url("http://h", "ivoire ancien", 2).contains("ivoire+ancien"));
+            assert!(a
+                .search_url("http://h", "ivoire ancien", 2)
+                .contains("ivoire+ancien"));
         }
     }
 

@@ -185,7 +185,10 @@ fn contacts(text: &str) -> Vec<String> {
             Regex::new(r"(?:\+|00)?\d[\d ./-]{7,}\d").unwrap(),
         )
     });
-    let mut out: Vec<String> = email.find_iter(text).map(|m| m.as_str().to_lowercase()).collect();
+    let mut out: Vec<String> = email
+        .find_iter(text)
+        .map(|m| m.as_str().to_lowercase())
+        .collect();
     for m in phone.find_iter(text) {
         let digits: String = m.as_str().chars().filter(|c| c.is_ascii_digit()).collect();
         // A phone number has 9–15 digits; dates and prices have fewer or separators in other places.
@@ -285,8 +288,15 @@ pub fn extract_ad(html: &str, url: &str, adapter: &Adapter) -> AdContent {
         .id_pattern
         .as_deref()
         .and_then(|p| Regex::new(p).ok())
-        .and_then(|r| r.captures(url).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()));
-    let contacts = contacts(&format!("{description}\n{}", seller.as_deref().unwrap_or("")));
+        .and_then(|r| {
+            r.captures(url)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string())
+        });
+    let contacts = contacts(&format!(
+        "{description}\n{}",
+        seller.as_deref().unwrap_or("")
+    ));
     AdContent {
         platform: adapter.name.clone(),
         url: url.to_string(),
@@ -327,14 +337,19 @@ pub fn search_links(html: &str, url: &str, adapter: &Adapter) -> (Vec<String>, O
     let Ok(base) = Url::parse(url) else {
         return (Vec::new(), None);
     };
-    let ad_re = adapter.ad_url_pattern.as_deref().and_then(|p| Regex::new(p).ok());
+    let ad_re = adapter
+        .ad_url_pattern
+        .as_deref()
+        .and_then(|p| Regex::new(p).ok());
     let links_sel = adapter.result_links.as_deref().unwrap_or("a[href]");
     let mut ads: Vec<String> = Vec::new();
     if let Some(s) = sel(links_sel) {
         for e in doc.select(&s) {
             if let Some(abs) = e.value().attr("href").and_then(|h| absolute(&base, h)) {
                 let is_ad = ad_re.as_ref().is_none_or(|r| r.is_match(&abs));
-                let same_site = Url::parse(&abs).ok().and_then(|u| u.host_str().map(String::from))
+                let same_site = Url::parse(&abs)
+                    .ok()
+                    .and_then(|u| u.host_str().map(String::from))
                     == base.host_str().map(String::from);
                 if is_ad && same_site && !ads.contains(&abs) {
                     ads.push(abs);
@@ -372,7 +387,10 @@ mod tests {
         assert_eq!(a.title, "Graupapagei Hahn");
         assert_eq!(a.price_text.as_deref(), Some("650 EUR"));
         assert_eq!(a.seller.as_deref(), Some("Jo"));
-        assert_eq!(a.images, ["http://127.0.0.1:1/i/1.jpg", "http://127.0.0.1:1/i/2.jpg"]);
+        assert_eq!(
+            a.images,
+            ["http://127.0.0.1:1/i/1.jpg", "http://127.0.0.1:1/i/2.jpg"]
+        );
         assert_eq!(a.contacts, ["01712345678"]);
     }
 
@@ -382,7 +400,10 @@ mod tests {
           <p itemprop="description">Uhu Hahn NZ 2023</p><span itemprop="price" content="900">900 €</span>
           <meta itemprop="priceCurrency" content="EUR"></div>"#;
         let a = extract_ad(md, "http://h/a", &generic());
-        assert_eq!((a.title.as_str(), a.price_text.as_deref()), ("Uhu", Some("900 EUR")));
+        assert_eq!(
+            (a.title.as_str(), a.price_text.as_deref()),
+            ("Uhu", Some("900 EUR"))
+        );
         let og = r#"<head><meta property="og:title" content="Grijze roodstaart &amp; kooi">
           <meta property="og:description" content="Tam, 5 jaar"><meta property="og:image" content="/p.jpg"></head>"#;
         let a = extract_ad(og, "http://h/v/1", &generic());
@@ -406,7 +427,13 @@ mod tests {
 
     #[test]
     fn hostile_markup_never_panics() {
-        for s in ["", "<", "<<<>>>", "<script type=\"application/ld+json\">{{{", "\u{0}\u{ffff}"] {
+        for s in [
+            "",
+            "<",
+            "<<<>>>",
+            "<script type=\"application/ld+json\">{{{",
+            "\u{0}\u{ffff}",
+        ] {
             let _ = extract_ad(s, "not a url", &generic());
             let _ = search_links(s, "http://h/", &generic());
             let _ = classify(s);

@@ -290,7 +290,9 @@ impl Fetcher {
                     .map(str::to_string)
             };
             let content_type = header("content-type");
-            let encoding = header("content-encoding").unwrap_or_default().to_lowercase();
+            let encoding = header("content-encoding")
+                .unwrap_or_default()
+                .to_lowercase();
             let mut raw = Vec::new();
             let mut truncated = false;
             while let Some(chunk) = resp.chunk().await.map_err(http_error)? {

@@ -320,7 +320,13 @@ pub fn revisit(
 fn safe_prefix(name: &str) -> String {
     let p: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(40)
         .collect();
     if p.is_empty() {
@@ -415,7 +421,17 @@ fn run_frontier(
                     .transpose()?;
                 rep.pages += 1;
             }
-            process(store, &mut warc, cid, plats, det, item, result, max_attempts, &mut rep)?;
+            process(
+                store,
+                &mut warc,
+                cid,
+                plats,
+                det,
+                item,
+                result,
+                max_attempts,
+                &mut rep,
+            )?;
             bar.set_message(format!(
                 "{} pages, {} new ads ({} high risk), {} changed, {} gone, {} blocked, {} errors, {:.0} pages/s",
                 rep.pages,
@@ -499,7 +515,11 @@ pub fn detect(det: &Detector, ad: &AdContent) -> DetectionRecord {
         risk_score: d.risk_score,
         lang: d.lang.to_string(),
         price_eur: d.price_eur,
-        species: d.species.iter().map(|s| s.scientific_name.clone()).collect(),
+        species: d
+            .species
+            .iter()
+            .map(|s| s.scientific_name.clone())
+            .collect(),
         json: serde_json::to_value(&d).unwrap_or_default(),
     }
 }
@@ -629,7 +649,8 @@ fn process(
             let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
             let d = detect(det, &ad);
             let high = d.risk == "high";
-            let r = store.commit_fetch(&commit(FetchState::Done, Some(page), Some((ad, d)), vec![]))?;
+            let r =
+                store.commit_fetch(&commit(FetchState::Done, Some(page), Some((ad, d)), vec![]))?;
             match r.ad {
                 Some(AdOutcome::New) => rep.ads_new += 1,
                 Some(AdOutcome::Changed) => rep.ads_changed += 1,

@@ -14,7 +14,11 @@ fn campaign(fx: &Fixture, keywords: &[&str]) -> (Campaign, serde_json::Value) {
     );
     t.push_str(&format!(
         "keywords = [{}]\n",
-        keywords.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+        keywords
+            .iter()
+            .map(|k| format!("\"{k}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     for s in &fx.sites {
         t.push_str(&format!(
@@ -43,7 +47,15 @@ fn det() -> &'static Detector {
 
 #[test]
 fn crawls_every_site_style_and_resumes_exactly() {
-    let fx = Fixture::start(FixtureConfig { ads: 30, seed: 7, ..Default::default() }, None).unwrap();
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads: 30,
+            seed: 7,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
     let (c, json) = campaign(&fx, &["a"]);
 
     // One uninterrupted crawl.
@@ -51,13 +63,22 @@ fn crawls_every_site_style_and_resumes_exactly() {
     let r = crawl(&c, &json, &opts(full.path(), None), det()).unwrap();
     assert!(r.ads_new > 20, "{r:?}");
     assert!(r.robots > 0, "robots.txt Disallow must be obeyed: {r:?}");
-    let all = SqliteStore::open(&full.path().join("w.db")).unwrap().list_ads(&AdFilter::default()).unwrap();
+    let all = SqliteStore::open(&full.path().join("w.db"))
+        .unwrap()
+        .list_ads(&AdFilter::default())
+        .unwrap();
     for site in ["leboncoin", "kleinanzeigen", "marktplaats", "forum"] {
         let n = all.iter().filter(|a| a.platform == site).count();
         assert!(n > 0, "no ads from {site}");
-        assert!(all.iter().filter(|a| a.platform == site).any(|a| !a.title.is_empty()));
+        assert!(all
+            .iter()
+            .filter(|a| a.platform == site)
+            .any(|a| !a.title.is_empty()));
     }
-    assert!(all.iter().any(|a| a.risk == "high"), "some fixture ads are high risk");
+    assert!(
+        all.iter().any(|a| a.risk == "high"),
+        "some fixture ads are high risk"
+    );
     assert!(all.iter().all(|a| !a.url.contains("/private/")));
 
     // The same crawl stopped every 15 pages and resumed: same ads, none twice.
@@ -70,7 +91,10 @@ fn crawls_every_site_style_and_resumes_exactly() {
             break;
         }
     }
-    let resumed = SqliteStore::open(&parts.path().join("w.db")).unwrap().list_ads(&AdFilter::default()).unwrap();
+    let resumed = SqliteStore::open(&parts.path().join("w.db"))
+        .unwrap()
+        .list_ads(&AdFilter::default())
+        .unwrap();
     let mut a: Vec<&str> = all.iter().map(|x| x.url.as_str()).collect();
     let mut b: Vec<&str> = resumed.iter().map(|x| x.url.as_str()).collect();
     a.sort();
@@ -87,7 +111,10 @@ fn crawls_every_site_style_and_resumes_exactly() {
     fx.advance();
     let r = revisit(&c, &json, &opts(full.path(), None), det()).unwrap();
     assert!(r.ads_changed > 0 || r.gone > 0, "{r:?}");
-    let after = SqliteStore::open(&full.path().join("w.db")).unwrap().list_ads(&AdFilter::default()).unwrap();
+    let after = SqliteStore::open(&full.path().join("w.db"))
+        .unwrap()
+        .list_ads(&AdFilter::default())
+        .unwrap();
     assert!(after.iter().any(|a| a.gone_at.is_some()) || after.iter().any(|a| a.versions > 1));
     fx.shutdown();
 }
