@@ -388,6 +388,32 @@ fn ad_from_value(v: &serde_json::Value, platform: &str) -> std::result::Result<A
     })
 }
 
+/// The adapter for an archived page: `--platform` when it names an adapter, else the platform of
+/// ads already stored from the same site, else a shipped adapter named in the host, else generic.
+fn adapter_for(store: &SqliteStore, page_url: &str, platform: &str) -> Adapter {
+    if let Ok(a) = Adapter::load(platform, &[]) {
+        return a;
+    }
+    let Ok(u) = url::Url::parse(page_url) else {
+        return Adapter::generic(platform, "");
+    };
+    let host = u.host_str().unwrap_or_default().to_string();
+    let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let prefix = format!("{}://{host}{port}/", u.scheme());
+    store
+        .platform_for_prefix(&prefix)
+        .ok()
+        .flatten()
+        .and_then(|n| Adapter::load(&n, &[]).ok())
+        .or_else(|| {
+            Adapter::shipped_names()
+                .into_iter()
+                .find(|n| host.contains(n))
+                .and_then(|n| Adapter::load(n, &[]).ok())
+        })
+        .unwrap_or_else(|| Adapter::generic(platform, ""))
+}
+
 pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
     let mut store = SqliteStore::open(&db_path(data)?)?;
     let cid = store.campaign(
@@ -435,15 +461,17 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
                 }
             };
             let (text, _) = wildwatch_crawl::fetch::decode(&body, ct.as_deref());
-            let host = url::Url::parse(&rec.found.url)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_string))
-                .unwrap_or_default();
-            let adapter = Adapter::shipped_names()
-                .into_iter()
-                .find(|n| host.contains(n))
-                .and_then(|n| Adapter::load(n, &[]).ok())
-                .unwrap_or_else(|| Adapter::generic(&a.platform, ""));
+            let adapter = adapter_for(&store, &rec.found.url, &a.platform);
+            // Search pages and other non-ad pages of a known platform are not ads.
+            if let Some(p) = adapter
+                .ad_url_pattern
+                .as_deref()
+                .and_then(|p| regex::Regex::new(p).ok())
+            {
+                if !p.is_match(&rec.found.url) {
+                    continue;
+                }
+            }
             if let wildwatch_crawl::extract::PageClass::Blocked(_) =
                 wildwatch_crawl::extract::classify(&text)
             {

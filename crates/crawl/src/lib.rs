@@ -150,7 +150,11 @@ impl Campaign {
                 "{origin}: no [[platform]] (add one with adapter = \"NAME\")"
             )));
         }
-        if !(c.timeout_secs > 0.0) || c.max_body_bytes == 0 || c.concurrency == 0 {
+        if c.timeout_secs.is_nan()
+            || c.timeout_secs <= 0.0
+            || c.max_body_bytes == 0
+            || c.concurrency == 0
+        {
             return Err(CrawlError::Config(format!(
                 "{origin}: timeout_secs, max_body_bytes and concurrency must be positive"
             )));

@@ -335,6 +335,8 @@ pub trait Store {
     fn mark_gone(&mut self, platform: &str, url: &str, at: i64) -> Result<bool>;
     /// Puts a URL back in the frontier as pending (revisits).
     fn requeue(&mut self, campaign: i64, item: &FrontierItem) -> Result<()>;
+    /// The platform of stored ads whose URL starts with `prefix` (e.g. `http://host:port/`), if any.
+    fn platform_for_prefix(&self, prefix: &str) -> Result<Option<String>>;
     /// The pages fetched for a URL (newest last).
     fn pages_for(&self, url: &str) -> Result<Vec<PageRecord>>;
 }

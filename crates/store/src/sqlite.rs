@@ -555,6 +555,18 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn platform_for_prefix(&self, prefix: &str) -> Result<Option<String>> {
+        // substr comparison, not LIKE: the prefix is data and may hold % or _.
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT platform FROM ads WHERE substr(url, 1, length(?1)) = ?1 LIMIT 1",
+                params![prefix],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     fn pages_for(&self, url: &str) -> Result<Vec<PageRecord>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT url, final_url, status, kind, content_type, charset, body_sha256, warc_file, \
