@@ -53,7 +53,7 @@ class S(scrapy.Spider):
                        "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "ERROR", "DOWNLOAD_TIMEOUT": 10, "RETRY_TIMES": 1,
                        "DOWNLOAD_MAXSIZE": 5000000}
     pages = 0
-    def start_requests(self):
+    async def start(self):
         for t in SEARCH:
             for k in KW: yield scrapy.Request(t.format(k=k), callback=self.search)
     def search(self, r):

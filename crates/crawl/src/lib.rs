@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures::StreamExt;
+use rayon::prelude::*;
 use serde::Deserialize;
 use wildwatch_detect::{AdInput, Detector};
 use wildwatch_store::{
@@ -409,7 +410,11 @@ fn run_frontier(
             }
             out
         });
-        for (item, result, robots) in results {
+        let prepared: Vec<Option<Prepared>> = results
+            .par_iter()
+            .map(|(item, result, _)| prepare(item, result, plats, det))
+            .collect();
+        for ((item, result, robots), pre) in results.into_iter().zip(prepared) {
             if let Some(r) = robots {
                 archive(&mut warc, &r, "robots")
                     .map(|page| {
@@ -433,6 +438,7 @@ fn run_frontier(
                 det,
                 item,
                 result,
+                pre,
                 max_attempts,
                 &mut rep,
             )?;
@@ -528,6 +534,39 @@ pub fn detect(det: &Detector, ad: &AdContent) -> DetectionRecord {
     }
 }
 
+/// The CPU-heavy part of handling a page (parsing, extraction, detection), done for a whole batch
+/// in parallel before the commits, which stay in order on one thread.
+struct Prepared {
+    class: PageClass,
+    links: Option<(Vec<String>, Option<String>)>,
+    ad: Option<(AdContent, DetectionRecord)>,
+}
+
+fn prepare(
+    item: &FrontierItem,
+    result: &Result<Fetched, FetchError>,
+    plats: &[Plat],
+    det: &Detector,
+) -> Option<Prepared> {
+    let f = result.as_ref().ok()?;
+    let plat = plats.iter().find(|p| p.adapter.name == item.platform)?;
+    let class = extract::classify(&f.text);
+    let usable = class == PageClass::Normal && f.status < 400 && !f.truncated;
+    let (links, ad) = match item.kind {
+        UrlKind::Search if usable => (
+            Some(extract::search_links(&f.text, &f.final_url, &plat.adapter)),
+            None,
+        ),
+        UrlKind::Ad if usable => {
+            let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
+            let d = detect(det, &ad);
+            (None, Some((ad, d)))
+        }
+        _ => (None, None),
+    };
+    Some(Prepared { class, links, ad })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn process(
     store: &mut SqliteStore,
@@ -537,6 +576,7 @@ fn process(
     det: &Detector,
     item: FrontierItem,
     result: Result<Fetched, FetchError>,
+    pre: Option<Prepared>,
     max_attempts: u32,
     rep: &mut CrawlReport,
 ) -> Result<(), CrawlError> {
@@ -586,7 +626,11 @@ fn process(
         UrlKind::Search => "search",
         UrlKind::Ad => "ad",
     };
-    let class = extract::classify(&f.text);
+    let mut pre = pre.or_else(|| prepare(&item, &Ok(f.clone()), plats, det));
+    let class = pre
+        .as_ref()
+        .map(|p| p.class.clone())
+        .unwrap_or_else(|| extract::classify(&f.text));
     let page_kind = match (&class, f.status) {
         (PageClass::Blocked(_), _) => "blocked",
         (PageClass::Gone, _) | (_, 404 | 410) => "gone",
@@ -617,7 +661,10 @@ fn process(
     }
     match item.kind {
         UrlKind::Search => {
-            let (ads, next) = extract::search_links(&f.text, &f.final_url, &plat.adapter);
+            let (ads, next) = pre
+                .as_mut()
+                .and_then(|p| p.links.take())
+                .unwrap_or_else(|| extract::search_links(&f.text, &f.final_url, &plat.adapter));
             let mut discovered: Vec<FrontierItem> = ads
                 .into_iter()
                 .map(|url| FrontierItem {
@@ -650,8 +697,11 @@ fn process(
             store.commit_fetch(&commit(FetchState::Done, Some(page), None, discovered))?;
         }
         UrlKind::Ad => {
-            let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
-            let d = detect(det, &ad);
+            let (ad, d) = pre.as_mut().and_then(|p| p.ad.take()).unwrap_or_else(|| {
+                let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
+                let d = detect(det, &ad);
+                (ad, d)
+            });
             let high = d.risk == "high";
             let r =
                 store.commit_fetch(&commit(FetchState::Done, Some(page), Some((ad, d)), vec![]))?;

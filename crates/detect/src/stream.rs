@@ -77,6 +77,23 @@ pub fn parse_line(line: &[u8], lineno: u64) -> Result<AdInput, ErrorLine> {
     Ok(ad)
 }
 
+/// Reads up to [`BATCH`] non-blank lines with their 1-based line numbers.
+fn read_batch<R: BufRead>(input: &mut R, lineno: &mut u64) -> std::io::Result<Vec<(u64, Vec<u8>)>> {
+    let mut batch = Vec::with_capacity(BATCH);
+    while batch.len() < BATCH {
+        let mut buf = Vec::new();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        *lineno += 1;
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        batch.push((*lineno, buf));
+    }
+    Ok(batch)
+}
+
 /// One scanned line: a detection or an error.
 pub enum Outcome {
     /// Scanned.
@@ -93,20 +110,8 @@ pub fn scan_with<R: BufRead>(
 ) -> std::io::Result<Totals> {
     let mut totals = Totals::default();
     let mut lineno = 0u64;
-    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(BATCH);
     loop {
-        batch.clear();
-        while batch.len() < BATCH {
-            let mut buf = Vec::new();
-            if input.read_until(b'\n', &mut buf)? == 0 {
-                break;
-            }
-            lineno += 1;
-            if buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            batch.push((lineno, buf));
-        }
+        let batch = read_batch(&mut input, &mut lineno)?;
         if batch.is_empty() {
             break;
         }
@@ -152,18 +157,7 @@ pub fn scan_jsonl<R: BufRead, W: Write + Send>(
         let mut lineno = 0u64;
         let read = (|| -> std::io::Result<()> {
             loop {
-                let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(BATCH);
-                while batch.len() < BATCH {
-                    let mut buf = Vec::new();
-                    if input.read_until(b'\n', &mut buf)? == 0 {
-                        break;
-                    }
-                    lineno += 1;
-                    if buf.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    batch.push((lineno, buf));
-                }
+                let batch = read_batch(&mut input, &mut lineno)?;
                 if batch.is_empty() {
                     return Ok(());
                 }
