@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures::StreamExt;
-use rayon::prelude::*;
 use serde::Deserialize;
 use wildwatch_detect::{AdInput, Detector};
 use wildwatch_store::{
@@ -384,52 +383,53 @@ fn run_frontier(
     };
     let mut rep = CrawlReport::default();
     let max_attempts = c.max_attempts.max(1);
-    'outer: loop {
-        let batch = store.pending(cid, 512)?;
-        if batch.is_empty() {
-            break;
-        }
-        let f = fetcher.clone();
-        let results = rt.block_on(async {
-            let mut s = futures::stream::iter(batch.into_iter().map(|item| {
-                let f = f.clone();
-                async move {
-                    if item.attempts > 0 {
-                        // Back off: 0.5 s, 1 s, 2 s … before another try.
-                        let wait = 250u64 << item.attempts.min(6);
-                        tokio::time::sleep(Duration::from_millis(wait)).await;
+    // A continuous pipeline: up to `concurrency` fetches in flight, refilled from the frontier as
+    // each one ends, and every page handled (archived, read, detected, committed) as it arrives, so
+    // one slow page never holds the others up.
+    let f = fetcher.clone();
+    rt.block_on(async {
+        let mut inflight = futures::stream::FuturesUnordered::new();
+        let mut inflight_urls: std::collections::HashSet<String> = Default::default();
+        let mut stop = false;
+        loop {
+            if !stop && inflight.len() < c.concurrency {
+                let want = c.concurrency * 2 + inflight_urls.len();
+                for item in store.pending(cid, want)? {
+                    if inflight.len() >= c.concurrency {
+                        break;
                     }
-                    let (r, robots) = f.fetch(&item.url).await;
-                    (item, r, robots)
+                    if inflight_urls.insert(item.url.clone()) {
+                        let f = f.clone();
+                        inflight.push(async move {
+                            if item.attempts > 0 {
+                                // Back off: 0.5 s, 1 s, 2 s … before another try.
+                                let wait = 250u64 << item.attempts.min(6);
+                                tokio::time::sleep(Duration::from_millis(wait)).await;
+                            }
+                            let (r, robots) = f.fetch(&item.url).await;
+                            (item, r, robots)
+                        });
+                    }
                 }
-            }))
-            .buffer_unordered(c.concurrency);
-            let mut out = Vec::new();
-            while let Some(x) = s.next().await {
-                out.push(x);
             }
-            out
-        });
-        let prepared: Vec<Option<Prepared>> = results
-            .par_iter()
-            .map(|(item, result, _)| prepare(item, result, plats, det))
-            .collect();
-        for ((item, result, robots), pre) in results.into_iter().zip(prepared) {
+            let Some((item, result, robots)) = inflight.next().await else {
+                break;
+            };
+            inflight_urls.remove(&item.url);
             if let Some(r) = robots {
-                archive(&mut warc, &r, "robots")
-                    .map(|page| {
-                        store.commit_fetch(&FetchCommit {
-                            campaign: cid,
-                            url: r.url.clone(),
-                            state: FetchState::Done,
-                            page: Some(page),
-                            ad: None,
-                            discovered: vec![],
-                        })
-                    })
-                    .transpose()?;
+                if let Some(page) = archive(&mut warc, &r, "robots") {
+                    store.commit_fetch(&FetchCommit {
+                        campaign: cid,
+                        url: r.url.clone(),
+                        state: FetchState::Done,
+                        page: Some(page),
+                        ad: None,
+                        discovered: vec![],
+                    })?;
+                }
                 rep.pages += 1;
             }
+            let pre = prepare(&item, &result, plats, det);
             process(
                 store,
                 &mut warc,
@@ -454,10 +454,14 @@ fn run_frontier(
                 rep.pages as f64 / started.elapsed().as_secs_f64().max(0.001)
             ));
             if opts.max_fetches.is_some_and(|m| rep.pages >= m) {
-                break 'outer;
+                // What is still in flight stays pending in the store for the next run.
+                stop = true;
+                break;
             }
         }
-    }
+        let _ = stop;
+        Ok::<(), CrawlError>(())
+    })?;
     warc.flush()?;
     bar.finish_and_clear();
     rep.seconds = started.elapsed().as_secs_f64();
