@@ -57,6 +57,8 @@ pub struct Hit {
     pub end: usize,
     /// Pattern index.
     pub pattern: u32,
+    /// Length of the pattern itself (shorter than the hit when an ending was accepted).
+    pub key_len: u32,
 }
 
 /// The compiled matcher.
@@ -289,13 +291,16 @@ impl Matcher {
             cands.push(Hit {
                 start,
                 end: hit_end,
+                key_len: (end - start) as u32,
                 pattern,
             });
         }
         // Longest first; an accepted hit blocks every hit overlapping it.
+        // On equal spans the pattern that needed no ending wins ("résine" over "resin" + e).
         cands.sort_by(|a, b| {
             (b.end - b.start)
                 .cmp(&(a.end - a.start))
+                .then(b.key_len.cmp(&a.key_len))
                 .then(a.start.cmp(&b.start))
         });
         let mut taken: Vec<Hit> = Vec::new();

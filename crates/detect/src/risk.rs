@@ -79,6 +79,15 @@ pub(crate) fn decide(
         ]
         .contains(&word)
     };
+    // For toys and figures, French "en" is "made of" (en résine, en bois), not Dutch "and".
+    let included_extra = |span: [usize; 2]| {
+        let head = text[..span[0]].trim_end().to_lowercase();
+        let word = head
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        word != "en" && included(span)
+    };
     let accessory_ad = ev
         .looks
         .iter()
@@ -128,7 +137,7 @@ pub(crate) fn decide(
         let cue = ev
             .looks
             .iter()
-            .any(|l| l.0 == kind && !(matches!(kind, "toy" | "figure") && included(l.2)));
+            .any(|l| l.0 == kind && !(matches!(kind, "toy" | "figure") && included_extra(l.2)));
         if cue && !has_code && !(accessory_ad && matches!(kind, "toy" | "figure")) {
             let before = ev.materials.len() + ev.generic_parts.len() + ev.taxa.len();
             if kind == "faux" || kind == "pattern" || kind == "fossil" {
@@ -213,6 +222,22 @@ pub(crate) fn decide(
                 lookalike = true;
             }
         }
+    }
+
+    // A name that is also an everyday word (pèlerin, ship) gives way when the ad names a taxon or
+    // a part without doubt: "Faucon pèlerin", "sperm whale tooth … whaling ship".
+    // (Only across classes: "Uhu" next to "Schleiereule", "Dracula" next to "Masdevallia" stay.)
+    let sure_classes: Vec<String> = ev
+        .taxa
+        .iter()
+        .filter(|t| !t.3)
+        .map(|t| t.0)
+        .chain(ev.materials.iter().filter_map(|m| m.1))
+        .map(|t| d.refdata.taxon(t).lineage.class.clone())
+        .collect();
+    if !sure_classes.is_empty() {
+        ev.taxa
+            .retain(|t| !t.3 || t.4 || sure_classes.contains(&d.refdata.taxon(t.0).lineage.class));
     }
 
     // The brand list holds only wildlife-named brands (Lacoste, Jaguar XF …): they are look-alikes.
