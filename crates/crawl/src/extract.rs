@@ -278,6 +278,11 @@ pub fn extract_ad(html: &str, url: &str, adapter: &Adapter) -> AdContent {
         }
     }
     if images.is_empty() {
+        // Microdata photos: <img itemprop="image" src=…> or <meta itemprop="image" content=…>.
+        images.extend(select_all(&doc, r#"img[itemprop="image"]@src"#));
+        images.extend(select_all(&doc, r#"[itemprop="image"][content]@content"#));
+    }
+    if images.is_empty() {
         images.extend(meta(&doc, "og:image"));
     }
     let images = images
