@@ -433,6 +433,7 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
         }
     };
     if name.ends_with(".warc") || name.ends_with(".warc.gz") {
+        let mut adapters: std::collections::HashMap<String, Adapter> = Default::default();
         for (i, rec) in wildwatch_warc::responses(&a.file)?.enumerate() {
             let rec = match rec {
                 Ok(r) => r,
@@ -461,16 +462,17 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
                 }
             };
             let (text, _) = wildwatch_crawl::fetch::decode(&body, ct.as_deref());
-            let adapter = adapter_for(&store, &rec.found.url, &a.platform);
+            // One adapter per site, looked up once.
+            let site = url::Url::parse(&rec.found.url)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_default();
+            let adapter = adapters
+                .entry(site)
+                .or_insert_with(|| adapter_for(&store, &rec.found.url, &a.platform))
+                .clone();
             // Search pages and other non-ad pages of a known platform are not ads.
-            if let Some(p) = adapter
-                .ad_url_pattern
-                .as_deref()
-                .and_then(|p| regex::Regex::new(p).ok())
-            {
-                if !p.is_match(&rec.found.url) {
-                    continue;
-                }
+            if !adapter.is_ad_url(&rec.found.url) {
+                continue;
             }
             if let wildwatch_crawl::extract::PageClass::Blocked(_) =
                 wildwatch_crawl::extract::classify(&text)

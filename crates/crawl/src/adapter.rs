@@ -65,6 +65,9 @@ pub struct Adapter {
     /// Field selectors.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// `ad_url_pattern` and `id_pattern`, compiled once.
+    #[serde(skip)]
+    compiled: Option<(Option<regex::Regex>, Option<regex::Regex>)>,
 }
 
 fn default_page_size() -> u32 {
@@ -107,9 +110,10 @@ const SHIPPED: &[(&str, &str)] = &[
 impl Adapter {
     /// Parses and checks an adapter file's text.
     pub fn parse(text: &str, origin: &str) -> Result<Adapter, CrawlError> {
-        let a: Adapter =
+        let mut a: Adapter =
             toml::from_str(text).map_err(|e| CrawlError::Config(format!("{origin}: {e}")))?;
         a.check(origin)?;
+        a.compile();
         Ok(a)
     }
 
@@ -156,6 +160,42 @@ impl Adapter {
         Ok(())
     }
 
+    fn compile(&mut self) {
+        let re = |p: &Option<String>| p.as_deref().and_then(|p| regex::Regex::new(p).ok());
+        self.compiled = Some((re(&self.ad_url_pattern), re(&self.id_pattern)));
+    }
+
+    /// True when `url` is an ad page of this platform (always true without `ad_url_pattern`).
+    pub fn is_ad_url(&self, url: &str) -> bool {
+        match &self.compiled {
+            Some((Some(r), _)) => r.is_match(url),
+            Some((None, _)) => true,
+            None => self
+                .ad_url_pattern
+                .as_deref()
+                .and_then(|p| regex::Regex::new(p).ok())
+                .is_none_or(|r| r.is_match(url)),
+        }
+    }
+
+    /// The platform's ad id in `url`, by `id_pattern`.
+    pub fn ad_id(&self, url: &str) -> Option<String> {
+        let owned;
+        let re = match &self.compiled {
+            Some((_, r)) => r.as_ref(),
+            None => {
+                owned = self
+                    .id_pattern
+                    .as_deref()
+                    .and_then(|p| regex::Regex::new(p).ok());
+                owned.as_ref()
+            }
+        }?;
+        re.captures(url)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string())
+    }
+
     /// An adapter with no selectors (generic extraction only).
     pub fn generic(name: &str, lang: &str) -> Adapter {
         Adapter {
@@ -171,6 +211,7 @@ impl Adapter {
             next_page: None,
             max_pages: 5,
             fields: BTreeMap::new(),
+            compiled: Some((None, None)),
         }
     }
 

@@ -289,15 +289,7 @@ pub fn extract_ad(html: &str, url: &str, adapter: &Adapter) -> AdContent {
         .iter()
         .filter_map(|i| base.as_ref().and_then(|b| absolute(b, i)))
         .collect();
-    let external_id = adapter
-        .id_pattern
-        .as_deref()
-        .and_then(|p| Regex::new(p).ok())
-        .and_then(|r| {
-            r.captures(url)
-                .and_then(|c| c.get(1))
-                .map(|m| m.as_str().to_string())
-        });
+    let external_id = adapter.ad_id(url);
     let contacts = contacts(&format!(
         "{description}\n{}",
         seller.as_deref().unwrap_or("")
@@ -342,16 +334,12 @@ pub fn search_links(html: &str, url: &str, adapter: &Adapter) -> (Vec<String>, O
     let Ok(base) = Url::parse(url) else {
         return (Vec::new(), None);
     };
-    let ad_re = adapter
-        .ad_url_pattern
-        .as_deref()
-        .and_then(|p| Regex::new(p).ok());
     let links_sel = adapter.result_links.as_deref().unwrap_or("a[href]");
     let mut ads: Vec<String> = Vec::new();
     if let Some(s) = sel(links_sel) {
         for e in doc.select(&s) {
             if let Some(abs) = e.value().attr("href").and_then(|h| absolute(&base, h)) {
-                let is_ad = ad_re.as_ref().is_none_or(|r| r.is_match(&abs));
+                let is_ad = adapter.is_ad_url(&abs);
                 let same_site = Url::parse(&abs)
                     .ok()
                     .and_then(|u| u.host_str().map(String::from))
