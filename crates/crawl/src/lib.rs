@@ -390,9 +390,8 @@ fn run_frontier(
     rt.block_on(async {
         let mut inflight = futures::stream::FuturesUnordered::new();
         let mut inflight_urls: std::collections::HashSet<String> = Default::default();
-        let mut stop = false;
         loop {
-            if !stop && inflight.len() < c.concurrency {
+            if inflight.len() < c.concurrency {
                 let want = c.concurrency * 2 + inflight_urls.len();
                 for item in store.pending(cid, want)? {
                     if inflight.len() >= c.concurrency {
@@ -429,7 +428,6 @@ fn run_frontier(
                 }
                 rep.pages += 1;
             }
-            let pre = prepare(&item, &result, plats, det);
             process(
                 store,
                 &mut warc,
@@ -438,7 +436,6 @@ fn run_frontier(
                 det,
                 item,
                 result,
-                pre,
                 max_attempts,
                 &mut rep,
             )?;
@@ -455,11 +452,9 @@ fn run_frontier(
             ));
             if opts.max_fetches.is_some_and(|m| rep.pages >= m) {
                 // What is still in flight stays pending in the store for the next run.
-                stop = true;
                 break;
             }
         }
-        let _ = stop;
         Ok::<(), CrawlError>(())
     })?;
     warc.flush()?;
@@ -538,39 +533,6 @@ pub fn detect(det: &Detector, ad: &AdContent) -> DetectionRecord {
     }
 }
 
-/// The CPU-heavy part of handling a page (parsing, extraction, detection), done for a whole batch
-/// in parallel before the commits, which stay in order on one thread.
-struct Prepared {
-    class: PageClass,
-    links: Option<(Vec<String>, Option<String>)>,
-    ad: Option<(AdContent, DetectionRecord)>,
-}
-
-fn prepare(
-    item: &FrontierItem,
-    result: &Result<Fetched, FetchError>,
-    plats: &[Plat],
-    det: &Detector,
-) -> Option<Prepared> {
-    let f = result.as_ref().ok()?;
-    let plat = plats.iter().find(|p| p.adapter.name == item.platform)?;
-    let class = extract::classify(&f.text);
-    let usable = class == PageClass::Normal && f.status < 400 && !f.truncated;
-    let (links, ad) = match item.kind {
-        UrlKind::Search if usable => (
-            Some(extract::search_links(&f.text, &f.final_url, &plat.adapter)),
-            None,
-        ),
-        UrlKind::Ad if usable => {
-            let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
-            let d = detect(det, &ad);
-            (None, Some((ad, d)))
-        }
-        _ => (None, None),
-    };
-    Some(Prepared { class, links, ad })
-}
-
 #[allow(clippy::too_many_arguments)]
 fn process(
     store: &mut SqliteStore,
@@ -580,7 +542,6 @@ fn process(
     det: &Detector,
     item: FrontierItem,
     result: Result<Fetched, FetchError>,
-    pre: Option<Prepared>,
     max_attempts: u32,
     rep: &mut CrawlReport,
 ) -> Result<(), CrawlError> {
@@ -630,11 +591,7 @@ fn process(
         UrlKind::Search => "search",
         UrlKind::Ad => "ad",
     };
-    let mut pre = pre.or_else(|| prepare(&item, &Ok(f.clone()), plats, det));
-    let class = pre
-        .as_ref()
-        .map(|p| p.class.clone())
-        .unwrap_or_else(|| extract::classify(&f.text));
+    let class = extract::classify(&f.text);
     let page_kind = match (&class, f.status) {
         (PageClass::Blocked(_), _) => "blocked",
         (PageClass::Gone, _) | (_, 404 | 410) => "gone",
@@ -665,10 +622,7 @@ fn process(
     }
     match item.kind {
         UrlKind::Search => {
-            let (ads, next) = pre
-                .as_mut()
-                .and_then(|p| p.links.take())
-                .unwrap_or_else(|| extract::search_links(&f.text, &f.final_url, &plat.adapter));
+            let (ads, next) = extract::search_links(&f.text, &f.final_url, &plat.adapter);
             let mut discovered: Vec<FrontierItem> = ads
                 .into_iter()
                 .map(|url| FrontierItem {
@@ -701,11 +655,8 @@ fn process(
             store.commit_fetch(&commit(FetchState::Done, Some(page), None, discovered))?;
         }
         UrlKind::Ad => {
-            let (ad, d) = pre.as_mut().and_then(|p| p.ad.take()).unwrap_or_else(|| {
-                let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
-                let d = detect(det, &ad);
-                (ad, d)
-            });
+            let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
+            let d = detect(det, &ad);
             let high = d.risk == "high";
             let r =
                 store.commit_fetch(&commit(FetchState::Done, Some(page), Some((ad, d)), vec![]))?;
