@@ -383,35 +383,14 @@ fn ad_from_value(v: &serde_json::Value, platform: &str) -> std::result::Result<A
         posted: field(v, &["date", "posted"]),
         images: Vec::new(),
         lang: field(v, &["lang"]),
+        country: field(v, &["country"]),
         title,
         description,
     })
 }
 
-/// The adapter for an archived page: `--platform` when it names an adapter, else the platform of
-/// ads already stored from the same site, else a shipped adapter named in the host, else generic.
 fn adapter_for(store: &SqliteStore, page_url: &str, platform: &str) -> Adapter {
-    if let Ok(a) = Adapter::load(platform, &[]) {
-        return a;
-    }
-    let Ok(u) = url::Url::parse(page_url) else {
-        return Adapter::generic(platform, "");
-    };
-    let host = u.host_str().unwrap_or_default().to_string();
-    let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
-    let prefix = format!("{}://{host}{port}/", u.scheme());
-    store
-        .platform_for_prefix(&prefix)
-        .ok()
-        .flatten()
-        .and_then(|n| Adapter::load(&n, &[]).ok())
-        .or_else(|| {
-            Adapter::shipped_names()
-                .into_iter()
-                .find(|n| host.contains(n))
-                .and_then(|n| Adapter::load(n, &[]).ok())
-        })
-        .unwrap_or_else(|| Adapter::generic(platform, ""))
+    wildwatch_crawl::adapter_for(store, page_url, platform)
 }
 
 pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {

@@ -14,6 +14,7 @@ use wildwatch_refdata::RefData;
 
 mod collect;
 mod table;
+mod web;
 
 /// Find illegal wildlife trade in online marketplace ads.
 #[derive(Parser)]
@@ -97,6 +98,18 @@ enum Command {
     },
     /// Import ads from CSV, JSON lines or WARC files written by other crawlers.
     Import(collect::ImportArgs),
+    /// Serve the analyst web app and JSON API (and the sandboxed archive origin).
+    Serve(web::ServeArgs),
+    /// Accounts of the web app.
+    User {
+        #[command(subcommand)]
+        command: web::UserCommand,
+    },
+    /// Analysts' reviews.
+    Review {
+        #[command(subcommand)]
+        command: web::ReviewCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -140,18 +153,33 @@ fn load_refdata(cli: &Cli) -> Result<RefData> {
 }
 
 fn detector(cli: &Cli) -> Result<Detector> {
-    let rates = match &cli.rates {
+    detector_from(refdata_dir(cli), &cli.lexicon, cli.rates.as_deref())
+}
+
+fn detector_from(
+    refdata: Option<PathBuf>,
+    lexicon: &[PathBuf],
+    rates: Option<&std::path::Path>,
+) -> Result<Detector> {
+    let rates = match rates {
         Some(p) => Rates::parse(
             &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
             &p.display().to_string(),
         )?,
         None => Rates::shipped(),
     };
-    Ok(Detector::new(
-        load_refdata(cli)?,
-        Lexicon::load(&cli.lexicon)?,
-        rates,
-    )?)
+    let data = match refdata {
+        Some(dir) => RefData::from_dir(&dir)
+            .with_context(|| format!("loading reference data from {}", dir.display()))?,
+        None => RefData::shipped()?,
+    };
+    Ok(Detector::new(data, Lexicon::load(lexicon)?, rates)?)
+}
+
+/// Builds the detector later, on demand (the web app needs it only for reports).
+fn detector_factory(cli: &Cli) -> web::Factory {
+    let (r, l, x) = (refdata_dir(cli), cli.lexicon.clone(), cli.rates.clone());
+    std::sync::Arc::new(move || detector_from(r.clone(), &l, x.as_deref()))
 }
 
 fn open_input(input: &str) -> Result<Box<dyn BufRead + Send>> {
@@ -219,6 +247,14 @@ fn main() -> Result<()> {
         Command::Ads { command } => collect::ads(&cli.data, command)?,
         Command::Evidence { command } => collect::evidence(&cli.data, command)?,
         Command::Import(a) => collect::import(&cli.data, a, &detector(&cli)?)?,
+        Command::Serve(a) => web::serve(&cli.data, a, load_refdata(&cli)?, detector_factory(&cli))?,
+        Command::User { command } => web::user(&cli.data, command)?,
+        Command::Review { command } => web::review(
+            &cli.data,
+            command,
+            load_refdata(&cli)?,
+            detector_factory(&cli),
+        )?,
         Command::Eval {
             corpus,
             errors,

@@ -307,6 +307,7 @@ pub fn extract_ad(html: &str, url: &str, adapter: &Adapter) -> AdContent {
         posted,
         images,
         lang: Some(adapter.lang.clone()).filter(|l| !l.is_empty()),
+        country: Some(adapter.country.clone()).filter(|c| !c.is_empty()),
     }
 }
 

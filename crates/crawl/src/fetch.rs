@@ -28,8 +28,11 @@ pub struct FetchConfig {
     pub max_body: usize,
     /// Obey robots.txt (always on for crawls; off only for fetching a URL a person reported).
     pub obey_robots: bool,
-    /// Hosts that may be fetched although they are loopback/private (tests, fixture).
+    /// Fetch loopback and private addresses (the fixture marketplace). When false, every
+    /// address is checked by [`crate::guard::Guard`] (IP literals, redirects, DNS answers).
     pub allow_private: bool,
+    /// With `allow_private` false: `host` or `host:port` entries allowed anyway (test hosts).
+    pub allow_hosts: Vec<String>,
 }
 
 impl Default for FetchConfig {
@@ -45,6 +48,7 @@ impl Default for FetchConfig {
             max_body: 5_000_000,
             obey_robots: true,
             allow_private: true,
+            allow_hosts: Vec::new(),
         }
     }
 }
@@ -110,6 +114,7 @@ struct Host {
 pub struct Fetcher {
     client: reqwest::Client,
     cfg: FetchConfig,
+    guard: Option<crate::guard::Guard>,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
 }
 
@@ -130,16 +135,35 @@ impl Fetcher {
     /// A fetcher with these settings.
     pub fn new(cfg: FetchConfig) -> Result<Fetcher, FetchError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
+        let guard = (!cfg.allow_private).then(|| crate::guard::Guard::new(&cfg.allow_hosts));
+        let mut builder = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .timeout(cfg.timeout)
-            .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .connect_timeout(cfg.timeout.min(Duration::from_secs(10)));
+        builder = match &guard {
+            None => builder.redirect(reqwest::redirect::Policy::limited(5)),
+            Some(g) => {
+                let g2 = g.clone();
+                builder.dns_resolver(g.resolver()).no_proxy().redirect(
+                    reqwest::redirect::Policy::custom(move |attempt| {
+                        if attempt.previous().len() >= 5 {
+                            attempt.error("too many redirects")
+                        } else if let Err(e) = g2.check_url(attempt.url()) {
+                            attempt.error(format!("redirect refused: {e}"))
+                        } else {
+                            attempt.follow()
+                        }
+                    }),
+                )
+            }
+        };
+        let client = builder
             .build()
             .map_err(|e| FetchError::Http(format!("cannot build the HTTP client: {e}")))?;
         Ok(Fetcher {
             client,
             cfg,
+            guard,
             hosts: Mutex::new(HashMap::new()),
         })
     }
@@ -164,6 +188,10 @@ impl Fetcher {
         }
         if u.host_str().is_none() {
             return Err(FetchError::Refused(format!("{url}: no host")));
+        }
+        if let Some(g) = &self.guard {
+            g.check_url(&u)
+                .map_err(|e| FetchError::Refused(format!("{url}: {e}")))?;
         }
         Ok(u)
     }
@@ -330,8 +358,6 @@ impl Fetcher {
 fn http_error(e: reqwest::Error) -> FetchError {
     if e.is_timeout() {
         FetchError::Timeout(Duration::ZERO)
-    } else if e.is_redirect() {
-        FetchError::Http(format!("redirect loop or too many redirects: {e}"))
     } else {
         let mut msg = e.to_string();
         let mut src = std::error::Error::source(&e);
@@ -340,7 +366,13 @@ fn http_error(e: reqwest::Error) -> FetchError {
             msg.push_str(&s.to_string());
             src = s.source();
         }
-        FetchError::Http(msg)
+        if msg.contains("redirect refused") || msg.contains("no public address") {
+            FetchError::Refused(msg)
+        } else if e.is_redirect() {
+            FetchError::Http(format!("redirect loop or too many redirects: {msg}"))
+        } else {
+            FetchError::Http(msg)
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod adapter;
 pub mod extract;
 pub mod fetch;
+pub mod guard;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -363,6 +364,7 @@ fn run_frontier(
             max_body: c.max_body_bytes,
             obey_robots: true,
             allow_private: opts.allow_private,
+            allow_hosts: Vec::new(),
         })
         .map_err(|e| CrawlError::Config(e.to_string()))?,
     );
@@ -464,7 +466,7 @@ fn run_frontier(
 }
 
 /// Writes the exchange to the WARC files and returns the page record pointing at it.
-fn archive(warc: &mut WarcWriter, f: &Fetched, kind: &str) -> Option<PageRecord> {
+pub fn archive(warc: &mut WarcWriter, f: &Fetched, kind: &str) -> Option<PageRecord> {
     let meta = serde_json::json!({
         "fetch_ms": f.elapsed.as_millis() as u64,
         "final_url": f.final_url,
@@ -503,6 +505,32 @@ fn archive(warc: &mut WarcWriter, f: &Fetched, kind: &str) -> Option<PageRecord>
             None
         },
     })
+}
+
+/// The adapter for an archived page: `--platform` when it names an adapter, else the platform of
+/// ads already stored from the same site, else a shipped adapter named in the host, else generic.
+pub fn adapter_for(store: &dyn Store, page_url: &str, platform: &str) -> Adapter {
+    if let Ok(a) = Adapter::load(platform, &[]) {
+        return a;
+    }
+    let Ok(u) = url::Url::parse(page_url) else {
+        return Adapter::generic(platform, "");
+    };
+    let host = u.host_str().unwrap_or_default().to_string();
+    let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let prefix = format!("{}://{host}{port}/", u.scheme());
+    store
+        .platform_for_prefix(&prefix)
+        .ok()
+        .flatten()
+        .and_then(|n| Adapter::load(&n, &[]).ok())
+        .or_else(|| {
+            Adapter::shipped_names()
+                .into_iter()
+                .find(|n| host.contains(n))
+                .and_then(|n| Adapter::load(n, &[]).ok())
+        })
+        .unwrap_or_else(|| Adapter::generic(platform, ""))
 }
 
 /// The detection of an extracted ad, in the shape the store keeps.

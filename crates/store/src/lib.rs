@@ -6,6 +6,7 @@
 //! that belongs together (a page, the ad read from it, its detection, the frontier entry done) goes
 //! through one transaction in [`Store::commit_fetch`], so a crash never leaves half an ad.
 
+pub mod app;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
@@ -164,6 +165,9 @@ pub struct AdContent {
     pub images: Vec<String>,
     /// Language (from the adapter or detection).
     pub lang: Option<String>,
+    /// Country of the platform (ISO 3166 alpha-2), from its adapter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 impl AdContent {
@@ -239,6 +243,8 @@ pub struct FetchCommit {
 pub struct CommitResult {
     /// The ad's outcome, if an ad was stored.
     pub ad: Option<AdOutcome>,
+    /// The stored ad's id, if an ad was stored.
+    pub ad_id: Option<i64>,
     /// New frontier URLs (after deduplication).
     pub queued: usize,
 }

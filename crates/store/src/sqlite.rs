@@ -98,11 +98,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX detections_risk ON detections(risk);
     "#,
+    crate::app::MIGRATION_2,
 ];
 
 /// The embedded store.
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 impl SqliteStore {
@@ -181,7 +182,7 @@ impl SqliteStore {
         ad: &AdContent,
         det: &DetectionRecord,
         at: i64,
-    ) -> Result<AdOutcome> {
+    ) -> Result<(i64, AdOutcome)> {
         let fp = ad.fingerprint();
         let seller = Self::seller_id(tx, ad, at)?;
         let existing: Option<(i64, i64, String)> = tx
@@ -207,7 +208,7 @@ impl SqliteStore {
                     params![id, at],
                 )?;
                 let _ = versions;
-                return Ok(AdOutcome::Unchanged);
+                return Ok((id, AdOutcome::Unchanged));
             }
             Some((id, versions, _)) => {
                 tx.execute(
@@ -238,7 +239,8 @@ impl SqliteStore {
                 det.json.to_string()
             ],
         )?;
-        Ok(outcome)
+        crate::app::summarise(tx, ad_id, ad, det)?;
+        Ok((ad_id, outcome))
     }
 
     fn insert_frontier(
@@ -274,7 +276,7 @@ impl SqliteStore {
     }
 }
 
-fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRecord> {
+pub(crate) fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRecord> {
     Ok(PageRecord {
         url: r.get(0)?,
         final_url: r.get(1)?,
@@ -391,7 +393,7 @@ impl Store for SqliteStore {
             }
             None => None,
         };
-        let ad = match &c.ad {
+        let stored = match &c.ad {
             Some((ad, det)) => Some(Self::store_ad(&tx, c.campaign, page_id, ad, det, at)?),
             None => None,
         };
@@ -407,7 +409,11 @@ impl Store for SqliteStore {
         )?;
         let queued = Self::insert_frontier(&tx, c.campaign, &c.discovered)?;
         tx.commit()?;
-        Ok(CommitResult { ad, queued })
+        Ok(CommitResult {
+            ad: stored.map(|s| s.1),
+            ad_id: stored.map(|s| s.0),
+            queued,
+        })
     }
 
     fn frontier_counts(&self, campaign: i64) -> Result<FrontierCounts> {

@@ -1,0 +1,375 @@
+//! The analyst web app and JSON API, served by the `wildwatch` binary (`wildwatch serve`).
+//!
+//! * Pages are rendered on the server with askama templates (autoescaped) and embedded in the
+//!   binary with their stylesheet: nothing to build, no script at all, so the app's
+//!   Content-Security-Policy can forbid scripts outright.
+//! * The JSON API under `/api` covers what the pages do and is described at `/api/openapi.json`.
+//! * Archived pages (hostile HTML from the marketplaces) are served by a second listener on its
+//!   own origin, only through short-lived signed links, under `Content-Security-Policy: sandbox`,
+//!   and shown in a sandboxed iframe: never from the app's origin.
+//! * Public reports are fetched by a background task through a fetcher that refuses loopback and
+//!   private addresses (SSRF), except explicitly configured test hosts.
+
+pub mod api;
+pub mod archive;
+pub mod auth;
+pub mod pages;
+pub mod report;
+pub mod service;
+pub mod util;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use wildwatch_detect::Detector;
+use wildwatch_refdata::RefData;
+use wildwatch_store::{SqliteStore, StoreError};
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// The SQLite database.
+    pub db: PathBuf,
+    /// The WARC evidence directory.
+    pub evidence: PathBuf,
+    /// Where the app listens.
+    pub addr: SocketAddr,
+    /// Where archived pages are served (a different origin from the app).
+    pub archive_addr: SocketAddr,
+    /// Hosts (`host` or `host:port`) that public reports may point at although they are
+    /// loopback or private (tests and the fixture marketplace only).
+    pub allow_report_hosts: Vec<String>,
+    /// Reports accepted per client address per hour.
+    pub reports_per_hour: u32,
+    /// Login attempts per client address (and per user name) per minute.
+    pub logins_per_minute: u32,
+    /// Mark cookies `Secure` (on by default; browsers accept them on http://localhost too).
+    pub secure_cookies: bool,
+    /// Fetch and scan reported URLs in the background.
+    pub fetch_reports: bool,
+    /// Database connections.
+    pub connections: usize,
+}
+
+impl ServeConfig {
+    /// Defaults for a data directory.
+    pub fn new(db: PathBuf, evidence: PathBuf) -> ServeConfig {
+        ServeConfig {
+            db,
+            evidence,
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            archive_addr: SocketAddr::from(([127, 0, 0, 1], 8081)),
+            allow_report_hosts: Vec::new(),
+            reports_per_hour: 30,
+            logins_per_minute: 10,
+            secure_cookies: true,
+            fetch_reports: true,
+            connections: 4,
+        }
+    }
+}
+
+/// A small pool of SQLite connections (WAL: readers never wait for the writer).
+pub struct Pool {
+    conns: Vec<Mutex<SqliteStore>>,
+    next: AtomicUsize,
+}
+
+impl Pool {
+    /// Opens `n` connections to the database (creating and migrating it if needed).
+    pub fn open(path: &std::path::Path, n: usize) -> Result<Pool, StoreError> {
+        let mut conns = Vec::new();
+        for _ in 0..n.max(1) {
+            conns.push(Mutex::new(SqliteStore::open(path)?));
+        }
+        Ok(Pool {
+            conns,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut SqliteStore) -> R) -> R {
+        let n = self.conns.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
+        for i in 0..n {
+            if let Ok(mut g) = self.conns[(start + i) % n].try_lock() {
+                return f(&mut g);
+            }
+        }
+        let mut g = self.conns[start].lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut g)
+    }
+}
+
+type DetectorFactory = Arc<dyn Fn() -> anyhow::Result<Detector> + Send + Sync>;
+
+type KeyedLimiter = governor::DefaultKeyedRateLimiter<String>;
+
+/// Shared state of the app.
+pub struct AppState {
+    /// Settings.
+    pub cfg: ServeConfig,
+    pool: Pool,
+    /// Key for signed links and anonymous CSRF tokens (random per start).
+    secret: [u8; 32],
+    login_ip: KeyedLimiter,
+    login_user: KeyedLimiter,
+    report_ip: KeyedLimiter,
+    /// Reference data (to check species names in reviews).
+    pub refdata: Arc<RefData>,
+    detector: tokio::sync::OnceCell<Arc<Detector>>,
+    make_detector: DetectorFactory,
+    /// Wakes the report fetcher.
+    pub report_wake: tokio::sync::Notify,
+    count_cache: Mutex<HashMap<String, (Instant, i64)>>,
+    /// Origin of the archive listener, e.g. `http://127.0.0.1:8081`.
+    pub archive_origin: String,
+}
+
+/// The state as handlers get it.
+pub type Shared = Arc<AppState>;
+
+fn keyed(per_period: u32, period: Duration) -> KeyedLimiter {
+    let n = std::num::NonZeroU32::new(per_period.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
+    let quota = governor::Quota::with_period(period / n.get())
+        .unwrap_or_else(|| governor::Quota::per_second(n))
+        .allow_burst(n);
+    governor::RateLimiter::keyed(quota)
+}
+
+impl AppState {
+    /// Builds the state: opens the pool and loads the reference data; the detector is built on
+    /// first use (by the report fetcher) with `make_detector`.
+    pub fn new(
+        cfg: ServeConfig,
+        refdata: RefData,
+        make_detector: DetectorFactory,
+    ) -> anyhow::Result<Shared> {
+        if let Some(dir) = cfg.db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let pool = Pool::open(&cfg.db, cfg.connections)?;
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret)
+            .map_err(|e| anyhow::anyhow!("no random source for the session key: {e}"))?;
+        let archive_origin = format!("http://{}", cfg.archive_addr);
+        Ok(Arc::new(AppState {
+            login_ip: keyed(cfg.logins_per_minute, Duration::from_secs(60)),
+            login_user: keyed(cfg.logins_per_minute, Duration::from_secs(60)),
+            report_ip: keyed(cfg.reports_per_hour, Duration::from_secs(3600)),
+            cfg,
+            pool,
+            secret,
+            refdata: Arc::new(refdata),
+            detector: tokio::sync::OnceCell::new(),
+            make_detector,
+            report_wake: tokio::sync::Notify::new(),
+            count_cache: Mutex::new(HashMap::new()),
+            archive_origin,
+        }))
+    }
+
+    /// The detector (built once, off the async threads).
+    pub async fn detector(self: &Arc<Self>) -> anyhow::Result<Arc<Detector>> {
+        let st = self.clone();
+        self.detector
+            .get_or_try_init(|| async move {
+                let f = st.make_detector.clone();
+                tokio::task::spawn_blocking(move || f())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("detector build panicked: {e}"))?
+                    .map(Arc::new)
+            })
+            .await
+            .cloned()
+    }
+
+    /// The number of ads matching a filter, cached for a few seconds (counting 100,000 rows on
+    /// every page view would cost more than the page).
+    fn cached_count(&self, key: &str) -> Option<i64> {
+        let c = self.count_cache.lock().unwrap_or_else(|e| e.into_inner());
+        c.get(key)
+            .filter(|(t, _)| t.elapsed() < Duration::from_secs(10))
+            .map(|(_, n)| *n)
+    }
+
+    fn store_count(&self, key: String, n: i64) {
+        let mut c = self.count_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if c.len() > 1000 {
+            c.clear();
+        }
+        c.insert(key, (Instant::now(), n));
+    }
+}
+
+/// Runs `f` on a pooled connection, off the async threads.
+pub async fn db<R, F>(st: &Shared, f: F) -> Result<R, Failure>
+where
+    R: Send + 'static,
+    F: FnOnce(&mut SqliteStore) -> Result<R, StoreError> + Send + 'static,
+{
+    let st = st.clone();
+    tokio::task::spawn_blocking(move || st.pool.with(f))
+        .await
+        .map_err(|e| Failure::internal(format!("database task failed: {e}")))?
+        .map_err(Failure::from)
+}
+
+/// What went wrong, for a page or an API answer.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Machine-readable code.
+    pub code: &'static str,
+    /// What was wrong, for a person.
+    pub message: String,
+}
+
+impl Failure {
+    /// 400.
+    pub fn bad(msg: impl Into<String>) -> Failure {
+        Failure {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid",
+            message: msg.into(),
+        }
+    }
+    /// 404.
+    pub fn not_found(msg: impl Into<String>) -> Failure {
+        Failure {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            message: msg.into(),
+        }
+    }
+    /// 403.
+    pub fn forbidden(msg: impl Into<String>) -> Failure {
+        Failure {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: msg.into(),
+        }
+    }
+    /// 401.
+    pub fn unauthorized(msg: impl Into<String>) -> Failure {
+        Failure {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            message: msg.into(),
+        }
+    }
+    /// 429.
+    pub fn too_many(msg: impl Into<String>) -> Failure {
+        Failure {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "rate_limited",
+            message: msg.into(),
+        }
+    }
+    /// 500.
+    pub fn internal(msg: impl Into<String>) -> Failure {
+        Failure {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: msg.into(),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        match e {
+            StoreError::NotFound(m) if m.contains("already exists") => Failure {
+                status: StatusCode::CONFLICT,
+                code: "conflict",
+                message: m,
+            },
+            StoreError::NotFound(m) => Failure::not_found(m),
+            other => Failure::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for Failure {
+    fn from(e: askama::Error) -> Failure {
+        Failure::internal(format!("template: {e}"))
+    }
+}
+
+/// Security headers on every app response. Scripts are not needed and not allowed.
+async fn security_headers(
+    axum::extract::State(st): axum::extract::State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let csp = format!(
+        "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; \
+         form-action 'self'; frame-src {}; frame-ancestors 'none'; base-uri 'none'",
+        st.archive_origin
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The app: pages, API, stylesheet.
+pub fn app_router(st: Shared) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            st.clone(),
+            security_headers,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
+        .with_state(st)
+}
+
+/// Starts both listeners and the report fetcher; runs until Ctrl-C.
+pub async fn serve(st: Shared) -> anyhow::Result<()> {
+    let app = tokio::net::TcpListener::bind(st.cfg.addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", st.cfg.addr))?;
+    let arch = tokio::net::TcpListener::bind(st.cfg.archive_addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", st.cfg.archive_addr))?;
+    if st.cfg.fetch_reports {
+        tokio::spawn(report::run(st.clone()));
+    }
+    let arch_router = archive::router(st.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(arch, arch_router).await;
+    });
+    let router = app_router(st.clone());
+    axum::serve(
+        app,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
