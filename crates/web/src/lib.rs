@@ -355,6 +355,20 @@ pub async fn serve(st: Shared) -> anyhow::Result<()> {
     let arch = tokio::net::TcpListener::bind(st.cfg.archive_addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", st.cfg.archive_addr))?;
+    serve_on(st, app, arch, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves on listeners already bound (tests bind port 0; `cfg.addr` and `cfg.archive_addr`
+/// must name them) until `shutdown` completes.
+pub async fn serve_on(
+    st: Shared,
+    app: tokio::net::TcpListener,
+    arch: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     if st.cfg.fetch_reports {
         tokio::spawn(report::run(st.clone()));
     }
@@ -367,9 +381,7 @@ pub async fn serve(st: Shared) -> anyhow::Result<()> {
         app,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown)
     .await?;
     Ok(())
 }
