@@ -8,7 +8,7 @@ use crate::*;
 
 /// Schema migrations, applied in order; the index + 1 is the schema version. Never edit a shipped
 /// migration: add a new one.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: campaigns, frontier, pages, sellers, ads, versions, detections.
     r#"
     CREATE TABLE campaigns (

@@ -171,7 +171,107 @@ fn reopening_keeps_data_and_schema_version() {
             .unwrap();
     }
     let s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(
+        s.schema_version().unwrap(),
+        crate::sqlite::MIGRATIONS.len() as i64
+    );
     let c = s.campaign_id("t").unwrap().unwrap();
     assert_eq!(s.pending(c, 5).unwrap().len(), 1);
+}
+
+#[test]
+fn a_version_1_database_is_migrated_and_its_ads_summarised() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(crate::sqlite::MIGRATIONS[0]).unwrap();
+        c.execute_batch(
+            r#"
+            INSERT INTO campaigns(id, name, config, created_at) VALUES (1, 'old', '{}', 1);
+            INSERT INTO ads(id, platform, url, campaign_id, first_seen, last_seen, versions, fingerprint)
+                VALUES (1, 'kleinanzeigen', 'http://a/1', 1, 10, 20, 1, 'fp');
+            INSERT INTO ad_versions(ad_id, version, seen_at, content)
+                VALUES (1, 1, 10, '{"platform":"kleinanzeigen","url":"http://a/1","title":"Graupapagei","description":"zahm","contacts":[],"images":[]}');
+            INSERT INTO detections(ad_id, version, relevant, category, risk, risk_score, lang, price_eur, species, json)
+                VALUES (1, 1, 1, 'live', 'high', 80, 'de', 500.0, '["Psittacus erithacus"]',
+                '{"specimens":2,"species":[{"scientific_name":"Psittacus erithacus","cites":"I","eu_annex":"A"}]}');
+            PRAGMA user_version = 1;
+            "#,
+        )
+        .unwrap();
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        s.schema_version().unwrap(),
+        crate::sqlite::MIGRATIONS.len() as i64
+    );
+    let q = crate::app::AdQuery {
+        appendix: Some("I".into()),
+        ..Default::default()
+    };
+    let page = s.ad_page(&q).unwrap();
+    assert_eq!(page.ads.len(), 1);
+    let a = &page.ads[0];
+    assert_eq!(
+        (a.title.as_str(), a.risk.as_str(), a.specimens, a.price_eur),
+        ("Graupapagei", "high", Some(2), Some(500.0))
+    );
+    assert_eq!(a.species, vec!["Psittacus erithacus".to_string()]);
+    assert_eq!(a.review_status, "unreviewed");
+    let stats = s.campaign_stats().unwrap();
+    assert_eq!((stats[0].relevant, stats[0].specimens), (1, 2));
+}
+
+#[test]
+fn reviews_are_audited_and_reports_deduplicated() {
+    let mut s = SqliteStore::in_memory().unwrap();
+    let c = s.campaign("t", &serde_json::json!({})).unwrap();
+    let id = s
+        .commit_fetch(&commit(
+            c,
+            "http://a/ad",
+            Some((ad("http://a/ad", "500 €"), det("high"))),
+        ))
+        .unwrap()
+        .ad_id
+        .unwrap();
+    let mut r = crate::app::Review {
+        relevant: true,
+        category: "live".into(),
+        risk: "high".into(),
+        ..Default::default()
+    };
+    s.save_review(id, &r, "confirmed", "ana").unwrap();
+    r.risk = "medium".into();
+    r.takedown = true;
+    let stored = s.save_review(id, &r, "corrected", "bob").unwrap();
+    assert_eq!(
+        (stored.reviewer.as_str(), stored.status.as_str()),
+        ("bob", "corrected")
+    );
+    let log = s.audit_log(Some(id), 10).unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].username, "bob");
+    assert_eq!(log[0].detail["risk"]["old"], "high");
+    assert_eq!(log[0].detail["risk"]["new"], "medium");
+    assert!(log[0].detail.get("category").is_none());
+    assert!(s.save_review(9999, &r, "corrected", "bob").is_err());
+    let (a, o) = s.add_report("http://x/1", "k1", "first", "ip").unwrap();
+    let (b, o2) = s.add_report("http://x/1#y", "k1", "again", "ip").unwrap();
+    assert_eq!(
+        (a, o, o2),
+        (
+            b,
+            crate::app::ReportOutcome::New,
+            crate::app::ReportOutcome::Duplicate
+        )
+    );
+    assert_eq!(s.reports(10).unwrap()[0].times, 2);
+    // A report taken but never finished (crash) is taken again.
+    assert_eq!(s.take_report().unwrap().unwrap().0, a);
+    assert_eq!(s.take_report().unwrap().unwrap().0, a);
+    s.finish_report(a, "done", Some(id), None).unwrap();
+    assert!(s.take_report().unwrap().is_none());
+    assert_eq!(s.report_stats().unwrap().relevant, 1);
 }
