@@ -595,5 +595,17 @@ pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
         data.join("evidence").display(),
         data.display()
     );
+    // A first account, so the web app can be opened on the demo data at once.
+    let mut store = SqliteStore::open(&db_path(data)?)?;
+    if store.user_count()? == 0 {
+        let pw = wildwatch_web::util::random_hex(8);
+        let hash = wildwatch_web::auth::hash_password(&pw).map_err(|e| anyhow::anyhow!(e))?;
+        store.add_user("demo", &hash, wildwatch_store::app::Role::Admin)?;
+        eprintln!("web app account created: user `demo`, password `{pw}` (admin)");
+    }
+    eprintln!(
+        "browse and review the ads: `wildwatch --data {} serve`, then open http://127.0.0.1:8080",
+        data.display()
+    );
     Ok(())
 }
