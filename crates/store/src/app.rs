@@ -1031,6 +1031,15 @@ impl SqliteStore {
         Ok(stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?)
     }
 
+    /// Ads stored per platform.
+    pub fn platform_counts(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT platform, COUNT(*) FROM ads GROUP BY platform ORDER BY platform",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Distinct values for the filter menus: (platforms, countries, languages, campaigns, species).
     pub fn facets(&self) -> Result<Facets> {
         let list = |sql: &str| -> Result<Vec<String>> {

@@ -158,6 +158,7 @@ pub fn routes() -> Router<Shared> {
         .route("/audit", get(audit_page))
         .route("/admin/users", get(users_page).post(users_add))
         .route("/admin/users/{id}", post(users_update))
+        .route("/admin/platforms", get(platforms_page))
         .route("/account", get(account_page))
         .route("/account/tokens", post(token_create))
         .route("/account/tokens/{id}/revoke", post(token_revoke))
@@ -1402,4 +1403,93 @@ async fn token_revoke(
     })
     .await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+// ---- platforms and settings -------------------------------------------------------------------
+
+struct PlatformView {
+    name: String,
+    link: String,
+    lang: String,
+    country: String,
+    base: String,
+    ads: String,
+}
+
+#[derive(Template)]
+#[template(path = "platforms.html")]
+struct PlatformsPage {
+    c: Chrome,
+    platforms: Vec<PlatformView>,
+    settings: Vec<(String, String)>,
+}
+
+async fn platforms_page(State(st): State<Shared>, PageUser(a): PageUser) -> PageResult {
+    a.need_admin()?;
+    let counts = db(&st, |s| s.platform_counts()).await?;
+    let mut platforms: Vec<PlatformView> = Vec::new();
+    let mut names: Vec<String> = wildwatch_crawl::adapter::Adapter::shipped_names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for (n, _) in &counts {
+        if !names.contains(n) {
+            names.push(n.clone());
+        }
+    }
+    for n in names {
+        let ad = wildwatch_crawl::adapter::Adapter::load(&n, &[]).ok();
+        let count = counts
+            .iter()
+            .find(|(x, _)| *x == n)
+            .map(|x| x.1)
+            .unwrap_or(0);
+        platforms.push(PlatformView {
+            link: wildwatch_store::app::percent_encode(&n),
+            lang: ad.as_ref().map(|a| a.lang.clone()).unwrap_or_default(),
+            country: ad.as_ref().map(|a| a.country.clone()).unwrap_or_default(),
+            base: ad
+                .as_ref()
+                .map(|a| a.base_url.clone())
+                .unwrap_or_else(|| "(no adapter: generic extraction)".into()),
+            ads: fmt_int(count),
+            name: n,
+        });
+    }
+    let c = &st.cfg;
+    let settings = vec![
+        ("App address".to_string(), c.addr.to_string()),
+        ("Archive origin".into(), st.archive_origin.clone()),
+        ("Database".into(), c.db.display().to_string()),
+        ("Evidence (WARC)".into(), c.evidence.display().to_string()),
+        (
+            "Reports per address per hour".into(),
+            c.reports_per_hour.to_string(),
+        ),
+        (
+            "Login attempts per minute".into(),
+            c.logins_per_minute.to_string(),
+        ),
+        (
+            "Report fetching".into(),
+            if c.fetch_reports { "on" } else { "off" }.into(),
+        ),
+        (
+            "Private hosts reports may name".into(),
+            if c.allow_report_hosts.is_empty() {
+                "none".into()
+            } else {
+                c.allow_report_hosts.join(", ")
+            },
+        ),
+        (
+            "Secure cookies".into(),
+            if c.secure_cookies { "yes" } else { "no" }.into(),
+        ),
+    ];
+    html(PlatformsPage {
+        platforms,
+        settings,
+        c: chrome(Some(&a), "platforms"),
+    })
 }
