@@ -13,6 +13,7 @@ use wildwatch_refdata::update::{update_from_export, user_data_dir};
 use wildwatch_refdata::RefData;
 
 mod collect;
+mod sellers;
 mod table;
 mod web;
 
@@ -109,6 +110,16 @@ enum Command {
     Review {
         #[command(subcommand)]
         command: web::ReviewCommand,
+    },
+    /// Sellers: identifiers, links across ads and platforms.
+    Sellers {
+        #[command(subcommand)]
+        command: sellers::SellersCommand,
+    },
+    /// Networks of linked sellers: list, export (GraphML, CSV; pseudonymised on request).
+    Networks {
+        #[command(subcommand)]
+        command: sellers::NetworksCommand,
     },
 }
 
@@ -249,6 +260,8 @@ fn main() -> Result<()> {
         Command::Import(a) => collect::import(&cli.data, a, &detector(&cli)?)?,
         Command::Serve(a) => web::serve(&cli.data, a, load_refdata(&cli)?, detector_factory(&cli))?,
         Command::User { command } => web::user(&cli.data, command)?,
+        Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
+        Command::Networks { command } => sellers::networks(&cli.data, command)?,
         Command::Review { command } => web::review(
             &cli.data,
             command,

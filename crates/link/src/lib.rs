@@ -15,6 +15,7 @@
 pub mod export;
 pub mod minhash;
 pub mod photo;
+pub mod run;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -44,7 +45,7 @@ pub struct AdSignals {
 }
 
 /// One piece of evidence for a link.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Evidence {
     /// phone, email, iban, whatsapp, telegram, signal, paypal, url, username, photo, text.
     pub kind: String,

@@ -7,6 +7,7 @@
 //! through one transaction in [`Store::commit_fetch`], so a crash never leaves half an ad.
 
 pub mod app;
+pub mod links;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};

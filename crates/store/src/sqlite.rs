@@ -99,6 +99,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX detections_risk ON detections(risk);
     "#,
     crate::app::MIGRATION_2,
+    crate::links::MIGRATION,
 ];
 
 /// The embedded store.

@@ -887,6 +887,14 @@ async fn admins_manage_users_others_cannot() {
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Platforms and settings.
+    let r = send(&w.app, get("/admin/platforms", &cookie)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("kleinanzeigen") && r.body.contains("Reports per address per hour"));
+    assert_eq!(
+        send(&w.app, get("/admin/platforms", &ec)).await.status,
+        StatusCode::FORBIDDEN
+    );
     // The audit page lists user changes.
     let r = send(&w.app, get("/audit", &cookie)).await;
     assert!(r.body.contains("user.add") && r.body.contains("user.update"));
