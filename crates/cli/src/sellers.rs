@@ -101,7 +101,10 @@ pub fn sellers(data: &Path, cmd: &SellersCommand) -> Result<()> {
             }
             println!("\nidentifiers:");
             for i in &v.identifiers {
-                println!("  {:<12} {:<32} (\"{}\" in the {})", i.kind, i.value, i.raw, i.field);
+                println!(
+                    "  {:<12} {:<32} (\"{}\" in the {})",
+                    i.kind, i.value, i.raw, i.field
+                );
             }
             println!("\nlinks ({}):", v.links.len());
             for l in &v.links {
@@ -151,7 +154,12 @@ pub fn networks(data: &Path, cmd: &NetworksCommand) -> Result<()> {
             for (id, n) in nets {
                 let list = |k: &str| {
                     n[k].as_array()
-                        .map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "))
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
                         .unwrap_or_default()
                 };
                 println!(
@@ -219,7 +227,12 @@ pub fn networks(data: &Path, cmd: &NetworksCommand) -> Result<()> {
                 ExportFormat::Graphml => {
                     std::fs::write(out, export::graphml(&nodes, &links))
                         .with_context(|| format!("cannot write {}", out.display()))?;
-                    eprintln!("{} sellers, {} links written to {}", nodes.len(), links.len(), out.display());
+                    eprintln!(
+                        "{} sellers, {} links written to {}",
+                        nodes.len(),
+                        links.len(),
+                        out.display()
+                    );
                 }
                 ExportFormat::Csv => {
                     let base = out.to_string_lossy().trim_end_matches(".csv").to_string();

@@ -55,7 +55,10 @@ pub fn signals_of(c: &wildwatch_store::AdContent) -> (Vec<IdentifierRow>, Vec<u3
     // Phones and e-mails the page showed outside the description (seller box, contact button).
     for contact in &c.contacts {
         for i in wildwatch_ident::extract(contact, c.country.as_deref()) {
-            if !rows.iter().any(|r| r.kind == i.kind.as_str() && r.value == i.value) {
+            if !rows
+                .iter()
+                .any(|r| r.kind == i.kind.as_str() && r.value == i.value)
+            {
                 rows.push(IdentifierRow {
                     kind: i.kind.as_str().to_string(),
                     value: i.value,

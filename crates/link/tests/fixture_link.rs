@@ -85,17 +85,25 @@ fn cross_site_accounts_are_linked_and_exports_reopen() {
                 .iter()
                 .map(|(_, k)| store.seller_view(k).unwrap().unwrap().network)
                 .collect();
-            assert!(nets[0].is_some() && nets.iter().all(|n| *n == nets[0]), "{keys:?} {nets:?}");
+            assert!(
+                nets[0].is_some() && nets.iter().all(|n| *n == nets[0]),
+                "{keys:?} {nets:?}"
+            );
             let v = store.seller_view(&keys[0].1).unwrap().unwrap();
             assert!(
-                v.links.iter().any(|l| l.evidence.to_string().contains("phone")),
+                v.links
+                    .iter()
+                    .any(|l| l.evidence.to_string().contains("phone")),
                 "{:?}",
                 v.links
             );
             checked += 1;
         }
     }
-    assert!(checked >= 1, "no cross-site seller with a visible phone was crawled");
+    assert!(
+        checked >= 1,
+        "no cross-site seller with a visible phone was crawled"
+    );
 
     // GraphML of every network, re-read by networkx.
     let nets = store.networks(1000).unwrap();
@@ -159,7 +167,9 @@ fn check_networkx(path: &std::path::Path, nodes: usize, edges: usize, prefix: &s
         Ok(o) if o.status.success() => {}
         Ok(o) => {
             let err = String::from_utf8_lossy(&o.stderr);
-            if err.contains("No module named") && std::env::var("WILDWATCH_REQUIRE_NETWORKX").is_err() {
+            if err.contains("No module named")
+                && std::env::var("WILDWATCH_REQUIRE_NETWORKX").is_err()
+            {
                 eprintln!("networkx not installed; GraphML re-read skipped");
                 return;
             }
