@@ -17,7 +17,7 @@ static SERVICE: LazyLock<Regex> = LazyLock::new(|| {
 /// What may stand between a label and the number or address it labels.
 static FILLER_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:[\s:\-–/+&(),.=|]|\b(?:tel|tél|téléphone|telefon|telefoon|phone|gsm|sms|mobile?|handy|portable|nr|no|n°|num|nummer|numéro|number|ou|or|oder|of|et|and|und|en|uniquement|only|nur|alleen|seulement|via|an|à|a|au|to|naar|amis?|friends?|freunde|famille|family|vrienden|familie|f&f|me|moi|mir|mij|contact|contacter|kontakt|auch|also|aussi|ook|whats\s?app|wa|telegram|signal|viber|imessage|sur|on|op|per|at|chez|bij)\b)*",
+        r"(?i)^(?:[\s:\-–/+&(),.=|]|\b(?:tel|tél|téléphone|telefon|telefoon|phone|gsm|sms|mobile?|handy|portable|nr|no|n°|num|nummer|numéro|number|ou|or|oder|of|et|and|und|en|uniquement|only|nur|alleen|seulement|via|an|à|a|au|to|naar|amis?|friends?|freunde|famille|family|vrienden|familie|f&f|me|moi|mir|mij|contact|contacter|kontakt|auch|also|aussi|ook|whats\s?app|wa|telegram|signal|viber|imessage|sur|on|op|per|at|chez|bij|unter|under|onder|sous|bei|über|par)\b)*",
     )
     .expect("filler regex")
 });

@@ -65,7 +65,11 @@ pub fn normalize_phone(written: &str, default_country: Option<&str>) -> Option<S
             _ => return None,
         }
     }
-    validate(&digits, plus, default_country.and_then(region))
+    let region = default_country.and_then(region);
+    validate(&digits, plus, region).or_else(|| {
+        let international = plus || digits.starts_with("00");
+        (!international).then(|| national_fallback(&digits, region))?
+    })
 }
 
 /// Separators allowed between the digit groups of one number.
@@ -295,45 +299,13 @@ fn windows(
     plus_at: Option<usize>,
     taken: &[(usize, usize)],
 ) {
-    let text = ctx.text;
     let mut s = 0;
     while s < groups.len() {
-        let mut found = None;
-        for e in (s..groups.len()).rev() {
-            let plus = s == 0 && plus_at.is_some();
-            let mut digits = String::new();
-            for (k, g) in groups[s..=e].iter().enumerate() {
-                if g.paren_zero && (plus || digits.starts_with("00")) && k > 0 {
-                    continue;
-                }
-                digits.push_str(&g.digits);
-            }
-            if digits.len() > MAX_DIGITS {
-                continue;
-            }
-            if digits.len() < 8 {
-                break;
-            }
-            let mut start = if plus {
-                plus_at.unwrap_or(run_start)
-            } else {
-                groups[s].start
-            };
-            if !plus && char_before(text, start) == Some('(') {
-                start -= 1;
-            }
-            let end = groups[e].end;
-            if taken.iter().any(|t| start < t.1 && t.0 < end) {
-                continue;
-            }
-            if !plausible(text, start, end, &groups[s..=e]) {
-                continue;
-            }
-            if let Some(e164) = validate(&digits, plus, ctx.region) {
-                found = Some((e, start, end, e164));
-                break;
-            }
-        }
+        // The ad's own country (or an international number) first, over all windows from `s`,
+        // then the other countries: `06… / 07…` is two French numbers, not one Dutch one.
+        let found = [false, true]
+            .into_iter()
+            .find_map(|fallback| window_from(ctx, s, run_start, groups, plus_at, taken, fallback));
         match found {
             Some((e, start, end, e164)) => {
                 let g = ctx.group();
@@ -343,6 +315,64 @@ fn windows(
             None => s += 1,
         }
     }
+}
+
+/// The longest window of groups from `s` that reads as a valid number: its last group, span
+/// and E.164 form.
+fn window_from(
+    ctx: &Ctx<'_>,
+    s: usize,
+    run_start: usize,
+    groups: &[Group],
+    plus_at: Option<usize>,
+    taken: &[(usize, usize)],
+    fallback: bool,
+) -> Option<(usize, usize, usize, String)> {
+    let text = ctx.text;
+    let plus = s == 0 && plus_at.is_some();
+    for e in (s..groups.len()).rev() {
+        let mut digits = String::new();
+        for (k, g) in groups[s..=e].iter().enumerate() {
+            if g.paren_zero && (plus || digits.starts_with("00")) && k > 0 {
+                continue;
+            }
+            digits.push_str(&g.digits);
+        }
+        if digits.len() > MAX_DIGITS {
+            continue;
+        }
+        if digits.len() < 8 {
+            break;
+        }
+        let international = plus || digits.starts_with("00");
+        if fallback && international {
+            continue;
+        }
+        let mut start = if plus {
+            plus_at.unwrap_or(run_start)
+        } else {
+            groups[s].start
+        };
+        if !plus && char_before(text, start) == Some('(') {
+            start -= 1;
+        }
+        let end = groups[e].end;
+        if taken.iter().any(|t| start < t.1 && t.0 < end) {
+            continue;
+        }
+        if !plausible(text, start, end, &groups[s..=e]) {
+            continue;
+        }
+        let e164 = if fallback {
+            national_fallback(&digits, ctx.region)
+        } else {
+            validate(&digits, plus, ctx.region)
+        };
+        if let Some(e164) = e164 {
+            return Some((e, start, end, e164));
+        }
+    }
+    None
 }
 
 /// Rejects windows that read as something else: a date, a price, an id after `Nr.`.
@@ -394,7 +424,8 @@ fn plausible(text: &str, start: usize, end: usize, groups: &[Group]) -> bool {
     !NOT_PHONE.contains(&last_word.as_str())
 }
 
-/// Reads the digits of a window as a phone number and returns it in E.164 if valid.
+/// Reads the digits of a window as an international number, or a national number of
+/// `region`, and returns it in E.164 if valid.
 fn validate(digits: &str, plus: bool, region: Option<Id>) -> Option<String> {
     if plus || digits.starts_with("00") {
         let national = if plus { digits } else { &digits[2..] };
@@ -406,10 +437,14 @@ fn validate(digits: &str, plus: bool, region: Option<Id>) -> Option<String> {
     if !(8..=13).contains(&digits.len()) {
         return None;
     }
-    if let Some(r) = region {
-        if let Some(e164) = national(r, digits, false) {
-            return Some(e164);
-        }
+    national(region?, digits, false)
+}
+
+/// Reads the digits of a window as a national mobile number of the one fallback country
+/// (other than `region`) where it is valid.
+fn national_fallback(digits: &str, region: Option<Id>) -> Option<String> {
+    if !(8..=13).contains(&digits.len()) {
+        return None;
     }
     let mut found = None;
     for r in FALLBACK {

@@ -350,7 +350,14 @@ fn postcode_start(text: &str, i: usize, prefixed: bool, four: bool) -> bool {
         .rsplit(|c: char| !(c.is_alphanumeric() || c == '°' || c == 'º'))
         .next()
         .unwrap_or("");
-    let year = four && YEAR_BEFORE.contains(&last);
+    let number: u32 = text[i..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(4)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0);
+    let year = four && (1900..=2035).contains(&number) && YEAR_BEFORE.contains(&last);
     !year && !NOT_POSTCODE_BEFORE.contains(&last)
 }
 

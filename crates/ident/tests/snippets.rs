@@ -537,6 +537,57 @@ const CASES: &[Case] = &[
             (Telegram, "exoticfr_shop", "Telegram : @ExoticFR_Shop"),
         ],
     ),
+    case(
+        "Tel 06 12 34 56 78 / 07 98 76 54 32",
+        FR,
+        &[
+            (Phone, "+33612345678", "06 12 34 56 78"),
+            (Phone, "+33798765432", "07 98 76 54 32"),
+        ],
+    ),
+    case(
+        "Te koop in 9000 Gent, GSM: 0475/12.34.56",
+        BE,
+        &[
+            (Place, "9000 gent", "9000 Gent"),
+            (Phone, "+32475123456", "0475/12.34.56"),
+        ],
+    ),
+    case(
+        "Kontakt per Whatsapp oder Telegram unter 0171 1234567",
+        DE,
+        &[
+            (WhatsApp, "+491711234567", "Whatsapp oder Telegram unter 0171 1234567"),
+            (Telegram, "+491711234567", "Telegram unter 0171 1234567"),
+            (Phone, "+491711234567", "0171 1234567"),
+        ],
+    ),
+    case(
+        "Tel.: +49 (0) 171 1234567, Mobil: 0049 171 2345678",
+        DE,
+        &[
+            (Phone, "+491711234567", "+49 (0) 171 1234567"),
+            (Phone, "+491712345678", "0049 171 2345678"),
+        ],
+    ),
+    case(
+        "écrivez-moi: contact (arobase) ivoire-antique (point) com",
+        FR,
+        &[(Email, "contact@ivoire-antique.com", "contact (arobase) ivoire-antique (point) com")],
+    ),
+    case(
+        "IBAN: GB29 NWBK 6016 1331 9268 19 / BIC NWBKGB2L, collect Leeds LS1 4AP",
+        GB,
+        &[
+            (Iban, "GB29NWBK60161331926819", "GB29 NWBK 6016 1331 9268 19"),
+            (Place, "LS1 4AP", "LS1 4AP"),
+        ],
+    ),
+    case(
+        "Gezüchtet 2019-2023, Preis € 1.250,-, geschlüpft am 06.12.2023",
+        DE,
+        &[],
+    ),
 ];
 
 fn show(ids: &[Identifier]) -> String {
