@@ -106,6 +106,8 @@ pub fn routes() -> Router<Shared> {
         .route("/api/users", get(list_users).post(post_user))
         .route("/api/users/{id}", axum::routing::patch(patch_user))
         .route("/api/tokens", post(post_token))
+        .route("/api/networks", get(list_networks))
+        .route("/api/sellers/{key}", get(get_seller))
         .fallback(fallback)
 }
 
@@ -133,7 +135,8 @@ async fn fallback(method: Method, uri: axum::http::Uri) -> Response {
     ),
     paths(
         me, dashboard, facets, list_ads, get_ad, put_review, confirm, ad_audit, export, metrics,
-        list_reports, post_report, list_users, post_user, patch_user, post_token
+        list_reports, post_report, list_users, post_user, patch_user, post_token, list_networks,
+        get_seller
     ),
     components(schemas(
         ErrorBody, ErrorDetail, User, Role, Dashboard, AdList, AdPage, AdSummary, AdDetail,
@@ -434,4 +437,46 @@ async fn post_token(
     csrf(&a, &headers)?;
     let token = crate::auth::new_api_token(&st, &a.user, &n.name).await?;
     Ok((StatusCode::CREATED, Json(TokenCreated { token })).into_response())
+}
+
+/// Seller networks, ranked by high-risk ads, ads, platforms and species (each: id, sellers, ads,
+/// high_risk, species, platforms, countries, links).
+#[utoipa::path(get, path = "/api/networks", responses((status = 200, body = Vec<Object>)))]
+async fn list_networks(
+    State(st): State<Shared>,
+    ApiUser(_a): ApiUser,
+) -> ApiResult<Vec<serde_json::Value>> {
+    let nets = db(&st, |s| s.networks(10_000)).await?;
+    Ok(Json(nets.into_iter().map(|(_, n)| n).collect()))
+}
+
+/// A seller (`s12`, or `a40` for an ad without seller name): ads, identifiers (hidden from
+/// viewers), links with evidence, network.
+#[utoipa::path(get, path = "/api/sellers/{key}", params(("key" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+async fn get_seller(
+    State(st): State<Shared>,
+    ApiUser(a): ApiUser,
+    Path(key): Path<String>,
+) -> ApiResult<serde_json::Value> {
+    let k = key.clone();
+    let v = db(&st, move |s| s.seller_view(&k))
+        .await?
+        .ok_or_else(|| Failure::not_found(format!("no seller `{key}`")))?;
+    let mut v = serde_json::to_value(v).map_err(|e| Failure::internal(e.to_string()))?;
+    if !a.user.role.can_see_evidence() {
+        v["identifiers"] = serde_json::json!([]);
+        if let Some(links) = v["links"].as_array_mut() {
+            for l in links {
+                if let Some(ev) = l["evidence"].as_array_mut() {
+                    for e in ev {
+                        if e["kind"] != "photo" && e["kind"] != "text" {
+                            e["detail"] = serde_json::json!("(hidden)");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(Json(v))
 }

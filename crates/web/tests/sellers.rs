@@ -12,13 +12,25 @@ use tower::ServiceExt;
 use wildwatch_store::links::LinkRow;
 use wildwatch_store::SqliteStore;
 
-async fn send(app: &Router, uri: &str, cookie: &str, form: Option<&[(&str, &str)]>) -> (StatusCode, Option<String>, String) {
+async fn send(
+    app: &Router,
+    uri: &str,
+    cookie: &str,
+    form: Option<&[(&str, &str)]>,
+) -> (StatusCode, Option<String>, String) {
     let req = match form {
-        None => Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap(),
+        None => Request::get(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap(),
         Some(f) => Request::post(uri)
             .header(header::COOKIE, cookie)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(url::form_urlencoded::Serializer::new(String::new()).extend_pairs(f).finish()))
+            .body(Body::from(
+                url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(f)
+                    .finish(),
+            ))
             .unwrap(),
     };
     let res = app.clone().oneshot(req).await.unwrap();
@@ -31,7 +43,8 @@ async fn send(app: &Router, uri: &str, cookie: &str, form: Option<&[(&str, &str)
         .map(|v| v.split(';').next().unwrap().to_string())
         .collect::<Vec<_>>()
         .join("; ");
-    let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    let body =
+        String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
     (status, Some(cookie).filter(|c| !c.is_empty()), body)
 }
 
@@ -40,7 +53,17 @@ async fn login(app: &Router, user: &str) -> String {
     let anon = anon.unwrap();
     let i = body.find("name=\"csrf\" value=\"").unwrap() + 19;
     let csrf = &body[i..i + body[i..].find('"').unwrap()];
-    let (st, session, _) = send(app, "/login", &anon, Some(&[("csrf", csrf), ("username", user), ("password", "correct horse battery")])).await;
+    let (st, session, _) = send(
+        app,
+        "/login",
+        &anon,
+        Some(&[
+            ("csrf", csrf),
+            ("username", user),
+            ("password", "correct horse battery"),
+        ]),
+    )
+    .await;
     assert_eq!(st, StatusCode::SEE_OTHER);
     format!("{anon}; {}", session.unwrap())
 }
@@ -69,7 +92,9 @@ async fn seller_and_network_pages_show_links_and_hide_identifiers_from_viewers()
     assert!(body.contains("href=\"/networks/1\"") && body.contains("kleinanzeigen, leboncoin"));
     let (st, _, body) = send(&w.app, "/networks/1", &eve, None).await;
     assert_eq!(st, StatusCode::OK);
-    assert!(body.contains("<svg class=\"graph\"") && body.contains("<line") && body.contains("k-phone"));
+    assert!(
+        body.contains("<svg class=\"graph\"") && body.contains("<line") && body.contains("k-phone")
+    );
     assert!(!body.contains("<img src=x") && body.contains("&#60;img src=x"));
     let (st, _, body) = send(&w.app, &format!("/sellers/{ka}"), &eve, None).await;
     assert_eq!(st, StatusCode::OK);
@@ -82,6 +107,28 @@ async fn seller_and_network_pages_show_links_and_hide_identifiers_from_viewers()
     let vic = login(&w.app, "vic").await;
     let (_, _, body) = send(&w.app, &format!("/sellers/{ka}"), &vic, None).await;
     assert!(!body.contains("+33612345678") && body.contains("same phone"));
-    assert_eq!(send(&w.app, "/sellers/zzz", &eve, None).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(send(&w.app, "/networks/99", &eve, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        send(&w.app, "/sellers/zzz", &eve, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The same through the API.
+    let (st, _, body) = send(&w.app, "/api/networks", &eve, None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()[0]["ads"],
+        2
+    );
+    let (_, _, body) = send(&w.app, &format!("/api/sellers/{ka}"), &vic, None).await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["links"][0]["evidence"][0]["detail"], "(hidden)");
+    let (_, _, body) = send(&w.app, &format!("/api/sellers/{ka}"), &eve, None).await;
+    assert!(body.contains("+33612345678"));
+    assert_eq!(
+        send(&w.app, "/api/sellers/nope", &eve, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&w.app, "/networks/99", &eve, None).await.0,
+        StatusCode::NOT_FOUND
+    );
 }
