@@ -151,6 +151,24 @@ pub enum Field {
     Location,
 }
 
+impl Field {
+    /// The lowercase name used in serialisation (`"title"`, `"seller"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Description => "description",
+            Field::Seller => "seller",
+            Field::Location => "location",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An identifier with the ad field it was found in; its span is relative to that field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AdIdentifier {
