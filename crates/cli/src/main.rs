@@ -13,6 +13,7 @@ use wildwatch_refdata::update::{update_from_export, user_data_dir};
 use wildwatch_refdata::RefData;
 
 mod collect;
+mod parcels;
 mod sellers;
 mod table;
 mod web;
@@ -120,6 +121,11 @@ enum Command {
     Networks {
         #[command(subcommand)]
         command: sellers::NetworksCommand,
+    },
+    /// Carrier manifests: screen shipments for wildlife and for sellers seen online.
+    Parcels {
+        #[command(subcommand)]
+        command: parcels::ParcelsCommand,
     },
 }
 
@@ -262,6 +268,9 @@ fn main() -> Result<()> {
         Command::User { command } => web::user(&cli.data, command)?,
         Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
         Command::Networks { command } => sellers::networks(&cli.data, command)?,
+        Command::Parcels { command } => {
+            parcels::parcels(&cli.data, &detector(&cli)?, command.clone())?
+        }
         Command::Review { command } => web::review(
             &cli.data,
             command,
