@@ -43,9 +43,15 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let sizes = if sizes.is_empty() { vec![100_000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![100_000]
+    } else {
+        sizes
+    };
     let texts = corpus();
-    let words = ["urgent", "prix", "cash", "tbe", "abholung", "ophalen", "shipping", "vb", "ok"];
+    let words = [
+        "urgent", "prix", "cash", "tbe", "abholung", "ophalen", "shipping", "vb", "ok",
+    ];
     println!("ads\tsignatures_s\tlink_s\ttotal_s\tlinks\tnetworks\tus_per_ad");
     for &n in &sizes {
         let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ n as u64);
@@ -55,9 +61,18 @@ fn main() {
             .map(|i| {
                 let person = rng.below(people as u64);
                 // Most accounts belong to one person; some people have a second account.
-                let account = if rng.below(10) == 0 { person * 2 + 1 } else { person * 2 };
+                let account = if rng.below(10) == 0 {
+                    person * 2 + 1
+                } else {
+                    person * 2
+                };
                 let base = &texts[rng.below(texts.len() as u64) as usize];
-                let text = format!("{base} {} {} ref{}", words[rng.below(9) as usize], words[rng.below(9) as usize], rng.below(1_000_000));
+                let text = format!(
+                    "{base} {} {} ref{}",
+                    words[rng.below(9) as usize],
+                    words[rng.below(9) as usize],
+                    rng.below(1_000_000)
+                );
                 let mut ids = Vec::new();
                 if rng.below(3) == 0 {
                     ids.push(("phone".to_string(), format!("+336{:08}", person)));
@@ -65,14 +80,21 @@ fn main() {
                 if rng.below(5) == 0 {
                     ids.push(("email".to_string(), format!("p{person}@example.org")));
                 }
-                let photo = (person as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (1 << rng.below(64));
+                let photo =
+                    (person as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (1 << rng.below(64));
                 AdSignals {
                     ad: i as i64,
                     seller: format!("s{account}"),
-                    platform: ["leboncoin", "kleinanzeigen", "marktplaats", "forum"][rng.below(4) as usize].into(),
+                    platform: ["leboncoin", "kleinanzeigen", "marktplaats", "forum"]
+                        [rng.below(4) as usize]
+                        .into(),
                     country: None,
                     identifiers: ids,
-                    photos: if rng.below(2) == 0 { vec![photo] } else { vec![] },
+                    photos: if rng.below(2) == 0 {
+                        vec![photo]
+                    } else {
+                        vec![]
+                    },
                     text_sig: Vec::new(),
                     high_risk: rng.below(5) == 0,
                     species: vec![],

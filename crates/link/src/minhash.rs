@@ -10,6 +10,8 @@ pub const K: usize = 64;
 /// probability 1 − (1 − 0.8⁴)¹⁶ ≈ 0.9998, one with 0.3 with about 0.12.
 pub const BANDS: usize = 16;
 const ROWS: usize = K / BANDS;
+/// Earlier bucket members a text is compared with (most recent first).
+const WINDOW: usize = 24;
 
 fn fnv(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -91,17 +93,18 @@ pub fn similar_pairs(
                 .push(r);
         }
         for members in buckets.values() {
+            // Each text is linked to the nearest earlier similar one only (the most recent of a
+            // bounded window): enough to join a cluster, and the links stay linear in the
+            // number of ads even when thousands of ads reuse one template.
             for (x, &i) in members.iter().enumerate() {
-                let lo = x.saturating_sub(64);
-                for &j in &members[lo..x] {
-                    let key = (j.min(i), j.max(i));
-                    if done.contains(&key) {
-                        continue;
-                    }
+                let lo = x.saturating_sub(WINDOW);
+                for &j in members[lo..x].iter().rev() {
                     let s = similarity(sigs[i].0, sigs[j].0);
                     if s >= threshold {
-                        done.insert(key);
-                        f(j, i, s);
+                        if done.insert((j.min(i), j.max(i))) {
+                            f(j, i, s);
+                        }
+                        break;
                     }
                 }
             }

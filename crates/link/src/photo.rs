@@ -24,8 +24,10 @@ fn block(h: u64, (start, len): (u32, u32)) -> u64 {
     }
 }
 
-/// Calls `f(i, j, distance)` once for each pair of entries (by index into `hashes`) whose hashes
-/// are at most `k` bits apart. Entries with identical hashes are reported against the first
+/// Calls `f(i, j, distance)` for pairs of entries (by index into `hashes`) whose hashes are at
+/// most `k` bits apart: every entry with a near one gets at least one pair (to the nearest earlier
+/// entry in a shared block), so groups of near-identical pictures are joined with a number of
+/// pairs linear in the entries. Entries with identical hashes are reported against the first
 /// entry of their group (enough to link them all).
 pub fn near_pairs(hashes: &[(u64, usize)], k: u32, mut f: impl FnMut(usize, usize, u32)) {
     // Exact duplicates first: one representative per distinct hash.
@@ -51,7 +53,7 @@ pub fn near_pairs(hashes: &[(u64, usize)], k: u32, mut f: impl FnMut(usize, usiz
             // linear when many pictures look alike.
             for (x, &i) in members.iter().enumerate() {
                 let lo = x.saturating_sub(256);
-                for &j in &members[lo..x] {
+                for &j in members[lo..x].iter().rev() {
                     let (hi, hj) = (hashes[i].0, hashes[j].0);
                     let d = (hi ^ hj).count_ones();
                     if d == 0 || d > k {
@@ -62,6 +64,8 @@ pub fn near_pairs(hashes: &[(u64, usize)], k: u32, mut f: impl FnMut(usize, usiz
                         continue;
                     }
                     f(j, i, d);
+                    // One earlier match is enough to join the picture's group.
+                    break;
                 }
             }
         }
