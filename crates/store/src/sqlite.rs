@@ -100,6 +100,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "#,
     crate::app::MIGRATION_2,
     crate::links::MIGRATION,
+    crate::app::MIGRATION_4,
 ];
 
 /// The embedded store.
@@ -124,6 +125,8 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // The web app runs a few dozen distinct statements on each pooled connection.
+        conn.set_prepared_statement_cache_capacity(64);
         let mut s = SqliteStore { conn };
         s.migrate()?;
         Ok(s)

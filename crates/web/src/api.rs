@@ -201,7 +201,7 @@ async fn dashboard(State(st): State<Shared>, ApiUser(_a): ApiUser) -> ApiResult<
 /// Values for the list filters.
 #[utoipa::path(get, path = "/api/facets", responses((status = 200, body = Facets)))]
 async fn facets(State(st): State<Shared>, ApiUser(_a): ApiUser) -> ApiResult<Facets> {
-    Ok(Json(db(&st, |s| s.facets()).await?))
+    Ok(Json(Facets::clone(&*service::facets(&st).await?)))
 }
 
 /// A page of ads with the number matching.

@@ -30,6 +30,7 @@ use axum::response::Response;
 use axum::Router;
 use wildwatch_detect::Detector;
 use wildwatch_refdata::RefData;
+use wildwatch_store::app::Facets;
 use wildwatch_store::{SqliteStore, StoreError};
 
 /// How the server runs.
@@ -128,9 +129,90 @@ pub struct AppState {
     make_detector: DetectorFactory,
     /// Wakes the report fetcher.
     pub report_wake: tokio::sync::Notify,
-    count_cache: Mutex<HashMap<String, (Instant, i64)>>,
+    /// Counts of ads per filter (counting 100,000 rows on every page view would cost more than
+    /// the page).
+    pub(crate) counts: Recent<i64>,
+    /// The filter menus.
+    pub(crate) facets: Recent<Arc<Facets>>,
     /// Origin of the archive listener, e.g. `http://127.0.0.1:8081`.
     pub archive_origin: String,
+}
+
+/// Figures that may be a few seconds old (counts, filter menus), by key. When one gets old, one
+/// request recomputes it while the others keep the old value, so many requests never compute the
+/// same figure at once.
+pub(crate) struct Recent<T> {
+    map: Mutex<HashMap<String, RecentEntry<T>>>,
+}
+
+struct RecentEntry<T> {
+    at: Instant,
+    value: T,
+    /// A request is recomputing it.
+    refreshing: bool,
+}
+
+/// What a [`Recent`] has for a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Cached<T> {
+    /// Computed recently (or being recomputed by another request): use it.
+    Fresh(T),
+    /// Old: use it, and this caller recomputes it (in the background).
+    Stale(T),
+    /// Never computed, or too long ago: compute it now.
+    Missing,
+}
+
+/// How long a figure is used as it is.
+const RECENT_FRESH: Duration = Duration::from_secs(10);
+/// How long an old figure is still shown while one request recomputes it.
+const RECENT_STALE: Duration = Duration::from_secs(300);
+
+impl<T: Clone> Recent<T> {
+    fn new() -> Recent<T> {
+        Recent {
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Cached<T> {
+        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        match m.get_mut(key) {
+            Some(e) if e.at.elapsed() < RECENT_FRESH => Cached::Fresh(e.value.clone()),
+            Some(e) if e.at.elapsed() < RECENT_STALE => {
+                if e.refreshing {
+                    Cached::Fresh(e.value.clone())
+                } else {
+                    e.refreshing = true;
+                    Cached::Stale(e.value.clone())
+                }
+            }
+            _ => Cached::Missing,
+        }
+    }
+
+    pub(crate) fn put(&self, key: String, value: T) {
+        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() > 1000 {
+            m.clear();
+        }
+        m.insert(
+            key,
+            RecentEntry {
+                at: Instant::now(),
+                value,
+                refreshing: false,
+            },
+        );
+    }
+
+    /// A recomputation failed: the next request tries again.
+    pub(crate) fn failed(&self, key: &str) {
+        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = m.get_mut(key) {
+            e.refreshing = false;
+        }
+    }
 }
 
 /// The state as handlers get it.
@@ -171,7 +253,8 @@ impl AppState {
             detector: tokio::sync::OnceCell::new(),
             make_detector,
             report_wake: tokio::sync::Notify::new(),
-            count_cache: Mutex::new(HashMap::new()),
+            counts: Recent::new(),
+            facets: Recent::new(),
             archive_origin,
         }))
     }
@@ -189,23 +272,6 @@ impl AppState {
             })
             .await
             .cloned()
-    }
-
-    /// The number of ads matching a filter, cached for a few seconds (counting 100,000 rows on
-    /// every page view would cost more than the page).
-    fn cached_count(&self, key: &str) -> Option<i64> {
-        let c = self.count_cache.lock().unwrap_or_else(|e| e.into_inner());
-        c.get(key)
-            .filter(|(t, _)| t.elapsed() < Duration::from_secs(10))
-            .map(|(_, n)| *n)
-    }
-
-    fn store_count(&self, key: String, n: i64) {
-        let mut c = self.count_cache.lock().unwrap_or_else(|e| e.into_inner());
-        if c.len() > 1000 {
-            c.clear();
-        }
-        c.insert(key, (Instant::now(), n));
     }
 }
 

@@ -486,7 +486,8 @@ async fn ads_list(
 ) -> PageResult {
     let q = parse_query(uri.query())?;
     let q2 = q.clone();
-    let (page, facets) = db(&st, move |s| Ok((s.ad_page(&q2)?, s.facets()?))).await?;
+    let page = db(&st, move |s| s.ad_page(&q2)).await?;
+    let facets = service::facets(&st).await?;
     let count = service::ad_count(&st, &q).await?;
     let base = q.to_query_string();
     let link = |p: u32| {
@@ -533,7 +534,7 @@ async fn ads_list(
         platforms: opts(&facets.platforms, q.platform.as_deref()),
         countries: opts(&facets.countries, q.country.as_deref()),
         languages: opts(&facets.languages, q.lang.as_deref()),
-        species: facets.species,
+        species: facets.species.clone(),
         appendices: opts(&["I", "II", "III"], q.appendix.as_deref()),
         annexes: opts(&["A", "B", "C", "D"], q.annex.as_deref()),
         categories: opts(&CATEGORIES, q.category.as_deref()),

@@ -2,12 +2,14 @@
 //! ads, exporting them as a labelled corpus, and the (cached) ads count.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use wildwatch_detect::DOCUMENT_CODES;
-use wildwatch_store::app::{AdQuery, ReportOutcome, Review, ReviewedAd};
+use wildwatch_store::app::{AdQuery, Facets, ReportOutcome, Review, ReviewedAd};
+use wildwatch_store::{SqliteStore, StoreError};
 
-use crate::{db, Failure, Shared};
+use crate::{db, AppState, Cached, Failure, Recent, Shared};
 
 /// Categories an analyst may give.
 pub const CATEGORIES: [&str; 4] = ["live", "part", "lookalike", "none"];
@@ -389,14 +391,55 @@ pub async fn export_corpus(st: &Shared) -> Result<String, Failure> {
     Ok(out)
 }
 
-/// The number of ads matching a query, cached for a few seconds per filter.
-pub async fn ad_count(st: &Shared, q: &AdQuery) -> Result<i64, Failure> {
-    let key = q.to_query_string();
-    if let Some(n) = st.cached_count(&key) {
-        return Ok(n);
+/// A figure from `cache`, computed by `compute` on a pooled connection when missing; an old one
+/// is returned while one request recomputes it in the background.
+async fn recent<T, F>(
+    st: &Shared,
+    cache: fn(&AppState) -> &Recent<T>,
+    key: String,
+    compute: F,
+) -> Result<T, Failure>
+where
+    T: Clone + Send + 'static,
+    F: FnOnce(&mut SqliteStore) -> Result<T, StoreError> + Send + 'static,
+{
+    match cache(st).get(&key) {
+        Cached::Fresh(v) => Ok(v),
+        Cached::Stale(v) => {
+            let st2 = st.clone();
+            tokio::spawn(async move {
+                match db(&st2, compute).await {
+                    Ok(v) => cache(&st2).put(key, v),
+                    Err(_) => cache(&st2).failed(&key),
+                }
+            });
+            Ok(v)
+        }
+        Cached::Missing => {
+            let v = db(st, compute).await?;
+            cache(st).put(key, v.clone());
+            Ok(v)
+        }
     }
-    let q2 = q.clone();
-    let n = db(st, move |s| s.ad_count(&q2)).await?;
-    st.store_count(key, n);
-    Ok(n)
+}
+
+/// The number of ads matching a query (sorting and paging aside), at most a few seconds old.
+pub async fn ad_count(st: &Shared, q: &AdQuery) -> Result<i64, Failure> {
+    let mut filters = q.clone();
+    filters.sort = None;
+    filters.per_page = None;
+    let key = filters.to_query_string();
+    recent(st, |s| &s.counts, key, move |s| s.ad_count(&filters)).await
+}
+
+/// The filter menus (platforms, countries, languages, campaigns, species), at most a few seconds
+/// old.
+pub async fn facets(st: &Shared) -> Result<Arc<Facets>, Failure> {
+    recent(
+        st,
+        |s| &s.facets,
+        String::new(),
+        |s| Ok(Arc::new(s.facets()?)),
+    )
+    .await
 }
