@@ -158,7 +158,11 @@ impl SqliteStore {
              WHERE s.ad_id IS NULL OR s.version <> a.versions ORDER BY a.id LIMIT ?1",
         )?;
         let rows = stmt.query_map(params![limit as i64], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -174,7 +178,10 @@ impl SqliteStore {
 
     /// Stores the signals of many ads in one transaction (replacing older ones).
     #[allow(clippy::type_complexity)]
-    pub fn save_signals(&mut self, rows: &[(i64, i64, Vec<IdentifierRow>, Vec<u32>)]) -> Result<()> {
+    pub fn save_signals(
+        &mut self,
+        rows: &[(i64, i64, Vec<IdentifierRow>, Vec<u32>)],
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut del = tx.prepare_cached("DELETE FROM identifiers WHERE ad_id = ?1")?;
@@ -191,7 +198,9 @@ impl SqliteStore {
             for (ad_id, version, ids, text_sig) in rows {
                 del.execute(params![ad_id])?;
                 for i in ids {
-                    ins.execute(params![ad_id, i.kind, i.value, i.raw, i.field, i.span.0, i.span.1])?;
+                    ins.execute(params![
+                        ad_id, i.kind, i.value, i.raw, i.field, i.span.0, i.span.1
+                    ])?;
                 }
                 let blob = (!text_sig.is_empty()).then(|| sig_to_blob(text_sig));
                 sig.execute(params![ad_id, version, blob, now])?;
@@ -248,7 +257,11 @@ impl SqliteStore {
             .conn
             .prepare_cached("SELECT ad_id, kind, value FROM identifiers")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         for row in rows {
             let (ad, k, v) = row?;
@@ -276,7 +289,9 @@ impl SqliteStore {
         networks: &[(i64, serde_json::Value, Vec<String>)],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute_batch("DELETE FROM network_members; DELETE FROM networks; DELETE FROM seller_links;")?;
+        tx.execute_batch(
+            "DELETE FROM network_members; DELETE FROM networks; DELETE FROM seller_links;",
+        )?;
         {
             let mut ins = tx.prepare_cached(
                 "INSERT OR REPLACE INTO seller_links(a, b, strength, evidence) VALUES (?1, ?2, ?3, ?4)",
@@ -319,9 +334,9 @@ impl SqliteStore {
     pub fn links_of(&self, sellers: &[String], inside: bool) -> Result<Vec<LinkRow>> {
         let set: std::collections::HashSet<&str> = sellers.iter().map(String::as_str).collect();
         let mut out = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT a, b, strength, evidence FROM seller_links WHERE a = ?1 OR b = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a, b, strength, evidence FROM seller_links WHERE a = ?1 OR b = ?1",
+        )?;
         let mut seen = std::collections::HashSet::new();
         for s in sellers {
             let rows = stmt.query_map(params![s], |r| {
@@ -352,9 +367,9 @@ impl SqliteStore {
 
     /// Members of a network.
     pub fn network_members(&self, id: i64) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT seller FROM network_members WHERE network = ?1 ORDER BY seller")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seller FROM network_members WHERE network = ?1 ORDER BY seller",
+        )?;
         let rows = stmt.query_map(params![id], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -374,22 +389,36 @@ impl SqliteStore {
                 else {
                     return Ok(None);
                 };
-                (name, platform, "SELECT id, title, risk, url FROM ads WHERE seller_id = ?1 ORDER BY id", id)
+                (
+                    name,
+                    platform,
+                    "SELECT id, title, risk, url FROM ads WHERE seller_id = ?1 ORDER BY id",
+                    id,
+                )
             } else if let Some(id) = key.strip_prefix('a').and_then(|x| x.parse::<i64>().ok()) {
                 let Some(platform) = self
                     .conn
-                    .query_row("SELECT platform FROM ads WHERE id = ?1", params![id], |r| r.get(0))
+                    .query_row("SELECT platform FROM ads WHERE id = ?1", params![id], |r| {
+                        r.get(0)
+                    })
                     .optional()?
                 else {
                     return Ok(None);
                 };
-                ("(no seller name)".into(), platform, "SELECT id, title, risk, url FROM ads WHERE id = ?1", id)
+                (
+                    "(no seller name)".into(),
+                    platform,
+                    "SELECT id, title, risk, url FROM ads WHERE id = ?1",
+                    id,
+                )
             } else {
                 return Ok(None);
             };
         let mut stmt = self.conn.prepare_cached(ads_sql)?;
         let ads = stmt
-            .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map(params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<rusqlite::Result<Vec<(i64, String, String, String)>>>()?;
         let mut identifiers = Vec::new();
         let mut stmt = self.conn.prepare_cached(
