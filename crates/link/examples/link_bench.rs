@@ -80,8 +80,7 @@ fn main() {
                 if rng.below(5) == 0 {
                     ids.push(("email".to_string(), format!("p{person}@example.org")));
                 }
-                let photo =
-                    (person as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (1 << rng.below(64));
+                let photo = person.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (1 << rng.below(64));
                 AdSignals {
                     ad: i as i64,
                     seller: format!("s{account}"),
