@@ -890,7 +890,11 @@ fn audit_detail(d: &serde_json::Value) -> String {
         serde_json::Value::Array(a) if a.is_empty() => "–".into(),
         serde_json::Value::Array(a) => a
             .iter()
-            .map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()))
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| x.to_string())
+            })
             .collect::<Vec<_>>()
             .join(", "),
         serde_json::Value::Null => "–".into(),
@@ -1532,7 +1536,12 @@ async fn platforms_page(State(st): State<Shared>, PageUser(a): PageUser) -> Page
 
 fn json_list(v: &serde_json::Value, k: &str) -> String {
     v[k].as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "))
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
         .unwrap_or_default()
 }
 
@@ -1652,7 +1661,10 @@ async fn network_page(
         .iter()
         .filter_map(|l| {
             let (i, j) = (*index.get(l.a.as_str())?, *index.get(l.b.as_str())?);
-            let kind = l.evidence[0]["kind"].as_str().unwrap_or("other").to_string();
+            let kind = l.evidence[0]["kind"]
+                .as_str()
+                .unwrap_or("other")
+                .to_string();
             Some((
                 format!("{:.1}", pos[i].0),
                 format!("{:.1}", pos[i].1),
@@ -1660,7 +1672,11 @@ async fn network_page(
                 format!("{:.1}", pos[j].1),
                 format!("{:.1}", 1.0 + 4.0 * l.strength),
                 kind,
-                format!("strength {:.2}: {}", l.strength, evidence_summary(&l.evidence, show)),
+                format!(
+                    "strength {:.2}: {}",
+                    l.strength,
+                    evidence_summary(&l.evidence, show)
+                ),
             ))
         })
         .collect();
@@ -1721,13 +1737,20 @@ async fn seller_page(
             .seller_view(&k2)?
             .ok_or_else(|| wildwatch_store::StoreError::NotFound(format!("no seller `{k2}`")))?;
         let summary = match v.network {
-            Some(n) => s.networks(usize::MAX >> 1)?.into_iter().find(|x| x.0 == n).map(|x| x.1),
+            Some(n) => s
+                .networks(usize::MAX >> 1)?
+                .into_iter()
+                .find(|x| x.0 == n)
+                .map(|x| x.1),
             None => None,
         };
         let mut names = Vec::new();
         for l in &v.links {
             let other = if l.a == v.key { &l.b } else { &l.a };
-            names.push(s.seller_view(other)?.map(|o| format!("{} ({})", o.name, o.platform)));
+            names.push(
+                s.seller_view(other)?
+                    .map(|o| format!("{} ({})", o.name, o.platform)),
+            );
         }
         Ok(((v, names), summary))
     })
@@ -1740,7 +1763,11 @@ async fn seller_page(
             .iter()
             .zip(names)
             .map(|(l, name)| {
-                let other = if l.a == v.key { l.b.clone() } else { l.a.clone() };
+                let other = if l.a == v.key {
+                    l.b.clone()
+                } else {
+                    l.a.clone()
+                };
                 (
                     other.clone(),
                     name.unwrap_or(other),
@@ -1752,7 +1779,14 @@ async fn seller_page(
         identifiers: if show {
             v.identifiers
                 .iter()
-                .map(|i| (i.kind.clone(), i.value.clone(), i.raw.clone(), i.field.clone()))
+                .map(|i| {
+                    (
+                        i.kind.clone(),
+                        i.value.clone(),
+                        i.raw.clone(),
+                        i.field.clone(),
+                    )
+                })
                 .collect()
         } else {
             vec![]
