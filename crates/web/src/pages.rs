@@ -90,6 +90,14 @@ impl From<askama::Error> for PageError {
 
 type PageResult = Result<Response, PageError>;
 
+/// Adds the anonymous cookie a form's CSRF token was made for, when the request had none.
+fn with_cookie(mut res: Response, set: Option<String>) -> PageResult {
+    if let Some(v) = set.and_then(|c| c.parse().ok()) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
 fn html(t: impl Template) -> PageResult {
     Ok(Html(t.render()?).into_response())
 }
@@ -294,13 +302,7 @@ async fn login_form(
         username: String::new(),
         error: None,
     };
-    let mut res = html(page)?;
-    if let Some(c) = set {
-        if let Ok(v) = c.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    Ok(res)
+    with_cookie(html(page)?, set)
 }
 
 async fn login_post(
@@ -1008,7 +1010,7 @@ async fn report_form(
     headers: HeaderMap,
 ) -> PageResult {
     let (csrf, set) = auth::anon_csrf(&st, &headers);
-    let mut res = html(ReportPage {
+    let res = html(ReportPage {
         c: chrome(a.as_ref(), "report"),
         csrf,
         url: String::new(),
@@ -1016,12 +1018,7 @@ async fn report_form(
         done: None,
         error: None,
     })?;
-    if let Some(c) = set {
-        if let Ok(v) = c.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    Ok(res)
+    with_cookie(res, set)
 }
 
 async fn report_post(
