@@ -6,6 +6,7 @@
 //! that belongs together (a page, the ad read from it, its detection, the frontier entry done) goes
 //! through one transaction in [`Store::commit_fetch`], so a crash never leaves half an ad.
 
+pub mod action;
 pub mod app;
 pub mod links;
 mod sqlite;

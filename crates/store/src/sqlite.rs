@@ -101,6 +101,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     crate::app::MIGRATION_2,
     crate::links::MIGRATION,
     crate::app::MIGRATION_4,
+    crate::action::MIGRATION_5,
 ];
 
 /// The embedded store.
