@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod links;
+pub mod report;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
