@@ -11,6 +11,9 @@ pub mod app;
 pub mod links;
 pub mod report;
 mod sqlite;
+#[cfg(any(test, feature = "suite"))]
+#[doc(hidden)]
+pub mod suite;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +31,9 @@ pub enum StoreError {
     /// Something the caller asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// Another backend (PostgreSQL, in `wildwatch-store-pg`) said no.
+    #[error("database error: {0}")]
+    Backend(Box<dyn std::error::Error + Send + Sync>),
     /// The database was written by a newer wildwatch.
     #[error("the database is at schema version {found}, newer than this wildwatch ({known}); upgrade wildwatch")]
     TooNew {
@@ -175,7 +181,7 @@ pub struct AdContent {
 
 impl AdContent {
     /// The fields that make a new version when they change (not the fetch time).
-    fn fingerprint(&self) -> String {
+    pub fn fingerprint(&self) -> String {
         let mut h = String::new();
         for f in [
             &self.title,
@@ -313,7 +319,7 @@ pub struct FrontierCounts {
     pub other: u64,
 }
 
-/// The store interface. Implementations: [`SqliteStore`]; PostgreSQL to follow.
+/// The store interface. Implementations: [`SqliteStore`] here, `PgStore` in `wildwatch-store-pg`.
 pub trait Store {
     /// Creates or finds a campaign by name; `config` is the campaign file as JSON.
     fn campaign(&mut self, name: &str, config: &serde_json::Value) -> Result<i64>;

@@ -1,0 +1,1 @@
+//! Copying campaigns from SQLite to PostgreSQL.

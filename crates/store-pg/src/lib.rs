@@ -1,0 +1,190 @@
+//! The wildwatch store on PostgreSQL, for campaigns that outgrow one machine: many `wildwatch
+//! worker` processes share one database, its crawl frontier and its per-host politeness.
+//!
+//! [`PgStore`] implements [`wildwatch_store::Store`] exactly as `SqliteStore` does (both pass the
+//! same suite, `wildwatch_store::suite`); [`open`] picks the backend from a URL; [`copy`] moves
+//! campaigns from SQLite without loss, checked by counts and hashes per table; [`queue`] hands out
+//! frontier URLs to workers under leases.
+
+#![deny(missing_docs)]
+
+pub mod copy;
+pub mod queue;
+pub mod schema;
+mod store;
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+
+use postgres::{Client, NoTls};
+use wildwatch_store::{SqliteStore, Store, StoreError};
+
+/// Result alias (the store's error type, so callers see one error for both backends).
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Turns a driver error into the store's error.
+pub(crate) fn pg(e: postgres::Error) -> StoreError {
+    StoreError::Backend(Box::new(e))
+}
+
+/// The store on PostgreSQL.
+pub struct PgStore {
+    /// One connection; `RefCell` because the trait reads through `&self` and the driver needs
+    /// `&mut` for every statement.
+    pub(crate) client: RefCell<Client>,
+}
+
+/// Where a store lives, parsed from `--db` / `WILDWATCH_DB`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    /// An SQLite file (`sqlite://PATH`, or a plain path).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string (`postgres://…`, `postgresql://…`, or `host=… dbname=…`).
+    Postgres(String),
+}
+
+impl DbUrl {
+    /// Parses a store URL; anything that is not PostgreSQL is a path to an SQLite file.
+    pub fn parse(s: &str) -> DbUrl {
+        let t = s.trim();
+        if t.starts_with("postgres://") || t.starts_with("postgresql://") || t.contains("dbname=") {
+            DbUrl::Postgres(t.to_string())
+        } else {
+            let path = t
+                .strip_prefix("sqlite://")
+                .or_else(|| t.strip_prefix("sqlite:"))
+                .unwrap_or(t);
+            DbUrl::Sqlite(PathBuf::from(path))
+        }
+    }
+
+    /// True for PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, DbUrl::Postgres(_))
+    }
+
+    /// The URL for messages, without a password.
+    pub fn display(&self) -> String {
+        match self {
+            DbUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
+            DbUrl::Postgres(u) => redact(u),
+        }
+    }
+}
+
+/// A connection string with any password replaced by `***`.
+pub fn redact(url: &str) -> String {
+    if let Some(rest) = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+    {
+        let scheme = &url[..url.len() - rest.len()];
+        if let Some(at) = rest.find('@') {
+            let user = &rest[..at];
+            if let Some(colon) = user.find(':') {
+                return format!("{scheme}{}:***{}", &user[..colon], &rest[at..]);
+            }
+        }
+        return url.to_string();
+    }
+    url.split_whitespace()
+        .map(|kv| {
+            if kv.starts_with("password=") {
+                "password=***"
+            } else {
+                kv
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Opens the store a URL names (creating an SQLite file, or migrating a PostgreSQL schema, as
+/// needed).
+pub fn open(url: &DbUrl) -> Result<Box<dyn Store>> {
+    Ok(match url {
+        DbUrl::Sqlite(p) => Box::new(SqliteStore::open(p)?),
+        DbUrl::Postgres(u) => Box::new(PgStore::connect(u)?),
+    })
+}
+
+impl PgStore {
+    /// Connects and brings the schema up to date.
+    pub fn connect(url: &str) -> Result<PgStore> {
+        let client = Client::connect(url, NoTls).map_err(|e| {
+            StoreError::Backend(
+                format!("cannot connect to PostgreSQL at {}: {e}", redact(url)).into(),
+            )
+        })?;
+        let s = PgStore {
+            client: RefCell::new(client),
+        };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    /// The schema version (the number of the last migration applied; same numbering as SQLite).
+    pub fn schema_version(&self) -> Result<i64> {
+        let mut c = self.client.borrow_mut();
+        let row = c
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE kind = 'store'",
+                &[],
+            )
+            .map_err(pg)?;
+        Ok(row.get(0))
+    }
+
+    /// Applies what is missing, under an advisory lock so that workers starting together migrate
+    /// once.
+    fn migrate(&self) -> Result<()> {
+        let mut c = self.client.borrow_mut();
+        let mut tx = c.transaction().map_err(pg)?;
+        // Any number; it only has to be the same in every wildwatch process.
+        tx.execute("SELECT pg_advisory_xact_lock(7384920111)", &[])
+            .map_err(pg)?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                kind TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                applied_at BIGINT NOT NULL,
+                PRIMARY KEY (kind, version)
+            )",
+        )
+        .map_err(pg)?;
+        for (kind, list) in [
+            ("store", schema::MIGRATIONS),
+            ("queue", schema::QUEUE_MIGRATIONS),
+        ] {
+            let current: i64 = tx
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE kind = $1",
+                    &[&kind],
+                )
+                .map_err(pg)?
+                .get(0);
+            let known = list.len() as i64;
+            if current > known {
+                return Err(StoreError::TooNew {
+                    found: current,
+                    known,
+                });
+            }
+            for (i, m) in list.iter().enumerate().skip(current as usize) {
+                tx.batch_execute(m).map_err(pg)?;
+                tx.execute(
+                    "INSERT INTO schema_migrations(kind, version, applied_at) VALUES ($1, $2, $3)",
+                    &[&kind, &(i as i64 + 1), &wildwatch_store::now()],
+                )
+                .map_err(pg)?;
+            }
+        }
+        tx.commit().map_err(pg)?;
+        Ok(())
+    }
+
+    /// Runs `f` on the connection (for the copy and the queue, which need their own statements).
+    pub(crate) fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+        f(&mut self.client.borrow_mut())
+    }
+}

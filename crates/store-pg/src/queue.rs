@@ -1,0 +1,1 @@
+//! Frontier URLs handed to workers under leases (`FOR UPDATE SKIP LOCKED`).

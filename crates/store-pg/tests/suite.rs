@@ -1,0 +1,13 @@
+//! The store suite (`wildwatch_store::suite`) on PostgreSQL, each case in a fresh schema.
+
+mod common;
+
+wildwatch_store::store_suite!(run_on_postgres);
+
+fn run_on_postgres(case: fn(&mut dyn wildwatch_store::Store)) {
+    let Some(db) = common::TestDb::new() else {
+        return;
+    };
+    let mut store = db.store();
+    case(&mut store);
+}
