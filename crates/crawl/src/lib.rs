@@ -9,6 +9,7 @@ pub mod adapter;
 pub mod extract;
 pub mod fetch;
 pub mod guard;
+pub mod photo;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use serde::Deserialize;
 use wildwatch_detect::{AdInput, Detector};
 use wildwatch_store::{
     AdContent, AdOutcome, DetectionRecord, FetchCommit, FetchState, FrontierItem, PageRecord,
-    SqliteStore, Store, StoreError, UrlKind,
+    PhotoCommit, SqliteStore, Store, StoreError, UrlKind,
 };
 use wildwatch_warc::{Exchange, WarcWriter};
 
@@ -84,6 +85,10 @@ pub struct Campaign {
     /// WARC files rotate at this size (bytes).
     #[serde(default = "d_warc")]
     pub warc_max_bytes: u64,
+    /// Photos fetched per ad (archived as evidence and hashed to find the same picture on other
+    /// ads); 0 fetches none.
+    #[serde(default = "d_photos")]
+    pub photos_per_ad: usize,
     /// Platforms.
     #[serde(rename = "platform", default)]
     pub platforms: Vec<PlatformConfig>,
@@ -112,6 +117,9 @@ fn d_attempts() -> u32 {
 }
 fn d_warc() -> u64 {
     100_000_000
+}
+fn d_photos() -> usize {
+    4
 }
 
 /// One platform of a campaign.
@@ -204,6 +212,8 @@ pub struct CrawlReport {
     pub gone: u64,
     /// URLs disallowed by robots.txt.
     pub robots: u64,
+    /// Photos fetched and hashed.
+    pub photos: u64,
     /// Errors (after retries, or pages cut at the size cap).
     pub errors: u64,
     /// Seconds.
@@ -439,6 +449,7 @@ fn run_frontier(
                 item,
                 result,
                 max_attempts,
+                c.photos_per_ad,
                 &mut rep,
             )?;
             bar.set_message(format!(
@@ -463,6 +474,55 @@ fn run_frontier(
     bar.finish_and_clear();
     rep.seconds = started.elapsed().as_secs_f64();
     Ok(rep)
+}
+
+/// A fetched photo: archived, decoded within limits, hashed, committed.
+fn process_photo(
+    store: &mut SqliteStore,
+    warc: &mut WarcWriter,
+    cid: i64,
+    item: &FrontierItem,
+    f: &Fetched,
+    rep: &mut CrawlReport,
+) -> Result<(), CrawlError> {
+    let page = archive(warc, f, "photo");
+    let (state, phash, error) = if f.status >= 400 {
+        (FetchState::Failed, None, Some(format!("HTTP {}", f.status)))
+    } else if f.truncated {
+        (FetchState::Failed, None, Some("photo larger than the size cap".into()))
+    } else {
+        let encoding = header_value(&f.response_head, "content-encoding").unwrap_or_default();
+        let (body, _) = fetch::decompress(&f.raw_body, &encoding.to_ascii_lowercase(), 64 << 20);
+        match photo::phash(&body) {
+            Ok(h) => (FetchState::Done, Some(h), None),
+            Err(e) => (FetchState::Failed, None, Some(e)),
+        }
+    };
+    if phash.is_some() {
+        rep.photos += 1;
+    } else {
+        rep.errors += 1;
+    }
+    store.commit_photo(&PhotoCommit {
+        campaign: cid,
+        url: item.url.clone(),
+        state,
+        page,
+        phash: phash.map(|h| h.hash),
+        size: phash.map(|h| (h.width, h.height)),
+        error,
+    })?;
+    Ok(())
+}
+
+/// A header's value from a raw response head.
+fn header_value(head: &[u8], name: &str) -> Option<String> {
+    String::from_utf8_lossy(head).lines().skip(1).find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().to_string())
+    })
 }
 
 /// Writes the exchange to the WARC files and returns the page record pointing at it.
@@ -571,6 +631,7 @@ fn process(
     item: FrontierItem,
     result: Result<Fetched, FetchError>,
     max_attempts: u32,
+    photos_per_ad: usize,
     rep: &mut CrawlReport,
 ) -> Result<(), CrawlError> {
     let commit = |state, page, ad, discovered| FetchCommit {
@@ -615,9 +676,12 @@ fn process(
         }
         return Ok(());
     }
+    if item.kind == UrlKind::Photo {
+        return process_photo(store, warc, cid, &item, &f, rep);
+    }
     let kind = match item.kind {
         UrlKind::Search => "search",
-        UrlKind::Ad => "ad",
+        UrlKind::Ad | UrlKind::Photo => "ad",
     };
     let class = extract::classify(&f.text);
     let page_kind = match (&class, f.status) {
@@ -682,12 +746,26 @@ fn process(
             }
             store.commit_fetch(&commit(FetchState::Done, Some(page), None, discovered))?;
         }
-        UrlKind::Ad => {
+        UrlKind::Ad | UrlKind::Photo => {
             let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
             let d = detect(det, &ad);
             let high = d.risk == "high";
+            // The ad's photos join the frontier (known URLs are not fetched twice).
+            let photos = ad
+                .images
+                .iter()
+                .take(photos_per_ad)
+                .map(|url| FrontierItem {
+                    url: url.clone(),
+                    kind: UrlKind::Photo,
+                    platform: plat.adapter.name.clone(),
+                    keyword: None,
+                    page: 0,
+                    attempts: 0,
+                })
+                .collect();
             let r =
-                store.commit_fetch(&commit(FetchState::Done, Some(page), Some((ad, d)), vec![]))?;
+                store.commit_fetch(&commit(FetchState::Done, Some(page), Some((ad, d)), photos))?;
             match r.ad {
                 Some(AdOutcome::New) => rep.ads_new += 1,
                 Some(AdOutcome::Changed) => rep.ads_changed += 1,

@@ -183,3 +183,111 @@ fn check_networkx(path: &std::path::Path, nodes: usize, edges: usize, prefix: &s
         }
     }
 }
+
+/// The crawler fetches the ads' photos, hashes them, and the same picture served by two sites
+/// (re-sized, cropped and re-compressed differently) links the two accounts; different pictures
+/// never do.
+#[test]
+fn cross_posted_photos_link_accounts() {
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads: 120,
+            seed: 5,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let mut t = String::from(
+        "name = \"photos\"\nrate_per_host = 0\nconcurrency_per_host = 8\ntimeout_secs = 5\nmax_attempts = 1\nkeywords = [\"a\", \"e\"]\n",
+    );
+    for s in &fx.sites {
+        t.push_str(&format!(
+            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 20\n",
+            s.name, s.base_url
+        ));
+    }
+    let (c, json) = Campaign::parse(&t, "test").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let opts = CrawlOptions {
+        db: dir.path().join("w.db"),
+        evidence: dir.path().join("evidence"),
+        adapter_dirs: vec![],
+        progress: false,
+        max_fetches: None,
+        allow_private: true,
+    };
+    let det = Detector::shipped().unwrap();
+    let report = crawl(&c, &json, &opts, &det).unwrap();
+    assert!(report.photos > 0, "no photo hashed: {report:?}");
+    let mut store = SqliteStore::open(&opts.db).unwrap();
+    run::run(&mut store, &Settings::default()).unwrap();
+
+    let truth = fx.truth();
+    let key_of: HashMap<&str, u64> = truth
+        .iter()
+        .map(|a| (a.url.as_str(), a.photo_key))
+        .collect();
+    // Stored ads by photo key.
+    let signals = store.link_signals().unwrap();
+    let mut url_of = HashMap::new();
+    let mut by_key: HashMap<u64, Vec<(i64, String, String)>> = HashMap::new();
+    let mut with_photos = 0;
+    for s in &signals {
+        let d = store.ad_detail(s.ad_id).unwrap();
+        url_of.insert(s.ad_id, d.summary.url.clone());
+        if s.photos.is_empty() {
+            continue;
+        }
+        with_photos += 1;
+        if let Some(k) = key_of.get(d.summary.url.as_str()) {
+            by_key
+                .entry(*k)
+                .or_default()
+                .push((s.ad_id, s.platform.clone(), s.seller.clone()));
+        }
+    }
+    assert!(with_photos > 20, "only {with_photos} ads with photo hashes");
+
+    // Every photo link joins ads showing the same picture.
+    let mut photo_links = 0;
+    let mut photo_linked = std::collections::HashSet::new();
+    for (id, _) in store.networks(10_000).unwrap() {
+        let members = store.network_members(id).unwrap();
+        for l in store.links_of(&members, false).unwrap() {
+            for e in l.evidence.as_array().into_iter().flatten() {
+                if e["kind"] != "photo" {
+                    continue;
+                }
+                photo_links += 1;
+                photo_linked.insert((l.a.clone(), l.b.clone()));
+                photo_linked.insert((l.b.clone(), l.a.clone()));
+                let (a, b) = (e["ads"][0].as_i64().unwrap(), e["ads"][1].as_i64().unwrap());
+                let (ka, kb) = (key_of[url_of[&a].as_str()], key_of[url_of[&b].as_str()]);
+                assert_eq!(ka, kb, "photo link between different pictures: ads {a} and {b}");
+            }
+        }
+    }
+    // Every picture shown on two sites links the two accounts.
+    let mut cross = 0;
+    for ads in by_key.values() {
+        for (i, x) in ads.iter().enumerate() {
+            for y in &ads[i + 1..] {
+                if x.1 == y.1 {
+                    continue;
+                }
+                cross += 1;
+                // Linked by the photo itself, not only through the phone both accounts show.
+                assert!(
+                    photo_linked.contains(&(x.2.clone(), y.2.clone())),
+                    "ads {} and {} show the same picture but their sellers have no photo link",
+                    x.0,
+                    y.0
+                );
+            }
+        }
+    }
+    eprintln!("{with_photos} ads with photos, {cross} cross-site picture pairs, {photo_links} photo links");
+    assert!(cross >= 1, "no picture crawled on two sites");
+    assert!(photo_links >= cross.min(1));
+}

@@ -55,6 +55,8 @@ pub enum UrlKind {
     Search,
     /// An ad page.
     Ad,
+    /// A photo of an ad (fetched for evidence and perceptual hashing).
+    Photo,
 }
 
 impl UrlKind {
@@ -62,13 +64,14 @@ impl UrlKind {
         match self {
             UrlKind::Search => "search",
             UrlKind::Ad => "ad",
+            UrlKind::Photo => "photo",
         }
     }
     fn parse(s: &str) -> UrlKind {
-        if s == "search" {
-            UrlKind::Search
-        } else {
-            UrlKind::Ad
+        match s {
+            "search" => UrlKind::Search,
+            "photo" => UrlKind::Photo,
+            _ => UrlKind::Ad,
         }
     }
 }
@@ -247,6 +250,25 @@ pub struct FetchCommit {
     pub discovered: Vec<FrontierItem>,
 }
 
+/// A fetched photo, committed with its page record and the frontier entry it answers.
+#[derive(Debug, Clone)]
+pub struct PhotoCommit {
+    /// Campaign.
+    pub campaign: i64,
+    /// The photo URL (as the ads name it).
+    pub url: String,
+    /// How the fetch ended (`Done` when the picture was read, `Failed` otherwise).
+    pub state: FetchState,
+    /// The page record (where the image lies in the WARC files).
+    pub page: Option<PageRecord>,
+    /// 64-bit perceptual hash, when the image could be decoded.
+    pub phash: Option<u64>,
+    /// Pixel size, when decoded.
+    pub size: Option<(u32, u32)>,
+    /// Why the picture could not be read.
+    pub error: Option<String>,
+}
+
 /// Result of a commit.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct CommitResult {
@@ -340,6 +362,20 @@ pub trait Store {
     ) -> Result<bool>;
     /// Commits everything one fetch produced in one transaction.
     fn commit_fetch(&mut self, c: &FetchCommit) -> Result<CommitResult>;
+    /// Commits a fetched photo (page, hash, frontier state) in one transaction; every stored ad
+    /// that shows the photo gets its hash. The default keeps the page and the frontier state only
+    /// (for stores without photo tables).
+    fn commit_photo(&mut self, c: &PhotoCommit) -> Result<()> {
+        self.commit_fetch(&FetchCommit {
+            campaign: c.campaign,
+            url: c.url.clone(),
+            state: c.state,
+            page: c.page.clone(),
+            ad: None,
+            discovered: Vec::new(),
+        })
+        .map(|_| ())
+    }
     /// Frontier counts.
     fn frontier_counts(&self, campaign: i64) -> Result<FrontierCounts>;
     /// Ads, latest version each.

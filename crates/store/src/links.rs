@@ -50,6 +50,26 @@ pub(crate) const MIGRATION: &str = r#"
     );
 "#;
 
+/// Schema version 6: the photos each ad shows, and each photo fetched (its perceptual hash, or why
+/// it could not be read). `photo_hashes` (per ad) is filled from these as photos arrive.
+pub(crate) const MIGRATION_6: &str = r#"
+    CREATE TABLE ad_photos (
+        ad_id INTEGER NOT NULL REFERENCES ads(id),
+        url TEXT NOT NULL,
+        PRIMARY KEY (ad_id, url)
+    );
+    CREATE INDEX ad_photos_url ON ad_photos(url);
+    CREATE TABLE photos (
+        url TEXT PRIMARY KEY,
+        phash INTEGER,
+        width INTEGER,
+        height INTEGER,
+        page_id INTEGER REFERENCES pages(id),
+        fetched_at INTEGER NOT NULL,
+        error TEXT
+    );
+"#;
+
 /// An ad whose signals are missing or older than its newest version.
 #[derive(Debug, Clone)]
 pub struct StaleAd {
@@ -479,5 +499,86 @@ impl SqliteStore {
             out.push((seller_key(s, ad), ad));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod photo_tests {
+    use crate::suite::{ad, commit, det, item};
+    use crate::*;
+
+    fn photo(c: i64, url: &str, phash: Option<u64>) -> PhotoCommit {
+        PhotoCommit {
+            campaign: c,
+            url: url.into(),
+            state: if phash.is_some() {
+                FetchState::Done
+            } else {
+                FetchState::Failed
+            },
+            page: Some(PageRecord {
+                url: url.into(),
+                final_url: url.into(),
+                status: 200,
+                kind: "photo".into(),
+                fetched_at: 1000,
+                ..Default::default()
+            }),
+            phash,
+            size: phash.map(|_| (640, 480)),
+            error: phash.is_none().then(|| "undecodable image".into()),
+        }
+    }
+
+    #[test]
+    fn photo_hashes_reach_every_ad_that_shows_the_photo_whichever_comes_first() {
+        let mut s = SqliteStore::in_memory().unwrap();
+        let c = s.campaign("t", &serde_json::json!({})).unwrap();
+        let mut a1 = ad("http://a/1", "10 €");
+        a1.images = vec!["http://a/img/1.jpg".into(), "http://a/img/bad.jpg".into()];
+        s.enqueue(
+            c,
+            &[
+                item("http://a/img/1.jpg", UrlKind::Photo),
+                item("http://a/img/bad.jpg", UrlKind::Photo),
+            ],
+        )
+        .unwrap();
+        let r1 = s
+            .commit_fetch(&commit(c, "http://a/1", Some((a1, det("high")))))
+            .unwrap();
+        // The photo arrives after the ad …
+        s.commit_photo(&photo(c, "http://a/img/1.jpg", Some(0xFFFF_0000_FFFF_0000)))
+            .unwrap();
+        s.commit_photo(&photo(c, "http://a/img/bad.jpg", None))
+            .unwrap();
+        // … and a second ad showing the same photo gets the hash when it is stored.
+        let mut a2 = ad("http://a/2", "12 €");
+        a2.seller = Some("Other".into());
+        a2.images = vec!["http://a/img/1.jpg".into()];
+        let r2 = s
+            .commit_fetch(&commit(c, "http://a/2", Some((a2, det("high")))))
+            .unwrap();
+        let sig = s.link_signals().unwrap();
+        let photos_of = |id: i64| {
+            sig.iter()
+                .find(|x| x.ad_id == id)
+                .map(|x| x.photos.clone())
+                .unwrap()
+        };
+        assert_eq!(photos_of(r1.ad_id.unwrap()), vec![0xFFFF_0000_FFFF_0000]);
+        assert_eq!(photos_of(r2.ad_id.unwrap()), vec![0xFFFF_0000_FFFF_0000]);
+        // Both photo URLs are done with the frontier; their pages are kept as evidence.
+        assert!(s.pending(c, 10).unwrap().is_empty());
+        assert_eq!(s.pages_for("http://a/img/bad.jpg").unwrap().len(), 1);
+        let err: Option<String> = s
+            .conn
+            .query_row(
+                "SELECT error FROM photos WHERE url = 'http://a/img/bad.jpg'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(err.as_deref(), Some("undecodable image"));
     }
 }

@@ -102,6 +102,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     crate::links::MIGRATION,
     crate::app::MIGRATION_4,
     crate::action::MIGRATION_5,
+    crate::links::MIGRATION_6,
 ];
 
 /// The embedded store.
@@ -156,6 +157,30 @@ impl SqliteStore {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    fn insert_page(tx: &Transaction<'_>, campaign: i64, p: &PageRecord) -> Result<i64> {
+        tx.execute(
+            "INSERT INTO pages(campaign_id, url, final_url, status, kind, content_type, charset, \
+             body_sha256, warc_file, warc_offset, warc_length, fetched_at, error) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                campaign,
+                p.url,
+                p.final_url,
+                p.status,
+                p.kind,
+                p.content_type,
+                p.charset,
+                p.body_sha256,
+                p.warc_file,
+                p.warc_offset.map(|v| v as i64),
+                p.warc_length.map(|v| v as i64),
+                p.fetched_at,
+                p.error
+            ],
+        )?;
+        Ok(tx.last_insert_rowid())
     }
 
     fn seller_id(tx: &Transaction<'_>, ad: &AdContent, at: i64) -> Result<Option<i64>> {
@@ -245,6 +270,18 @@ impl SqliteStore {
             ],
         )?;
         crate::app::summarise(tx, ad_id, ad, det)?;
+        for url in &ad.images {
+            tx.execute(
+                "INSERT OR IGNORE INTO ad_photos(ad_id, url) VALUES (?1, ?2)",
+                params![ad_id, url],
+            )?;
+            // A photo already fetched (the same picture in another ad) gives its hash at once.
+            tx.execute(
+                "INSERT OR IGNORE INTO photo_hashes(ad_id, url, phash) \
+                 SELECT ?1, url, phash FROM photos WHERE url = ?2 AND phash IS NOT NULL",
+                params![ad_id, url],
+            )?;
+        }
         Ok((ad_id, outcome))
     }
 
@@ -373,29 +410,7 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction()?;
         let at = c.page.as_ref().map(|p| p.fetched_at).unwrap_or_else(now);
         let page_id = match &c.page {
-            Some(p) => {
-                tx.execute(
-                    "INSERT INTO pages(campaign_id, url, final_url, status, kind, content_type, charset, \
-                     body_sha256, warc_file, warc_offset, warc_length, fetched_at, error) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                    params![
-                        c.campaign,
-                        p.url,
-                        p.final_url,
-                        p.status,
-                        p.kind,
-                        p.content_type,
-                        p.charset,
-                        p.body_sha256,
-                        p.warc_file,
-                        p.warc_offset.map(|v| v as i64),
-                        p.warc_length.map(|v| v as i64),
-                        p.fetched_at,
-                        p.error
-                    ],
-                )?;
-                Some(tx.last_insert_rowid())
-            }
+            Some(p) => Some(Self::insert_page(&tx, c.campaign, p)?),
             None => None,
         };
         let stored = match &c.ad {
@@ -419,6 +434,41 @@ impl Store for SqliteStore {
             ad_id: stored.map(|s| s.0),
             queued,
         })
+    }
+
+    fn commit_photo(&mut self, c: &PhotoCommit) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let at = c.page.as_ref().map(|p| p.fetched_at).unwrap_or_else(now);
+        let page_id = match &c.page {
+            Some(p) => Some(Self::insert_page(&tx, c.campaign, p)?),
+            None => None,
+        };
+        tx.execute(
+            "INSERT OR REPLACE INTO photos(url, phash, width, height, page_id, fetched_at, error) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                c.url,
+                c.phash.map(|h| h as i64),
+                c.size.map(|s| s.0),
+                c.size.map(|s| s.1),
+                page_id,
+                at,
+                c.error
+            ],
+        )?;
+        if let Some(h) = c.phash {
+            tx.execute(
+                "INSERT OR REPLACE INTO photo_hashes(ad_id, url, phash) \
+                 SELECT ad_id, url, ?2 FROM ad_photos WHERE url = ?1",
+                params![c.url, h as i64],
+            )?;
+        }
+        tx.execute(
+            "UPDATE frontier SET state = ?3 WHERE campaign_id = ?1 AND url = ?2",
+            params![c.campaign, c.url, c.state.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn frontier_counts(&self, campaign: i64) -> Result<FrontierCounts> {
