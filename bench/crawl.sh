@@ -24,6 +24,8 @@ rate_per_host = 0
 concurrency_per_host = 16
 concurrency = 64
 timeout_secs = 10
+# Scrapy fetches pages only; photos (fetched and hashed by default) are left out to compare like with like.
+photos_per_ad = 0
 TOML
 i=0
 # The forum asks for Crawl-delay: 1 in robots.txt, which wildwatch obeys and Scrapy does not, so the
