@@ -291,7 +291,10 @@ mod tests {
         assert_eq!(ads[0].species[0].cites.as_deref(), Some("I"));
         assert_eq!(ads[0].species[1].scientific_name, "Testudo hermanni");
         assert_eq!(ads[0].species[1].cites, None);
-        assert_eq!(ads[0].notice_sent_at, None, "an unsent notice does not count");
+        assert_eq!(
+            ads[0].notice_sent_at, None,
+            "an unsent notice does not count"
+        );
         assert_eq!(ads[1].specimens, Some(2));
         assert_eq!(ads[1].price_eur, Some(800.0));
         assert_eq!(ads[1].notice_sent_at, Some(300), "the first notice sent");
