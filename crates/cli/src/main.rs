@@ -12,6 +12,7 @@ use wildwatch_detect::{Detector, Lexicon, Rates};
 use wildwatch_refdata::update::{update_from_export, user_data_dir};
 use wildwatch_refdata::RefData;
 
+mod audit;
 mod collect;
 mod parcels;
 mod sellers;
@@ -126,6 +127,11 @@ enum Command {
     Parcels {
         #[command(subcommand)]
         command: parcels::ParcelsCommand,
+    },
+    /// Audits: do the monitored websites' policy pages inform on wildlife trade law?
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
 }
 
@@ -268,6 +274,7 @@ fn main() -> Result<()> {
         Command::User { command } => web::user(&cli.data, command)?,
         Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
         Command::Networks { command } => sellers::networks(&cli.data, command)?,
+        Command::Audit { command } => audit::audit(&cli.data, command)?,
         Command::Parcels { command } => {
             parcels::parcels(&cli.data, &detector(&cli)?, command.clone())?
         }

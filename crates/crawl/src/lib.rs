@@ -10,6 +10,7 @@ pub mod extract;
 pub mod fetch;
 pub mod guard;
 pub mod photo;
+pub mod policy;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -332,7 +333,7 @@ pub fn revisit(
     run_frontier(c, cid, &mut store, &plats, opts, det)
 }
 
-fn safe_prefix(name: &str) -> String {
+pub(crate) fn safe_prefix(name: &str) -> String {
     let p: String = name
         .chars()
         .map(|c| {
@@ -351,6 +352,25 @@ fn safe_prefix(name: &str) -> String {
     }
 }
 
+/// The fetcher a campaign asks for (its User-Agent, rates, timeouts and size cap; robots.txt
+/// obeyed).
+pub(crate) fn fetcher_for(c: &Campaign, opts: &CrawlOptions) -> Result<Fetcher, CrawlError> {
+    Fetcher::new(FetchConfig {
+        user_agent: c
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| FetchConfig::default().user_agent),
+        rate_per_host: c.rate_per_host,
+        concurrency_per_host: c.concurrency_per_host,
+        timeout: Duration::from_secs_f64(c.timeout_secs),
+        max_body: c.max_body_bytes,
+        obey_robots: true,
+        allow_private: opts.allow_private,
+        allow_hosts: Vec::new(),
+    })
+    .map_err(|e| CrawlError::Config(e.to_string()))
+}
+
 fn run_frontier(
     c: &Campaign,
     cid: i64,
@@ -362,22 +382,7 @@ fn run_frontier(
     let started = Instant::now();
     std::fs::create_dir_all(&opts.evidence)?;
     let mut warc = WarcWriter::open(&opts.evidence, &safe_prefix(&c.name), c.warc_max_bytes)?;
-    let fetcher = Arc::new(
-        Fetcher::new(FetchConfig {
-            user_agent: c
-                .user_agent
-                .clone()
-                .unwrap_or_else(|| FetchConfig::default().user_agent),
-            rate_per_host: c.rate_per_host,
-            concurrency_per_host: c.concurrency_per_host,
-            timeout: Duration::from_secs_f64(c.timeout_secs),
-            max_body: c.max_body_bytes,
-            obey_robots: true,
-            allow_private: opts.allow_private,
-            allow_hosts: Vec::new(),
-        })
-        .map_err(|e| CrawlError::Config(e.to_string()))?,
-    );
+    let fetcher = Arc::new(fetcher_for(c, opts)?);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod links;
+pub mod policy;
 pub mod report;
 mod sqlite;
 #[cfg(any(test, feature = "suite"))]
