@@ -81,6 +81,10 @@ pub enum EvidenceCommand {
         /// The URL.
         url: String,
     },
+    /// Build a signed evidence package (zip) of ads for enforcement.
+    Package(crate::action::PackageArgs),
+    /// Check an evidence package: every file's hash, nothing missing or added, the signature.
+    Check(crate::action::CheckArgs),
 }
 
 #[derive(Args)]
@@ -269,6 +273,8 @@ pub fn ads(data: &Path, cmd: &AdsCommand) -> Result<()> {
 pub fn evidence(data: &Path, cmd: &EvidenceCommand) -> Result<()> {
     let dir = data.join("evidence");
     match cmd {
+        EvidenceCommand::Package(a) => crate::action::package(data, a)?,
+        EvidenceCommand::Check(a) => crate::action::check(a)?,
         EvidenceCommand::Verify => {
             if !dir.is_dir() {
                 bail!("no evidence directory at {}", dir.display());

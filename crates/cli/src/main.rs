@@ -12,6 +12,7 @@ use wildwatch_detect::{Detector, Lexicon, Rates};
 use wildwatch_refdata::update::{update_from_export, user_data_dir};
 use wildwatch_refdata::RefData;
 
+mod action;
 mod audit;
 mod collect;
 mod parcels;
@@ -123,6 +124,8 @@ enum Command {
         #[command(subcommand)]
         command: sellers::NetworksCommand,
     },
+    /// Takedown notices to platforms: prepare (CSV and letter), record sending, list.
+    Takedown(action::TakedownArgs),
     /// Carrier manifests: screen shipments for wildlife and for sellers seen online.
     Parcels {
         #[command(subcommand)]
@@ -272,6 +275,7 @@ fn main() -> Result<()> {
         Command::Import(a) => collect::import(&cli.data, a, &detector(&cli)?)?,
         Command::Serve(a) => web::serve(&cli.data, a, load_refdata(&cli)?, detector_factory(&cli))?,
         Command::User { command } => web::user(&cli.data, command)?,
+        Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,
         Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
         Command::Networks { command } => sellers::networks(&cli.data, command)?,
         Command::Audit { command } => audit::audit(&cli.data, command)?,

@@ -1,0 +1,309 @@
+//! Acting on findings: `takedown` (prepare, record sending, list) and `evidence package|check`.
+//! Parsing and printing only; the work is in `wildwatch-action`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use wildwatch_action::takedown::{self, Channel, TakedownRequest};
+use wildwatch_action::templates::Templates;
+use wildwatch_action::{check as pkg_check, keys, package, rfc3339};
+use wildwatch_refdata::RefData;
+use wildwatch_store::{SqliteStore, Store};
+
+/// `wildwatch takedown CAMPAIGN --platform P`, or `takedown sent|list`.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct TakedownArgs {
+    #[command(subcommand)]
+    command: Option<TakedownCommand>,
+    /// Campaign whose ads marked for takedown go into the notice.
+    #[arg(required = true)]
+    campaign: Option<String>,
+    /// Platform (adapter name) the notice is for.
+    #[arg(long, required = true)]
+    platform: Option<String>,
+    /// Folder for the CSV and the letter.
+    #[arg(long, default_value = ".")]
+    out: PathBuf,
+    /// Language of the notice (en, fr, de, nl); default: the platform's (its adapter's).
+    #[arg(long)]
+    lang: Option<String>,
+    /// Template folder (laid out like data/templates/), before ~/.config/wildwatch/templates.
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// Extra adapter folders, to find the platform's language.
+    #[arg(long)]
+    adapters: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum TakedownCommand {
+    /// Record that a notice was sent (once).
+    Sent {
+        /// Notice id (see `takedown list`).
+        notice: i64,
+        /// When it was sent (RFC 3339, e.g. 2026-11-23T10:00:00Z); default now.
+        #[arg(long)]
+        at: Option<String>,
+        /// How it was sent.
+        #[arg(long, value_enum, default_value_t = ChannelArg::Email)]
+        channel: ChannelArg,
+    },
+    /// List notices with their ads and how many are gone since.
+    List {
+        /// Only this campaign's notices.
+        #[arg(long)]
+        campaign: Option<String>,
+        /// Print JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ChannelArg {
+    Email,
+    Form,
+    Api,
+    Other,
+}
+
+impl From<ChannelArg> for Channel {
+    fn from(c: ChannelArg) -> Channel {
+        match c {
+            ChannelArg::Email => Channel::Email,
+            ChannelArg::Form => Channel::Form,
+            ChannelArg::Api => Channel::Api,
+            ChannelArg::Other => Channel::Other,
+        }
+    }
+}
+
+/// `wildwatch evidence package`.
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["ads", "campaign"]))]
+pub struct PackageArgs {
+    /// Ad ids, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    ads: Vec<i64>,
+    /// Every ad of this campaign (with --takedown: only those marked for takedown).
+    #[arg(long)]
+    campaign: Option<String>,
+    /// With --campaign: only the ads marked for takedown.
+    #[arg(long, requires = "campaign")]
+    takedown: bool,
+    /// The zip to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Signing key file (hex seed, mode 0600; made if missing). Default DATA/keys/evidence-ed25519.key.
+    #[arg(long)]
+    key: Option<PathBuf>,
+}
+
+/// `wildwatch evidence check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The package.
+    file: PathBuf,
+    /// The signer's public key (hex) as the sender gave it.
+    #[arg(long)]
+    public_key: Option<String>,
+}
+
+fn user() -> String {
+    std::env::var("USER")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "cli".into())
+}
+
+fn open_store(data: &Path) -> Result<SqliteStore> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
+    Ok(SqliteStore::open(&data.join("wildwatch.db"))?)
+}
+
+pub fn takedown(
+    data: &Path,
+    a: &TakedownArgs,
+    refdata: impl FnOnce() -> Result<RefData>,
+) -> Result<()> {
+    let mut store = open_store(data)?;
+    match &a.command {
+        Some(TakedownCommand::Sent {
+            notice,
+            at,
+            channel,
+        }) => {
+            let at = match at {
+                Some(s) => wildwatch_action::parse_rfc3339(s)?,
+                None => wildwatch_store::now(),
+            };
+            takedown::record_sent(&mut store, *notice, at, &user(), (*channel).into())?;
+            println!("notice {notice} recorded as sent at {}", rfc3339(at));
+        }
+        Some(TakedownCommand::List { campaign, json }) => {
+            let rows = takedown::list(&store, campaign.as_deref())?;
+            if *json {
+                for r in &rows {
+                    println!("{}", serde_json::to_string(r)?);
+                }
+                return Ok(());
+            }
+            let mut t = Table::new();
+            t.load_preset(UTF8_FULL_CONDENSED);
+            t.set_header([
+                "notice",
+                "campaign",
+                "platform",
+                "lang",
+                "prepared",
+                "sent",
+                "channel",
+                "ads",
+                "gone",
+                "gone since sent",
+            ]);
+            for r in &rows {
+                t.add_row([
+                    r.id.to_string(),
+                    r.campaign.clone().unwrap_or_default(),
+                    r.platform.clone(),
+                    r.lang.clone(),
+                    rfc3339(r.created_at),
+                    r.sent_at.map(rfc3339).unwrap_or_else(|| "not sent".into()),
+                    r.channel.clone().unwrap_or_default(),
+                    r.ads.to_string(),
+                    r.gone.to_string(),
+                    r.gone_since_sent.to_string(),
+                ]);
+            }
+            println!("{t}");
+            println!("{} notices", rows.len());
+        }
+        None => {
+            let (Some(campaign), Some(platform)) = (&a.campaign, &a.platform) else {
+                bail!("usage: wildwatch takedown CAMPAIGN --platform PLATFORM");
+            };
+            let lang = a.lang.clone().or_else(|| {
+                let mut dirs = a.adapters.clone();
+                if let Some(home) = std::env::var_os("HOME") {
+                    dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
+                }
+                wildwatch_crawl::adapter::Adapter::load(platform, &dirs)
+                    .ok()
+                    .map(|ad| ad.lang)
+                    .filter(|l| !l.is_empty())
+            });
+            let req = TakedownRequest {
+                campaign: campaign.clone(),
+                platform: platform.clone(),
+                lang,
+                created_by: user(),
+            };
+            let refdata = refdata()?;
+            let templates = Templates::standard(a.templates.as_deref());
+            match takedown::issue(&mut store, &refdata, &templates, &req, &a.out)? {
+                Ok(n) => {
+                    println!(
+                        "notice {}: {} ads on {} ({})",
+                        n.id,
+                        n.draft.ads.len(),
+                        n.draft.platform,
+                        n.draft.lang
+                    );
+                    println!("  CSV:    {}", n.csv_path.display());
+                    println!("  letter: {}", n.letter_path.display());
+                    println!(
+                        "after sending it: wildwatch takedown sent {} --channel email|form|api|other",
+                        n.id
+                    );
+                }
+                Err(unsent) => {
+                    println!(
+                        "nothing to notify: no ad of campaign `{campaign}` on {platform} is marked for \
+                         takedown, still online and not yet in a notice"
+                    );
+                    for (id, ads) in unsent {
+                        println!(
+                            "  notice {id} ({ads} ads) is not recorded as sent yet: wildwatch takedown sent {id}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn package(data: &Path, a: &PackageArgs) -> Result<()> {
+    let store = open_store(data)?;
+    let ids = match &a.campaign {
+        Some(c) => {
+            let cid = store
+                .campaign_id(c)?
+                .with_context(|| format!("no campaign named `{c}`"))?;
+            store.campaign_ad_ids(cid, a.takedown)?
+        }
+        None => a.ads.clone(),
+    };
+    if ids.is_empty() {
+        bail!("no ads to package");
+    }
+    let key_path = a
+        .key
+        .clone()
+        .unwrap_or_else(|| keys::default_key_path(data));
+    let (key, made) = keys::load_or_create(&key_path)?;
+    if made {
+        eprintln!("made a new signing key: {}", key_path.display());
+    }
+    let built = package::build_file(&store, &data.join("evidence"), &ids, &key, &a.out)?;
+    for (ad, page, why) in &built.warnings {
+        eprintln!("warning: ad {ad}, page {page}: WARC records not copied: {why}");
+    }
+    println!(
+        "{}: {} ads, {} files, signed",
+        a.out.display(),
+        built.manifest.ads.len(),
+        built.manifest.files.len()
+    );
+    println!("public key: {}", built.manifest.public_key);
+    Ok(())
+}
+
+pub fn check(a: &CheckArgs) -> Result<()> {
+    let r = pkg_check::check_file(&a.file, a.public_key.as_deref())?;
+    if let Some(m) = &r.manifest {
+        println!(
+            "{}: {} ads, created {} by wildwatch {}",
+            a.file.display(),
+            m.ads.len(),
+            m.created_at,
+            m.wildwatch_version
+        );
+        println!("signed by public key {}", m.public_key);
+    }
+    for p in &r.problems {
+        println!("PROBLEM {p}");
+    }
+    if !r.is_ok() {
+        bail!(
+            "{}: the package does not check ({} problems)",
+            a.file.display(),
+            r.problems.len()
+        );
+    }
+    println!(
+        "OK: {} files match the manifest and the signature verifies",
+        r.files_ok
+    );
+    if a.public_key.is_none() {
+        println!(
+            "compare the public key above with the one the sender gave you (or pass --public-key)"
+        );
+    }
+    Ok(())
+}
