@@ -122,7 +122,7 @@ pub fn report_csv(r: &Report) -> Result<Vec<u8>> {
             ];
             match f {
                 Some(f) => rec.extend(figure_cells(f)),
-                None => rec.extend(std::iter::repeat(String::new()).take(FIGURE_COLUMNS.len())),
+                None => rec.extend(std::iter::repeat_n(String::new(), FIGURE_COLUMNS.len())),
             }
             rec.push(value.to_string());
             w.write_record(&rec)

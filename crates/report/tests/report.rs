@@ -490,7 +490,7 @@ fn comparison_speaks_of_the_largest_changes() {
     assert!(html.contains("fell from 3 to 1 (−67%)"));
     assert!(html.matches("<svg").count() >= 2);
     let xlsx = render_comparison(&c, Format::Xlsx).unwrap();
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(xlsx)).unwrap();
+    let wb: Xlsx<_> = Xlsx::new(Cursor::new(xlsx)).unwrap();
     assert_eq!(
         wb.sheet_names(),
         ["Summary", "By platform", "By species", "Platform x species"]
