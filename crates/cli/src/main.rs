@@ -16,6 +16,7 @@ mod action;
 mod audit;
 mod collect;
 mod parcels;
+mod report;
 mod sellers;
 mod table;
 mod web;
@@ -131,6 +132,8 @@ enum Command {
         #[command(subcommand)]
         command: parcels::ParcelsCommand,
     },
+    /// A campaign's figures (HTML with charts, CSV, XLSX, JSON), or two campaigns compared.
+    Report(report::ReportArgs),
     /// Audits: do the monitored websites' policy pages inform on wildlife trade law?
     Audit {
         #[command(subcommand)]
@@ -278,6 +281,7 @@ fn main() -> Result<()> {
         Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,
         Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
         Command::Networks { command } => sellers::networks(&cli.data, command)?,
+        Command::Report(a) => report::report(&cli.data, a, &load_refdata(&cli)?)?,
         Command::Audit { command } => audit::audit(&cli.data, command)?,
         Command::Parcels { command } => {
             parcels::parcels(&cli.data, &detector(&cli)?, command.clone())?
