@@ -105,7 +105,13 @@ fn db_path(data: &Path) -> Result<PathBuf> {
     Ok(data.join("wildwatch.db"))
 }
 
-pub fn crawl(data: &Path, a: &CrawlArgs, det: &Detector, revisit: bool) -> Result<()> {
+pub fn crawl(
+    data: &Path,
+    db: Option<&str>,
+    a: &CrawlArgs,
+    det: &Detector,
+    revisit: bool,
+) -> Result<()> {
     let (c, json) = Campaign::from_file(&a.campaign)?;
     let mut dirs = a.adapters.clone();
     if let Some(home) = std::env::var_os("HOME") {
@@ -119,10 +125,11 @@ pub fn crawl(data: &Path, a: &CrawlArgs, det: &Detector, revisit: bool) -> Resul
         max_fetches: a.max_pages,
         allow_private: true,
     };
+    let mut store = crate::db::open_store(data, db)?;
     let r = if revisit {
-        wildwatch_crawl::revisit(&c, &json, &opts, det)?
+        wildwatch_crawl::revisit_in(&mut *store, &c, &json, &opts, det)?
     } else {
-        wildwatch_crawl::crawl(&c, &json, &opts, det)?
+        wildwatch_crawl::crawl_in(&mut *store, &c, &json, &opts, det)?
     };
     eprintln!(
         "{}: {} pages in {:.1}s ({:.0} pages/s); ads: {} new ({} high risk), {} changed, {} unchanged, {} gone; {} blocked, {} disallowed by robots.txt, {} errors",
@@ -161,6 +168,11 @@ pub fn fixture(a: &FixtureArgs) -> Result<()> {
 }
 
 pub fn ads(data: &Path, cmd: &AdsCommand) -> Result<()> {
+    ads_on(data, None, cmd)
+}
+
+/// `ads` on the store `--db` names (default: the SQLite store in `data`).
+pub fn ads_on(data: &Path, db: Option<&str>, cmd: &AdsCommand) -> Result<()> {
     let AdsCommand::List {
         campaign,
         risk,
@@ -174,7 +186,7 @@ pub fn ads(data: &Path, cmd: &AdsCommand) -> Result<()> {
             bail!("--risk must be high, medium, low or none (got `{r}`)");
         }
     }
-    let store = SqliteStore::open(&db_path(data)?)?;
+    let store = crate::db::open_store(data, db)?;
     let rows = store.list_ads(&AdFilter {
         campaign: campaign.clone(),
         risk: risk.clone(),
@@ -271,6 +283,11 @@ pub fn ads(data: &Path, cmd: &AdsCommand) -> Result<()> {
 }
 
 pub fn evidence(data: &Path, cmd: &EvidenceCommand) -> Result<()> {
+    evidence_on(data, None, cmd)
+}
+
+/// `evidence` with pages looked up in the store `--db` names (WARC files are always in `data`).
+pub fn evidence_on(data: &Path, db: Option<&str>, cmd: &EvidenceCommand) -> Result<()> {
     let dir = data.join("evidence");
     match cmd {
         EvidenceCommand::Package(a) => crate::action::package(data, a)?,
@@ -299,7 +316,7 @@ pub fn evidence(data: &Path, cmd: &EvidenceCommand) -> Result<()> {
             }
         }
         EvidenceCommand::Show { url } => {
-            let store = SqliteStore::open(&db_path(data)?)?;
+            let store = crate::db::open_store(data, db)?;
             let pages = store.pages_for(url)?;
             let found = if dir.is_dir() {
                 wildwatch_warc::find_url(&dir, url)?
@@ -341,7 +358,7 @@ pub fn evidence(data: &Path, cmd: &EvidenceCommand) -> Result<()> {
 }
 
 fn commit_import(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     cid: i64,
     det: &Detector,
     ad: AdContent,
@@ -395,12 +412,12 @@ fn ad_from_value(v: &serde_json::Value, platform: &str) -> std::result::Result<A
     })
 }
 
-fn adapter_for(store: &SqliteStore, page_url: &str, platform: &str) -> Adapter {
+fn adapter_for(store: &dyn Store, page_url: &str, platform: &str) -> Adapter {
     wildwatch_crawl::adapter_for(store, page_url, platform)
 }
 
-pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
-    let mut store = SqliteStore::open(&db_path(data)?)?;
+pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> Result<()> {
+    let mut store = crate::db::open_store(data, db)?;
     let cid = store.campaign(
         &a.campaign,
         &serde_json::json!({"import": a.file.display().to_string()}),
@@ -453,7 +470,7 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
                 .unwrap_or_default();
             let adapter = adapters
                 .entry(site)
-                .or_insert_with(|| adapter_for(&store, &rec.found.url, &a.platform))
+                .or_insert_with(|| adapter_for(&*store, &rec.found.url, &a.platform))
                 .clone();
             // Search pages and other non-ad pages of a known platform are not ads.
             if !adapter.is_ad_url(&rec.found.url) {
@@ -468,7 +485,7 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
             if ad.title.is_empty() && ad.description.is_empty() {
                 continue;
             }
-            tally(commit_import(&mut store, cid, det, ad, None)?);
+            tally(commit_import(&mut *store, cid, det, ad, None)?);
         }
     } else if name.ends_with(".csv") {
         let mut rdr = csv::ReaderBuilder::new()
@@ -496,7 +513,7 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
                 })
                 .collect();
             match ad_from_value(&serde_json::Value::Object(obj), &a.platform) {
-                Ok(ad) => tally(commit_import(&mut store, cid, det, ad, None)?),
+                Ok(ad) => tally(commit_import(&mut *store, cid, det, ad, None)?),
                 Err(why) => report(line, &why),
             }
         }
@@ -511,7 +528,7 @@ pub fn import(data: &Path, a: &ImportArgs, det: &Detector) -> Result<()> {
             }
             match serde_json::from_slice::<serde_json::Value>(&line) {
                 Ok(v) if v.is_object() => match ad_from_value(&v, &a.platform) {
-                    Ok(ad) => tally(commit_import(&mut store, cid, det, ad, None)?),
+                    Ok(ad) => tally(commit_import(&mut *store, cid, det, ad, None)?),
                     Err(why) => report(n, &why),
                 },
                 Ok(_) => report(n, "not a JSON object"),

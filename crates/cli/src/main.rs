@@ -15,6 +15,7 @@ use wildwatch_refdata::RefData;
 mod action;
 mod audit;
 mod collect;
+mod db;
 mod parcels;
 mod report;
 mod sellers;
@@ -42,6 +43,10 @@ struct Cli {
         default_value = "wildwatch-data"
     )]
     data: PathBuf,
+    /// The store of the commands that work on either (crawl, revisit, worker, ads list, import,
+    /// evidence show, db migrate): postgres://… or sqlite://PATH (default: wildwatch.db in --data).
+    #[arg(long, global = true, env = "WILDWATCH_DB")]
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -103,6 +108,13 @@ enum Command {
     },
     /// Import ads from CSV, JSON lines or WARC files written by other crawlers.
     Import(collect::ImportArgs),
+    /// The store: create or update its schema; copy campaigns from SQLite to PostgreSQL.
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
+    },
+    /// One of many crawl workers sharing a campaign's frontier on PostgreSQL (--db postgres://…).
+    Worker(db::WorkerArgs),
     /// Serve the analyst web app and JSON API (and the sandboxed archive origin).
     Serve(web::ServeArgs),
     /// Accounts of the web app.
@@ -223,7 +235,31 @@ fn open_input(input: &str) -> Result<Box<dyn BufRead + Send>> {
 }
 
 fn main() -> Result<()> {
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli =
+        <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let db = cli.db.as_deref();
+    // Commands that work on either store; every other one reads the SQLite store in --data.
+    let either = matches!(
+        &cli.command,
+        Command::Scan { .. }
+            | Command::Eval { .. }
+            | Command::Refdata { .. }
+            | Command::FixtureMarket(_)
+            | Command::Crawl(_)
+            | Command::Revisit(_)
+            | Command::Ads { .. }
+            | Command::Import(_)
+            | Command::Db { .. }
+            | Command::Worker(_)
+            | Command::Evidence {
+                command: collect::EvidenceCommand::Show { .. } | collect::EvidenceCommand::Verify
+            }
+    );
+    if !either {
+        let name = matches.subcommand_name().unwrap_or("this command");
+        db::sqlite_only(&cli.data, db, name)?;
+    }
     match &cli.command {
         Command::Scan {
             input,
@@ -270,12 +306,14 @@ fn main() -> Result<()> {
             std::mem::forget(det);
         }
         Command::Demo(a) => collect::demo(&cli.data, a, &detector(&cli)?)?,
-        Command::Crawl(a) => collect::crawl(&cli.data, a, &detector(&cli)?, false)?,
-        Command::Revisit(a) => collect::crawl(&cli.data, a, &detector(&cli)?, true)?,
+        Command::Crawl(a) => collect::crawl(&cli.data, db, a, &detector(&cli)?, false)?,
+        Command::Revisit(a) => collect::crawl(&cli.data, db, a, &detector(&cli)?, true)?,
+        Command::Db { command } => db::db(&cli.data, db, command)?,
+        Command::Worker(a) => db::worker(&cli.data, db, a, &detector(&cli)?)?,
         Command::FixtureMarket(a) => collect::fixture(a)?,
-        Command::Ads { command } => collect::ads(&cli.data, command)?,
-        Command::Evidence { command } => collect::evidence(&cli.data, command)?,
-        Command::Import(a) => collect::import(&cli.data, a, &detector(&cli)?)?,
+        Command::Ads { command } => collect::ads_on(&cli.data, db, command)?,
+        Command::Evidence { command } => collect::evidence_on(&cli.data, db, command)?,
+        Command::Import(a) => collect::import(&cli.data, db, a, &detector(&cli)?)?,
         Command::Serve(a) => web::serve(&cli.data, a, load_refdata(&cli)?, detector_factory(&cli))?,
         Command::User { command } => web::user(&cli.data, command)?,
         Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,

@@ -299,11 +299,22 @@ pub fn crawl(
     opts: &CrawlOptions,
     det: &Detector,
 ) -> Result<CrawlReport, CrawlError> {
+    crawl_in(&mut SqliteStore::open(&opts.db)?, c, json, opts, det)
+}
+
+/// [`crawl`] on a store the caller opened (`opts.db` is not used): PostgreSQL, or a store that
+/// hands out frontier URLs under leases to one of many workers.
+pub fn crawl_in(
+    store: &mut dyn Store,
+    c: &Campaign,
+    json: &serde_json::Value,
+    opts: &CrawlOptions,
+    det: &Detector,
+) -> Result<CrawlReport, CrawlError> {
     let (plats, seeds) = plan(c, opts, det)?;
-    let mut store = SqliteStore::open(&opts.db)?;
     let cid = store.campaign(&c.name, json)?;
     store.enqueue(cid, &seeds)?;
-    run_frontier(c, cid, &mut store, &plats, opts, det)
+    run_frontier(c, cid, store, &plats, opts, det)
 }
 
 /// Re-fetches every known ad of a campaign that is not gone: changes become new versions, and
@@ -314,8 +325,18 @@ pub fn revisit(
     opts: &CrawlOptions,
     det: &Detector,
 ) -> Result<CrawlReport, CrawlError> {
+    revisit_in(&mut SqliteStore::open(&opts.db)?, c, json, opts, det)
+}
+
+/// [`revisit`] on a store the caller opened (`opts.db` is not used).
+pub fn revisit_in(
+    store: &mut dyn Store,
+    c: &Campaign,
+    json: &serde_json::Value,
+    opts: &CrawlOptions,
+    det: &Detector,
+) -> Result<CrawlReport, CrawlError> {
     let (plats, _) = plan(c, opts, det)?;
-    let mut store = SqliteStore::open(&opts.db)?;
     let cid = store.campaign(&c.name, json)?;
     for (platform, url) in store.live_ad_urls(cid)? {
         store.requeue(
@@ -330,7 +351,7 @@ pub fn revisit(
             },
         )?;
     }
-    run_frontier(c, cid, &mut store, &plats, opts, det)
+    run_frontier(c, cid, store, &plats, opts, det)
 }
 
 pub(crate) fn safe_prefix(name: &str) -> String {
@@ -374,7 +395,7 @@ pub(crate) fn fetcher_for(c: &Campaign, opts: &CrawlOptions) -> Result<Fetcher, 
 fn run_frontier(
     c: &Campaign,
     cid: i64,
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     plats: &[Plat],
     opts: &CrawlOptions,
     det: &Detector,
@@ -483,7 +504,7 @@ fn run_frontier(
 
 /// A fetched photo: archived, decoded within limits, hashed, committed.
 fn process_photo(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     warc: &mut WarcWriter,
     cid: i64,
     item: &FrontierItem,
@@ -628,7 +649,7 @@ pub fn detect(det: &Detector, ad: &AdContent) -> DetectionRecord {
 
 #[allow(clippy::too_many_arguments)]
 fn process(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     warc: &mut WarcWriter,
     cid: i64,
     plats: &[Plat],

@@ -1,0 +1,233 @@
+//! Store commands: `db migrate`, `db copy` (SQLite → PostgreSQL), `worker`; and which store a
+//! command works on (`--db URL` / `WILDWATCH_DB`, else the SQLite file in the data directory).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use wildwatch_crawl::{Campaign, CrawlOptions};
+use wildwatch_detect::Detector;
+use wildwatch_store::Store;
+use wildwatch_store_pg::copy::{copy, CopyOptions};
+use wildwatch_store_pg::queue::{LeasedStore, WorkerOptions};
+use wildwatch_store_pg::{DbUrl, PgStore};
+
+#[derive(Subcommand)]
+pub enum DbCommand {
+    /// Create or update the store's schema and print its version.
+    Migrate,
+    /// Copy campaigns (or the whole store) from SQLite into PostgreSQL, compare counts and hashes.
+    Copy {
+        /// The SQLite store (sqlite://PATH or a path to wildwatch.db).
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database (postgres://…).
+        #[arg(long)]
+        to: String,
+        /// Copy only this campaign (default: every campaign, accounts and networks too).
+        #[arg(long)]
+        campaign: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct WorkerArgs {
+    /// Campaign file (TOML); every worker of a campaign is given the same one.
+    campaign: PathBuf,
+    /// Extra adapter folders (each holding NAME/adapter.toml), searched before the shipped ones.
+    #[arg(long)]
+    adapters: Vec<PathBuf>,
+    /// Seconds a claimed URL stays this worker's without renewal (then another worker takes it).
+    #[arg(long, default_value_t = 60.0)]
+    lease_secs: f64,
+    /// Stop after this many pages (the others go on).
+    #[arg(long)]
+    max_pages: Option<u64>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// The store a command that works on either backend uses.
+pub fn store_url(data: &Path, db: Option<&str>) -> Result<DbUrl> {
+    Ok(match db {
+        Some(u) if !u.trim().is_empty() => DbUrl::parse(u),
+        _ => {
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create the data directory {}", data.display()))?;
+            DbUrl::Sqlite(data.join("wildwatch.db"))
+        }
+    })
+}
+
+/// Opens the store a command that works on either backend uses.
+pub fn open_store(data: &Path, db: Option<&str>) -> Result<Box<dyn Store>> {
+    let url = store_url(data, db)?;
+    wildwatch_store_pg::open(&url).with_context(|| format!("opening the store {}", url.display()))
+}
+
+/// Refuses `--db` for a command that only works on the SQLite store in the data directory.
+pub fn sqlite_only(data: &Path, db: Option<&str>, command: &str) -> Result<()> {
+    let Some(u) = db.filter(|u| !u.trim().is_empty()) else {
+        return Ok(());
+    };
+    let url = DbUrl::parse(u);
+    let own = data.join("wildwatch.db");
+    match &url {
+        DbUrl::Sqlite(p) if p == &own => Ok(()),
+        DbUrl::Postgres(_) => bail!(
+            "`wildwatch {command}` works on the embedded SQLite store only ({}), not on PostgreSQL \
+             ({}); run it without --db / WILDWATCH_DB (the commands that work on PostgreSQL are \
+             crawl, revisit, worker, ads list, import, evidence show and db)",
+            own.display(),
+            url.display()
+        ),
+        DbUrl::Sqlite(_) => bail!(
+            "`wildwatch {command}` uses the store in the data directory ({}); choose it with --data \
+             DIR instead of --db {}",
+            own.display(),
+            url.display()
+        ),
+    }
+}
+
+fn postgres(url: &str, what: &str) -> Result<PgStore> {
+    match DbUrl::parse(url) {
+        DbUrl::Postgres(u) => Ok(PgStore::connect(&u)?),
+        other => bail!(
+            "{what} must be a PostgreSQL database (postgres://…), not {}",
+            other.display()
+        ),
+    }
+}
+
+pub fn db(data: &Path, db: Option<&str>, cmd: &DbCommand) -> Result<()> {
+    match cmd {
+        DbCommand::Migrate => {
+            let url = store_url(data, db)?;
+            let version = match &url {
+                DbUrl::Sqlite(p) => wildwatch_store::SqliteStore::open(p)?.schema_version()?,
+                DbUrl::Postgres(u) => PgStore::connect(u)?.schema_version()?,
+            };
+            println!("{}: schema version {version}", url.display());
+        }
+        DbCommand::Copy {
+            from,
+            to,
+            campaign,
+            json,
+        } => {
+            let DbUrl::Sqlite(source) = DbUrl::parse(from) else {
+                bail!("--from must be an SQLite store (sqlite://PATH), not {from}");
+            };
+            let target = postgres(to, "--to")?;
+            let started = std::time::Instant::now();
+            let report = copy(
+                &source,
+                &target,
+                &CopyOptions {
+                    campaign: campaign.clone(),
+                },
+            )?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                let mut t = comfy_table::Table::new();
+                t.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
+                t.set_header([
+                    "table",
+                    "source rows",
+                    "copied",
+                    "merged",
+                    "read back",
+                    "sha256 (source)",
+                    "sha256 (target)",
+                    "",
+                ]);
+                for r in &report.tables {
+                    t.add_row([
+                        r.table.clone(),
+                        r.source_rows.to_string(),
+                        r.copied.to_string(),
+                        r.merged.to_string(),
+                        r.target_rows.to_string(),
+                        r.source_sha256[..16].to_string(),
+                        r.target_sha256[..16].to_string(),
+                        if r.matches() { "ok" } else { "DIFFERS" }.to_string(),
+                    ]);
+                }
+                println!("{t}");
+            }
+            eprintln!(
+                "copied {} campaign(s) ({}) from {} to {} at schema version {} in {:.1}s; every table's counts and hashes agree",
+                report.campaigns.len(),
+                report.campaigns.join(", "),
+                source.display(),
+                wildwatch_store_pg::redact(to),
+                report.schema_version,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn worker(data: &Path, db: Option<&str>, a: &WorkerArgs, det: &Detector) -> Result<()> {
+    let url = store_url(data, db)?;
+    let DbUrl::Postgres(u) = &url else {
+        bail!(
+            "`wildwatch worker` shares a crawl with other workers through PostgreSQL: give \
+             --db postgres://… (or WILDWATCH_DB); on the embedded store use `wildwatch crawl`"
+        );
+    };
+    let pg = PgStore::connect(u)?;
+    let (c, json) = Campaign::from_file(&a.campaign)?;
+    if !(a.lease_secs > 0.0 && a.lease_secs.is_finite()) {
+        bail!("--lease-secs must be a positive number of seconds");
+    }
+    let opts = WorkerOptions {
+        owner: WorkerOptions::default_owner(),
+        lease: Duration::from_secs_f64(a.lease_secs),
+        // rate_per_host = 0 means no limit, as in `crawl`.
+        host_interval: if c.rate_per_host > 0.0 {
+            Duration::from_secs_f64(1.0 / c.rate_per_host)
+        } else {
+            Duration::ZERO
+        },
+        poll: Duration::from_millis(250),
+    };
+    let owner = opts.owner.clone();
+    let mut store = LeasedStore::new(pg, opts);
+    let mut dirs = a.adapters.clone();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
+    }
+    let copts = CrawlOptions {
+        db: data.join("wildwatch.db"),
+        evidence: data.join("evidence"),
+        adapter_dirs: dirs,
+        progress: !a.quiet,
+        max_fetches: a.max_pages,
+        allow_private: true,
+    };
+    let r = wildwatch_crawl::crawl_in(&mut store, &c, &json, &copts, det)?;
+    eprintln!(
+        "worker {owner}: {}: {} pages in {:.1}s ({:.0} pages/s); ads: {} new ({} high risk), {} changed, {} unchanged, {} gone; {} errors; {} commits dropped (lease lost)",
+        c.name,
+        r.pages,
+        r.seconds,
+        r.pages as f64 / r.seconds.max(0.001),
+        r.ads_new,
+        r.high_risk,
+        r.ads_changed,
+        r.ads_unchanged,
+        r.gone,
+        r.errors,
+        store.dropped_commits()
+    );
+    Ok(())
+}

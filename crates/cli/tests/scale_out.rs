@@ -1,0 +1,295 @@
+//! Scale-out through the real binary: a campaign crawled into SQLite is copied to PostgreSQL
+//! (`db migrate`, `db copy`) and reads the same there; two `worker` processes share a crawl of the
+//! fixture marketplace, one is killed with SIGKILL mid-crawl, and the campaign still ends with
+//! every URL fetched and stored once and nothing lost. Each test runs in its own PostgreSQL
+//! schema, dropped afterwards; without PostgreSQL they skip (unless WILDWATCH_REQUIRE_POSTGRES=1).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+use postgres::{Client, NoTls};
+use wildwatch_fixture::{Fixture, FixtureConfig};
+
+struct TestDb {
+    admin: Client,
+    schema: String,
+}
+
+impl TestDb {
+    fn base() -> String {
+        std::env::var("WILDWATCH_TEST_PG")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "host=127.0.0.1 user=postgres dbname=test".into())
+    }
+
+    fn new() -> Option<TestDb> {
+        let mut admin = match Client::connect(&Self::base(), NoTls) {
+            Ok(c) => c,
+            Err(e) => {
+                if std::env::var("WILDWATCH_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                    panic!("PostgreSQL is required (WILDWATCH_REQUIRE_POSTGRES=1) but unreachable: {e}");
+                }
+                eprintln!(
+                    "NOTICE: PostgreSQL at `{}` is unreachable ({e}); skipping",
+                    Self::base()
+                );
+                return None;
+            }
+        };
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let schema = format!("ww_cli_{}_{nanos}", std::process::id());
+        admin
+            .batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .unwrap();
+        Some(TestDb { admin, schema })
+    }
+
+    fn url(&self) -> String {
+        format!("{} options='-c search_path={}'", Self::base(), self.schema)
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        let mut c = Client::connect(&self.url(), NoTls).unwrap();
+        c.query_one(sql, &[]).unwrap().get(0)
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = self
+            .admin
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+    }
+}
+
+fn wildwatch() -> Command {
+    let mut c = Command::cargo_bin("wildwatch").unwrap();
+    c.env_remove("WILDWATCH_DB").env_remove("WILDWATCH_HOME");
+    c
+}
+
+fn run(c: &mut Command) -> String {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{c:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn campaign_file(dir: &Path, fx: &Fixture, rate: u32) -> std::path::PathBuf {
+    let mut t = format!(
+        "name = \"scale\"\nrate_per_host = {rate}\nconcurrency_per_host = 4\ntimeout_secs = 5\n\
+         max_attempts = 2\nkeywords = [\"a\"]\n"
+    );
+    for s in &fx.sites {
+        t.push_str(&format!(
+            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 2\n",
+            s.name, s.base_url
+        ));
+    }
+    let p = dir.join("scale.toml");
+    std::fs::write(&p, t).unwrap();
+    p
+}
+
+/// The ads list without store ids (they are given anew in PostgreSQL).
+fn ads_json(out: &str) -> Vec<serde_json::Value> {
+    let mut rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("id");
+            v
+        })
+        .collect();
+    rows.sort_by_key(|v| v["url"].as_str().unwrap_or_default().to_string());
+    rows
+}
+
+fn sqlite_count(db: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_crawled_campaign_is_copied_to_postgres_and_reads_the_same() {
+    let Some(db) = TestDb::new() else {
+        return;
+    };
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads: 20,
+            seed: 3,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let camp = campaign_file(dir.path(), &fx, 0);
+    run(wildwatch()
+        .arg("--data")
+        .arg(&data)
+        .args(["crawl", "--quiet"])
+        .arg(&camp));
+    let url = db.url();
+    let migrated = run(wildwatch().args(["db", "migrate", "--db", &url]));
+    assert!(migrated.contains("schema version"), "{migrated}");
+    let sqlite = data.join("wildwatch.db");
+    let copied = run(wildwatch().args([
+        "db",
+        "copy",
+        "--from",
+        &format!("sqlite://{}", sqlite.display()),
+        "--to",
+        &url,
+    ]));
+    assert!(
+        copied.contains(" ok ") || copied.contains(" ok"),
+        "{copied}"
+    );
+    assert!(!copied.contains("DIFFERS"), "{copied}");
+    for table in ["frontier", "pages", "ads", "ad_versions", "detections"] {
+        assert_eq!(
+            db.count(&format!("SELECT COUNT(*) FROM {table}")),
+            sqlite_count(&sqlite, &format!("SELECT COUNT(*) FROM {table}")),
+            "{table}"
+        );
+    }
+    assert!(db.count("SELECT COUNT(*) FROM ads") > 5);
+    let list = |args: &[&str]| {
+        run(wildwatch()
+            .arg("--data")
+            .arg(&data)
+            .args(args)
+            .args(["ads", "list", "--format", "json"]))
+    };
+    assert_eq!(
+        ads_json(&list(&["--db", &url])),
+        ads_json(&list(&[])),
+        "the ads list reads the same on both stores"
+    );
+    // The same campaign again: refused, nothing written.
+    let again = wildwatch()
+        .args(["db", "copy", "--from"])
+        .arg(&sqlite)
+        .args(["--to", &url])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds campaign `scale`"));
+    // A command of the SQLite store says so on PostgreSQL.
+    let serve = wildwatch()
+        .arg("--data")
+        .arg(&data)
+        .args(["--db", &url, "user", "list"])
+        .output()
+        .unwrap();
+    assert!(!serve.status.success());
+    assert!(
+        String::from_utf8_lossy(&serve.stderr).contains("embedded SQLite store only"),
+        "{}",
+        String::from_utf8_lossy(&serve.stderr)
+    );
+}
+
+#[test]
+fn two_workers_one_killed_mid_crawl_fetch_everything_once() {
+    let Some(db) = TestDb::new() else {
+        return;
+    };
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads: 30,
+            seed: 5,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The same campaign on SQLite with one process: what the workers must end with.
+    let reference = dir.path().join("reference");
+    let camp = campaign_file(dir.path(), &fx, 25);
+    run(wildwatch()
+        .arg("--data")
+        .arg(&reference)
+        .args(["crawl", "--quiet"])
+        .arg(&camp));
+    let ref_db = reference.join("wildwatch.db");
+    let url = db.url();
+    run(wildwatch().args(["db", "migrate", "--db", &url]));
+    let data = dir.path().join("workers");
+    let spawn = || {
+        wildwatch()
+            .arg("--data")
+            .arg(&data)
+            .args(["--db", &url, "worker", "--quiet", "--lease-secs", "2"])
+            .arg(&camp)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut doomed = spawn();
+    let survivor = spawn();
+    // Kill one worker once both have stored some pages.
+    let started = Instant::now();
+    while db.count("SELECT COUNT(DISTINCT lease_owner) FROM frontier WHERE lease_owner IS NOT NULL")
+        < 2
+        || db.count("SELECT COUNT(*) FROM pages") < 10
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the workers did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    doomed.kill().unwrap(); // SIGKILL
+    doomed.wait().unwrap();
+    let leased_by_dead = db
+        .count("SELECT COUNT(*) FROM frontier WHERE state = 'pending' AND lease_owner IS NOT NULL");
+    let out = survivor.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    eprintln!("surviving worker: {log}; URLs leased when the other was killed: {leased_by_dead}");
+
+    // Nothing pending, the same URLs and ads as the single-process crawl.
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM frontier WHERE state = 'pending'"),
+        0
+    );
+    for sql in [
+        "SELECT COUNT(*) FROM frontier",
+        "SELECT COUNT(*) FROM frontier WHERE state = 'done'",
+        "SELECT COUNT(*) FROM ads",
+        "SELECT COUNT(*) FROM ad_versions",
+    ] {
+        assert_eq!(db.count(sql), sqlite_count(&ref_db, sql), "{sql}");
+    }
+    // Every frontier URL stored once (as in the single-process crawl).
+    let once =
+        "SELECT COUNT(*) FROM (SELECT url FROM pages WHERE url IN (SELECT url FROM frontier) \
+                GROUP BY url HAVING COUNT(*) > 1) d";
+    assert_eq!(sqlite_count(&ref_db, once), 0);
+    assert_eq!(db.count(once), 0);
+    assert_eq!(
+        db.count("SELECT COUNT(DISTINCT url) FROM pages WHERE url IN (SELECT url FROM frontier)"),
+        sqlite_count(
+            &ref_db,
+            "SELECT COUNT(DISTINCT url) FROM pages WHERE url IN (SELECT url FROM frontier)"
+        )
+    );
+}
