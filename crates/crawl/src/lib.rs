@@ -515,7 +515,11 @@ fn process_photo(
     let (state, phash, error) = if f.status >= 400 {
         (FetchState::Failed, None, Some(format!("HTTP {}", f.status)))
     } else if f.truncated {
-        (FetchState::Failed, None, Some("photo larger than the size cap".into()))
+        (
+            FetchState::Failed,
+            None,
+            Some("photo larger than the size cap".into()),
+        )
     } else {
         let encoding = header_value(&f.response_head, "content-encoding").unwrap_or_default();
         let (body, _) = fetch::decompress(&f.raw_body, &encoding.to_ascii_lowercase(), 64 << 20);

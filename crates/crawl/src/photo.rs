@@ -38,7 +38,9 @@ pub fn phash(bytes: &[u8]) -> Result<PhotoHash, String> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| format!("undecodable image: {e}"))?;
+    let img = reader
+        .decode()
+        .map_err(|e| format!("undecodable image: {e}"))?;
     let hasher = HasherConfig::new()
         .hash_alg(HashAlg::Gradient)
         .hash_size(8, 8)
@@ -82,7 +84,12 @@ mod tests {
         let h2 = phash(&jpeg(&small, 40)).unwrap();
         let other = phash(&jpeg(&picture(9), 90)).unwrap();
         assert_eq!((h1.width, h1.height), (400, 300));
-        assert!((h1.hash ^ h2.hash).count_ones() <= 4, "{:064b}\n{:064b}", h1.hash, h2.hash);
+        assert!(
+            (h1.hash ^ h2.hash).count_ones() <= 4,
+            "{:064b}\n{:064b}",
+            h1.hash,
+            h2.hash
+        );
         assert!((h1.hash ^ other.hash).count_ones() > 10);
     }
 
@@ -93,7 +100,7 @@ mod tests {
         let mut cut = jpeg(&picture(2), 80);
         cut.truncate(cut.len() / 3);
         let _ = phash(&cut); // a truncated JPEG may decode partially or fail, never panic
-        // A PNG header claiming 100000×100000 pixels is refused by the limits.
+                             // A PNG header claiming 100000×100000 pixels is refused by the limits.
         let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
         png.extend_from_slice(b"IHDR");
         png.extend_from_slice(&100_000u32.to_be_bytes());

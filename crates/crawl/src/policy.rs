@@ -115,7 +115,10 @@ impl PolicyTerms {
     }
 
     /// Indexes of the patterns found whole-word in folded text.
-    fn whole_words<'a>(ac: &'a AhoCorasick, text: &'a str) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    fn whole_words<'a>(
+        ac: &'a AhoCorasick,
+        text: &'a str,
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
         let b = text.as_bytes();
         ac.find_overlapping_iter(text).filter_map(move |m| {
             let (s, e) = (m.start(), m.end());
@@ -127,7 +130,10 @@ impl PolicyTerms {
 
     /// The most specific link phrase in a link's text or URL path, as (phrase, its length).
     fn link_phrase(&self, text: &str, path: &str) -> Option<String> {
-        let hay = folded(&format!("{text} {}", path.replace(['-', '_', '/', '.'], " ")));
+        let hay = folded(&format!(
+            "{text} {}",
+            path.replace(['-', '_', '/', '.'], " ")
+        ));
         Self::whole_words(&self.links, &hay)
             .map(|(i, _, _)| self.link_phrases[i].1.clone())
             .max_by_key(|p| p.len())
@@ -233,10 +239,8 @@ pub fn page_text(html: &str) -> (String, String) {
         .iter()
         .filter_map(|s| pick(s))
         .find_map(|s| doc.select(&s).next());
-    if let (Some(root), Some(block)) = (
-        root,
-        pick("h1, h2, h3, h4, p, li, td, dd, dt, blockquote"),
-    ) {
+    if let (Some(root), Some(block)) = (root, pick("h1, h2, h3, h4, p, li, td, dd, dt, blockquote"))
+    {
         for b in root.select(&block) {
             let t = b.text().collect::<Vec<_>>().join(" ");
             let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -392,7 +396,12 @@ pub fn share_clear(sites: &[SiteAudit]) -> f64 {
 }
 
 /// Builds a page's analysis from its HTML.
-pub fn analyse_page(link: &PolicyLink, status: u16, html: &str, terms: &PolicyTerms) -> PageAnalysis {
+pub fn analyse_page(
+    link: &PolicyLink,
+    status: u16,
+    html: &str,
+    terms: &PolicyTerms,
+) -> PageAnalysis {
     let (title, text) = page_text(html);
     let (lang, findings) = analyse(&text, terms);
     let topics: BTreeSet<String> = findings.iter().map(|f| f.topic.clone()).collect();
@@ -438,7 +447,9 @@ mod tests {
         let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
         assert_eq!(urls.len(), 4, "{links:?}");
         assert!(urls.contains(&"http://127.0.0.1:9/rules.php"));
-        assert!(!urls.iter().any(|u| u.contains("elsewhere") || u.contains("/ad/")));
+        assert!(!urls
+            .iter()
+            .any(|u| u.contains("elsewhere") || u.contains("/ad/")));
         assert_eq!(links[0].matched, "regles de diffusion");
     }
 
@@ -452,9 +463,16 @@ mod tests {
         };
         let clear = analyse_page(&link, 200, "<main><p>Espèces protégées : il est interdit de vendre des spécimens inscrits à la CITES.</p><p>Toute annonce d’objets en ivoire est refusée.</p></main>", &t);
         assert_eq!(clear.lang, "fr");
-        assert!(clear.topics.contains(&"law".to_string()) && clear.topics.contains(&"ivory".to_string()), "{clear:?}");
+        assert!(
+            clear.topics.contains(&"law".to_string())
+                && clear.topics.contains(&"ivory".to_string()),
+            "{clear:?}"
+        );
         let ivory = clear.findings.iter().find(|f| f.topic == "ivory").unwrap();
-        assert_eq!(ivory.passage, "Toute annonce d’objets en ivoire est refusée.");
+        assert_eq!(
+            ivory.passage,
+            "Toute annonce d’objets en ivoire est refusée."
+        );
         assert_eq!(verdict(std::slice::from_ref(&clear)), Verdict::Clear);
 
         let vague = analyse_page(&link, 200, "<main><p>Tiere dürfen nur in der Kategorie Haustiere angeboten werden; die Bestimmungen des Tierschutzgesetzes sind einzuhalten.</p></main>", &t);
@@ -491,9 +509,9 @@ pub fn audit_campaign(
         .enable_all()
         .build()?;
     let keep = |store: &mut SqliteStore,
-                    warc: &mut wildwatch_warc::WarcWriter,
-                    f: &crate::Fetched,
-                    kind: &str|
+                warc: &mut wildwatch_warc::WarcWriter,
+                f: &crate::Fetched,
+                kind: &str|
      -> Result<Option<String>, crate::CrawlError> {
         let Some(page) = crate::archive(warc, f, kind) else {
             return Ok(None);

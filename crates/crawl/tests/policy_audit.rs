@@ -38,15 +38,32 @@ fn fixture_sites_are_clear_vague_or_silent_with_passages() {
     let terms = PolicyTerms::shipped();
     let sites = audit_campaign(&c, &json, &opts, &terms).unwrap();
     let verdict = |name: &str| sites.iter().find(|s| s.platform == name).unwrap();
-    assert_eq!(verdict("leboncoin").verdict, Verdict::Clear, "{:?}", verdict("leboncoin"));
-    assert_eq!(verdict("forum").verdict, Verdict::Clear, "{:?}", verdict("forum"));
-    assert_eq!(verdict("kleinanzeigen").verdict, Verdict::Vague, "{:?}", verdict("kleinanzeigen"));
+    assert_eq!(
+        verdict("leboncoin").verdict,
+        Verdict::Clear,
+        "{:?}",
+        verdict("leboncoin")
+    );
+    assert_eq!(
+        verdict("forum").verdict,
+        Verdict::Clear,
+        "{:?}",
+        verdict("forum")
+    );
+    assert_eq!(
+        verdict("kleinanzeigen").verdict,
+        Verdict::Vague,
+        "{:?}",
+        verdict("kleinanzeigen")
+    );
     let mp = verdict("marktplaats");
     assert_eq!(mp.verdict, Verdict::None, "{mp:?}");
     assert!(
         mp.pages
             .iter()
-            .any(|p| p.url.ends_with("/verboden-artikelen") && p.status == 404 && p.error.is_some()),
+            .any(|p| p.url.ends_with("/verboden-artikelen")
+                && p.status == 404
+                && p.error.is_some()),
         "{mp:?}"
     );
     assert!((share_clear(&sites) - 0.5).abs() < 1e-9);
@@ -70,6 +87,8 @@ fn fixture_sites_are_clear_vague_or_silent_with_passages() {
     let cid = store.campaign_id("policy").unwrap().unwrap();
     let rows = store.policy_audits(cid).unwrap();
     assert_eq!(rows.len(), 4);
-    assert!(rows.iter().any(|r| r.verdict == "clear" && r.platform.as_deref() == Some("forum")));
+    assert!(rows
+        .iter()
+        .any(|r| r.verdict == "clear" && r.platform.as_deref() == Some("forum")));
     assert_eq!(store.pages_for(&rules.url).unwrap().len(), 1);
 }

@@ -1,5 +1,6 @@
 //! Platform policy audits (schema 5, table `policy_audits`): one row per website and audit run,
-//! with the verdict and the whole result (pages read, passages found) as JSON.
+//! with the verdict and the whole result (pages read, passages found) as JSON; and the small
+//! campaign lookups the campaign page needs (configuration, platforms, a notice's files).
 
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -36,6 +37,42 @@ impl SqliteStore {
             .optional()?;
         match row {
             Some((id, c)) => Ok(Some((id, serde_json::from_str(&c)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// The platforms a campaign has ads on, by name.
+    pub fn campaign_platforms(&self, campaign: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT platform FROM ads WHERE campaign_id = ?1 ORDER BY platform",
+        )?;
+        let rows = stmt.query_map(params![campaign], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The files a takedown notice was written to (`{"csv": PATH, "letter": PATH}`), as recorded
+    /// in the audit log when it was prepared.
+    pub fn notice_files(&self, notice: i64) -> Result<Option<serde_json::Value>> {
+        let detail: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT detail FROM audit_log WHERE action = 'takedown.notice' \
+                 AND json_extract(detail, '$.notice') = ?1 ORDER BY id LIMIT 1",
+                params![notice],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match detail {
+            Some(d) => {
+                let v: serde_json::Value = serde_json::from_str(&d)?;
+                // `files` holds the notice's reference and its files.
+                let f = &v["files"];
+                Ok(Some(if f.get("files").is_some() {
+                    f["files"].clone()
+                } else {
+                    f.clone()
+                }))
+            }
             None => Ok(None),
         }
     }
@@ -107,10 +144,22 @@ mod tests {
         let mut s = SqliteStore::in_memory().unwrap();
         let c = s.campaign("t", &serde_json::json!({})).unwrap();
         let other = s.campaign("u", &serde_json::json!({})).unwrap();
-        s.save_policy_audit(c, "http://a/", Some("a"), "none", &serde_json::json!({"n": 1}))
-            .unwrap();
-        s.save_policy_audit(c, "http://a/", Some("a"), "clear", &serde_json::json!({"n": 2}))
-            .unwrap();
+        s.save_policy_audit(
+            c,
+            "http://a/",
+            Some("a"),
+            "none",
+            &serde_json::json!({"n": 1}),
+        )
+        .unwrap();
+        s.save_policy_audit(
+            c,
+            "http://a/",
+            Some("a"),
+            "clear",
+            &serde_json::json!({"n": 2}),
+        )
+        .unwrap();
         s.save_policy_audit(c, "http://b/", Some("b"), "vague", &serde_json::json!({}))
             .unwrap();
         s.save_policy_audit(other, "http://c/", None, "clear", &serde_json::json!({}))

@@ -136,13 +136,17 @@ async fn fallback(method: Method, uri: axum::http::Uri) -> Response {
     paths(
         me, dashboard, facets, list_ads, get_ad, put_review, confirm, ad_audit, export, metrics,
         list_reports, post_report, list_users, post_user, patch_user, post_token, list_networks,
-        get_seller
+        get_seller, crate::actions::report_api, crate::actions::compare_api,
+        crate::actions::notices_api, crate::actions::notice_api, crate::actions::sent_api,
+        crate::actions::notice_file_api, crate::actions::package_api, crate::actions::audits_api,
+        crate::actions::audit_api
     ),
     components(schemas(
         ErrorBody, ErrorDetail, User, Role, Dashboard, AdList, AdPage, AdSummary, AdDetail,
         VersionInfo, PageInfo, SellerInfo, Review, StoredReview, AuditEntry, CampaignStats,
         ReportStats, ReportRow, ReportOutcome, NewReport, ReportAccepted, NewUser, UserPatch,
-        NewToken, TokenCreated, Facets, Metrics, Agreement
+        NewToken, TokenCreated, Facets, Metrics, Agreement, crate::actions::NoticeRequest,
+        crate::actions::SentRequest, crate::actions::PackageRequest, crate::actions::CampaignRef
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

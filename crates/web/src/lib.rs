@@ -10,6 +10,7 @@
 //! * Public reports are fetched by a background task through a fetcher that refuses loopback and
 //!   private addresses (SSRF), except explicitly configured test hosts.
 
+pub mod actions;
 pub mod api;
 pub mod archive;
 pub mod auth;
@@ -383,8 +384,11 @@ async fn security_headers(
          form-action 'self'; frame-src {}; frame-ancestors 'none'; base-uri 'none'",
         st.archive_origin
     );
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    // A handler may set a stricter policy of its own (the self-contained report files).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
     }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -405,6 +409,7 @@ pub fn app_router(st: Shared) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(api::routes())
+        .merge(actions::routes())
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             security_headers,

@@ -27,7 +27,7 @@ pub struct Chrome {
     pub version: &'static str,
 }
 
-fn chrome(a: Option<&Authed>, active: &'static str) -> Chrome {
+pub(crate) fn chrome(a: Option<&Authed>, active: &'static str) -> Chrome {
     Chrome {
         user: a.map(|a| a.user.clone()),
         csrf: a.and_then(|a| a.csrf.clone()).unwrap_or_default(),
@@ -88,7 +88,7 @@ impl From<askama::Error> for PageError {
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 /// Adds the anonymous cookie a form's CSRF token was made for, when the request had none.
 fn with_cookie(mut res: Response, set: Option<String>) -> PageResult {
@@ -98,7 +98,7 @@ fn with_cookie(mut res: Response, set: Option<String>) -> PageResult {
     Ok(res)
 }
 
-fn html(t: impl Template) -> PageResult {
+pub(crate) fn html(t: impl Template) -> PageResult {
     Ok(Html(t.render()?).into_response())
 }
 
