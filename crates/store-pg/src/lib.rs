@@ -184,7 +184,16 @@ impl PgStore {
     }
 
     /// Runs `f` on the connection (for the copy and the queue, which need their own statements).
+    ///
+    /// The driver runs each statement on a runtime of its own; called from inside the crawler's
+    /// tokio runtime, it must first step out of it (`block_in_place`), or tokio refuses to nest.
     pub(crate) fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
-        f(&mut self.client.borrow_mut())
+        let mut client = self.client.borrow_mut();
+        match tokio::runtime::Handle::try_current() {
+            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| f(&mut client))
+            }
+            _ => f(&mut client),
+        }
     }
 }
