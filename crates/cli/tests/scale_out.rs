@@ -222,7 +222,7 @@ fn two_workers_one_killed_mid_crawl_fetch_everything_once() {
     let dir = tempfile::tempdir().unwrap();
     // The same campaign on SQLite with one process: what the workers must end with.
     let reference = dir.path().join("reference");
-    let camp = campaign_file(dir.path(), &fx, 25);
+    let camp = campaign_file(dir.path(), &fx, 10);
     run(wildwatch()
         .arg("--data")
         .arg(&reference)
@@ -245,17 +245,32 @@ fn two_workers_one_killed_mid_crawl_fetch_everything_once() {
     };
     let mut doomed = spawn();
     let survivor = spawn();
-    // Kill one worker once both have stored some pages.
+    // Kill one worker in the middle of jobs: once pages are stored and it holds leases (its
+    // lease owner name carries its process id).
+    let mut poll = Client::connect(&url, NoTls).unwrap();
+    let mine = format!("%-{}-%", doomed.id());
     let started = Instant::now();
-    while db.count("SELECT COUNT(DISTINCT lease_owner) FROM frontier WHERE lease_owner IS NOT NULL")
-        < 2
-        || db.count("SELECT COUNT(*) FROM pages") < 10
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the workers did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
+    loop {
+        let row = poll
+            .query_one(
+                "SELECT (SELECT COUNT(*) FROM pages), (SELECT COUNT(*) FROM frontier \
+                 WHERE state = 'pending' AND lease_owner LIKE $1)",
+                &[&mine],
+            )
+            .unwrap();
+        let (pages, leased): (i64, i64) = (row.get(0), row.get(1));
+        if pages >= 10 && leased > 0 {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(90) || doomed.try_wait().unwrap().is_some() {
+            let _ = doomed.kill();
+            let out = doomed.wait_with_output().unwrap();
+            panic!(
+                "the worker to kill never held a lease after 10 pages ({pages} pages): {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
     doomed.kill().unwrap(); // SIGKILL
     doomed.wait().unwrap();
