@@ -5,6 +5,7 @@
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::{ReportError, Result};
 
@@ -44,7 +45,9 @@ pub struct Series<'a> {
 pub fn bars(title: &str, axis: &str, labels: &[String], series: &[Series<'_>]) -> Result<String> {
     let n = labels.len().max(1);
     let per = series.len().max(1);
-    let height = 90 + ((n + 1) * (14 * per + 10)) as u32;
+    // Empty rows on top: one (plotters ranges are inclusive), two under a legend.
+    let spare = if series.len() > 1 { 2 } else { 1 };
+    let height = 90 + ((n + spare) * (14 * per + 10)) as u32;
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().copied())
@@ -56,14 +59,17 @@ pub fn bars(title: &str, axis: &str, labels: &[String], series: &[Series<'_>]) -
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         // Row i of the chart (from the bottom) shows label n-1-i, so the first label is on top.
-        // An integer range is inclusive in plotters, so 0..n has one more row, left empty at the
-        // top for the legend (a range of one value, 0..0, cannot be drawn).
+        // An integer range is inclusive in plotters (and one of a single value, 0..0, cannot be
+        // drawn), so the rows above the labels are left empty, for the legend.
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 18))
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(270)
-            .build_cartesian_2d(0u64..(max + max / 8 + 1), (0..n).into_segmented())
+            .build_cartesian_2d(
+                0u64..(max + max / 8 + 1),
+                (0..n + spare - 1).into_segmented(),
+            )
             .map_err(err)?;
         let label_of = |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) if *i < n => labels
@@ -75,7 +81,7 @@ pub fn bars(title: &str, axis: &str, labels: &[String], series: &[Series<'_>]) -
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .y_labels(n)
+            .y_labels(n + spare)
             .y_label_formatter(&label_of)
             .x_desc(axis)
             .label_style((FONT, 13))
@@ -83,8 +89,15 @@ pub fn bars(title: &str, axis: &str, labels: &[String], series: &[Series<'_>]) -
             .map_err(err)?;
         let colors = [BLUE, ORANGE, GREY];
         let band = 1.0 / (per as f64 + 0.6);
+        // The chart's rows are about `row_px` pixels high (see `height`); each series gets a
+        // band of its row, and its value is written at the middle of its bar.
+        let row_px = (14 * per + 10) as f64;
         for (k, s) in series.iter().enumerate() {
             let color = colors[k % colors.len()];
+            let top = (row_px * (0.3 * band + k as f64 * band)) as u32;
+            let bottom = (row_px * (1.0 - 0.3 * band - (k + 1) as f64 * band)).max(0.0) as u32;
+            let offset =
+                top as i32 + (row_px as i32 - top as i32 - bottom as i32) / 2 - row_px as i32 / 2;
             let bars = s.values.iter().enumerate().map(move |(j, v)| {
                 let row = n - 1 - j;
                 let mut r = Rectangle::new(
@@ -94,10 +107,6 @@ pub fn bars(title: &str, axis: &str, labels: &[String], series: &[Series<'_>]) -
                     ],
                     color.filled(),
                 );
-                // Stack the series' bars inside the row (margins in pixels).
-                let row_px = (14 * per + 10) as f64;
-                let top = (row_px * (0.3 * band + k as f64 * band)) as u32;
-                let bottom = (row_px * (1.0 - 0.3 * band - (k + 1) as f64 * band)).max(0.0) as u32;
                 r.set_margin(top, bottom, 0, 0);
                 r
             });
@@ -110,11 +119,13 @@ pub fn bars(title: &str, axis: &str, labels: &[String], series: &[Series<'_>]) -
                 });
             chart
                 .draw_series(s.values.iter().enumerate().map(|(j, v)| {
-                    Text::new(
-                        format!(" {v}"),
-                        (*v, SegmentValue::CenterOf(n - 1 - j)),
-                        (FONT, 12),
-                    )
+                    EmptyElement::at((*v, SegmentValue::CenterOf(n - 1 - j)))
+                        + Text::new(
+                            format!("{v}"),
+                            (4, offset),
+                            TextStyle::from((FONT, 12).into_font())
+                                .pos(Pos::new(HPos::Left, VPos::Center)),
+                        )
                 }))
                 .map_err(err)?;
         }
@@ -232,7 +243,7 @@ mod tests {
         assert!(svg.contains("&lt;script&gt;"));
         assert!(svg.contains("&amp; more"));
         assert!(svg.contains("kleinanzeigen"));
-        assert!(svg.contains("\n 250\n"), "{svg}");
+        assert!(svg.contains(">\n250\n</text>"), "{svg}");
         assert!(!svg.contains("http"));
         let line = timeline(
             "Weekly",
