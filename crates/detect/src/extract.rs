@@ -157,6 +157,28 @@ const FREE: &[&str] = &[
 /// Reads the price of an ad: from the price field when the ad has one (a bare number there is in
 /// euros), else from the text. `None` when no figure is given (negotiable, on request, none).
 pub fn price(price_text: Option<&str>, text: &str, rates: &Rates) -> Option<Price> {
+    price_normalized(
+        price_text,
+        text,
+        &wildwatch_text::normalize(text).text,
+        rates,
+    )
+}
+
+/// True when the text may hold a decimal digit (`\d` in the regexes below is Unicode's `Nd`,
+/// within `char::is_numeric`): without one, no amount can be read and the regexes need not run.
+fn has_digit(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_digit()) || (!s.is_ascii() && s.chars().any(char::is_numeric))
+}
+
+/// As [`price`], with `normalized` the text as [`wildwatch_text::normalize`] made it (the scan has
+/// it already).
+pub(crate) fn price_normalized(
+    price_text: Option<&str>,
+    text: &str,
+    normalized: &str,
+    rates: &Rates,
+) -> Option<Price> {
     if let Some(pt) = price_text.filter(|p| !p.trim().is_empty()) {
         if let Some(p) = find_price(pt, rates, true) {
             return Some(p).map(|mut p| {
@@ -182,7 +204,7 @@ pub fn price(price_text: Option<&str>, text: &str, rates: &Rates) -> Option<Pric
         Regex::new(r"(?i)(?-u:\b)budget\s*:?\s*(?:(?:de|van|von|of|max\.?|maximum|tot|bis|jusqu'?[àa]|around|about|up\s+to|env\.?|environ|ca\.?|circa|rond|±)\s*)*(\d+(?:[.,]\d{3})*)\s*(?:e(?-u:\b)|€|eur|euros?)?")
             .unwrap()
     });
-    if let Some(c) = budget.captures(text) {
+    if let Some(c) = has_digit(text).then(|| budget.captures(text)).flatten() {
         let m = c.get(1).unwrap();
         if let Some(amount) = parse_amount(m.as_str().trim()) {
             let whole = c.get(0).unwrap();
@@ -194,7 +216,7 @@ pub fn price(price_text: Option<&str>, text: &str, rates: &Rates) -> Option<Pric
             });
         }
     }
-    if is_free(text) {
+    if is_free_normalized(normalized) {
         return Some(Price {
             eur: 0.0,
             amount: 0.0,
@@ -206,6 +228,10 @@ pub fn price(price_text: Option<&str>, text: &str, rates: &Rates) -> Option<Pric
 }
 
 fn is_free(s: &str) -> bool {
+    is_free_normalized(&wildwatch_text::normalize(s).text)
+}
+
+fn is_free_normalized(normalized: &str) -> bool {
     static FREE_NORM: OnceLock<Vec<String>> = OnceLock::new();
     // Each free phrase, normalised and padded with spaces: a whole-word search is then `contains`.
     let free = FREE_NORM.get_or_init(|| {
@@ -213,11 +239,14 @@ fn is_free(s: &str) -> bool {
             .map(|f| format!(" {} ", wildwatch_text::normalize(f).text))
             .collect()
     });
-    let padded = format!(" {} ", wildwatch_text::normalize(s).text);
+    let padded = format!(" {normalized} ");
     free.iter().any(|f| padded.contains(f.as_str()))
 }
 
 fn find_price(s: &str, rates: &Rates, bare_is_eur: bool) -> Option<Price> {
+    if !has_digit(s) {
+        return None;
+    }
     let (after, before, dash, word) = price_regexes();
     let mut best: Option<(usize, Price)> = None;
     let consider = |best: &mut Option<(usize, Price)>,
@@ -407,11 +436,21 @@ pub fn counts(text: &str) -> Vec<Count> {
     let (keeper, noun, lot) = count_regexes();
     let mut out = Vec::new();
     let bytes = text.as_bytes();
-    for c in keeper.captures_iter(text) {
+    let keeper_matches = has_digit(text).then(|| keeper.captures_iter(text));
+    for c in keeper_matches.into_iter().flatten() {
         let m = c.get(0).unwrap();
         // Not a price or a measure: 2,50 €, 1.5 kg, 1,2 m.
-        let tail = text[m.end()..].trim_start().to_lowercase();
-        let head = text[..m.start()].trim_end().to_lowercase();
+        // Only the first and last few characters are looked at: lowercase just those (lowercasing
+        // is per character, so they are the same as in the whole text lowercased).
+        let tail_src = text[m.end()..].trim_start();
+        let tail_end = tail_src
+            .char_indices()
+            .nth(16)
+            .map_or(tail_src.len(), |(i, _)| i);
+        let tail = tail_src[..tail_end].to_lowercase();
+        let head_src = text[..m.start()].trim_end();
+        let head_start = head_src.char_indices().rev().nth(15).map_or(0, |(i, _)| i);
+        let head = head_src[head_start..].to_lowercase();
         let unit_after = [
             "€", "eur", "kg", "g", "cm", "mm", "m", "l", "%", "chf", "£", "$", "jahr", "j", "ans",
             "jaar", "year", "yr", "mois", "monat", "maand", "month", "uhr", "h", "ct", "karat",

@@ -125,6 +125,10 @@ pub struct Detector {
     /// Exchange rates.
     pub rates: Rates,
     matcher: Matcher,
+    /// The lexicon rows by `List as usize`, and the taxon each row implies (looked up once here
+    /// rather than per hit).
+    terms: Vec<Vec<lexicon::Entry>>,
+    implied: Vec<Vec<Option<TaxonId>>>,
 }
 
 /// Document codes in output order.
@@ -217,11 +221,27 @@ impl Detector {
     /// Builds a detector from reference data, a lexicon and rates.
     pub fn new(refdata: RefData, lexicon: Lexicon, rates: Rates) -> Result<Detector, DetectError> {
         let matcher = Matcher::build(&refdata, &lexicon)?;
+        let mut terms = vec![Vec::new(); List::ALL.len()];
+        let mut implied = vec![Vec::new(); List::ALL.len()];
+        for list in List::ALL {
+            let entries = lexicon.entries(list);
+            implied[list as usize] = entries
+                .iter()
+                .map(|e| {
+                    (!e.implies.is_empty())
+                        .then(|| refdata.lookup(&e.implies).first().copied())
+                        .flatten()
+                })
+                .collect();
+            terms[list as usize] = entries.to_vec();
+        }
         Ok(Detector {
             refdata,
             lexicon,
             rates,
             matcher,
+            terms,
+            implied,
         })
     }
 
@@ -294,7 +314,8 @@ impl Detector {
                         }
                     }
                     Meaning::Term { list, row } => {
-                        let e = &self.lexicon.entries(list)[row as usize];
+                        let e = &self.terms[list as usize][row as usize];
+                        let implied = self.implied[list as usize][row as usize];
                         material_hit |= list == List::Parts
                             && !matches!(e.flag.as_str(), "generic" | "object" | "goods");
                         // Short terms only in their own language (false friends: "bein", "nz");
@@ -308,8 +329,16 @@ impl Detector {
                         }
                         let at_start = text[..a].trim_end_matches([' ', '\t']).is_empty()
                             || text[..a].trim_end_matches([' ', '\t']).ends_with('\n');
-                        relevant_hit |=
-                            self.term(&mut ev, list, e, &words, span, a < title_end, at_start);
+                        relevant_hit |= Self::term(
+                            &mut ev,
+                            list,
+                            e,
+                            implied,
+                            &words,
+                            span,
+                            a < title_end,
+                            at_start,
+                        );
                     }
                 }
             }
@@ -347,25 +376,20 @@ impl Detector {
                 ev.obfuscated.push((words, span));
             }
         }
-        risk::decide(self, ad, &text, title_end, lang, ev)
+        risk::decide(self, ad, &text, &n.text, title_end, lang, ev)
     }
 
     #[allow(clippy::too_many_arguments)]
     fn term(
-        &self,
         ev: &mut Evidence,
         list: List,
         e: &lexicon::Entry,
+        implied: Option<TaxonId>,
         words: &str,
         span: [usize; 2],
         in_title: bool,
         at_start: bool,
     ) -> bool {
-        let implied = || {
-            (!e.implies.is_empty())
-                .then(|| self.refdata.lookup(&e.implies).first().copied())
-                .flatten()
-        };
         match list {
             List::Parts => match e.flag.as_str() {
                 "object" => ev.objects += 1,
@@ -378,7 +402,7 @@ impl Detector {
                     if !ev.materials.iter().any(|m| m.0 == e.value) {
                         ev.materials.push((
                             e.value.clone(),
-                            implied(),
+                            implied,
                             words.to_string(),
                             span,
                             e.list.clone(),
@@ -390,7 +414,7 @@ impl Detector {
             List::CodeWords => {
                 let entry = (
                     words.to_string(),
-                    implied(),
+                    implied,
                     span,
                     e.value.clone(),
                     e.list.clone(),

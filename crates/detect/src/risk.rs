@@ -29,6 +29,7 @@ pub(crate) fn decide(
     d: &Detector,
     ad: &AdInput,
     text: &str,
+    normalized: &str,
     title_end: usize,
     lang: Lang,
     mut ev: Evidence,
@@ -49,12 +50,18 @@ pub(crate) fn decide(
 
     // Accessories: an ad for a cage or food that names the animal it is for.
     // "mit Käfig", "with cage", "avec cage", "met kooi": the cage comes with the animal.
-    let included = |span: [usize; 2]| {
-        let head = text[..span[0]].trim_end().to_lowercase();
-        let word = head
+    // The word before a span, lowercased (only that word: lowercasing keeps whitespace where it is).
+    let word_before = |span: [usize; 2]| {
+        text[..span[0]]
+            .trim_end()
             .rsplit(|c: char| c.is_whitespace())
             .next()
-            .unwrap_or("");
+            .unwrap_or("")
+            .to_lowercase()
+    };
+    let included = |span: [usize; 2]| {
+        let word = word_before(span);
+        let word = word.as_str();
         [
             "mit",
             "with",
@@ -80,14 +87,7 @@ pub(crate) fn decide(
         .contains(&word)
     };
     // For toys and figures, French "en" is "made of" (en résine, en bois), not Dutch "and".
-    let included_extra = |span: [usize; 2]| {
-        let head = text[..span[0]].trim_end().to_lowercase();
-        let word = head
-            .rsplit(|c: char| c.is_whitespace())
-            .next()
-            .unwrap_or("");
-        word != "en" && included(span)
-    };
+    let included_extra = |span: [usize; 2]| word_before(span) != "en" && included(span);
     let accessory_ad = ev
         .looks
         .iter()
@@ -572,7 +572,7 @@ pub(crate) fn decide(
         }
     });
 
-    let price = extract::price(ad.price_text.as_deref(), text, &d.rates);
+    let price = extract::price_normalized(ad.price_text.as_deref(), text, normalized, &d.rates);
     if let Some(p) = &price {
         let (words, span) = if p.span.0 == usize::MAX {
             (ad.price_text.clone().unwrap_or_default(), None)

@@ -135,6 +135,22 @@ pub fn scan_with<R: BufRead>(
     Ok(totals)
 }
 
+/// Scans one input line and appends its JSON output line (with the newline) to `out`.
+/// Returns 0 for an ad that is not relevant, 1 for a relevant one, 2 for an error line.
+pub fn scan_line(detector: &Detector, line: &[u8], lineno: u64, out: &mut Vec<u8>) -> u8 {
+    let kind = match parse_line(line, lineno) {
+        Ok(ad) => {
+            let d = detector.scan(&ad);
+            let k = if d.relevant { 1 } else { 0 };
+            serde_json::to_writer(&mut *out, &d).map(|_| k)
+        }
+        Err(e) => serde_json::to_writer(&mut *out, &e).map(|_| 2),
+    }
+    .unwrap_or(2);
+    out.push(b'\n');
+    kind
+}
+
 /// Scans JSON lines from `input` to JSON lines on `output`.
 ///
 /// A pipeline: the calling thread reads a batch, the pool scans *and serialises* it in parallel,
@@ -165,16 +181,7 @@ pub fn scan_jsonl<R: BufRead, W: Write + Send>(
                     .par_iter()
                     .map(|(n, line)| {
                         let mut out = Vec::with_capacity(768);
-                        let kind = match parse_line(line, *n) {
-                            Ok(ad) => {
-                                let d = detector.scan(&ad);
-                                let k = if d.relevant { 1 } else { 0 };
-                                serde_json::to_writer(&mut out, &d).map(|_| k)
-                            }
-                            Err(e) => serde_json::to_writer(&mut out, &e).map(|_| 2),
-                        }
-                        .unwrap_or(2);
-                        out.push(b'\n');
+                        let kind = scan_line(detector, line, *n, &mut out);
                         (out, kind)
                     })
                     .collect();

@@ -4,7 +4,41 @@
 //! 20 words); `whatlang`'s trigram model settles what the function words leave open.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// FxHash (as in rustc): the function-word table is looked up once per token of every ad, and
+/// its keys are fixed, short and ours, so a keyed hash buys nothing.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut add = |w: u64| self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            add(u64::from_le_bytes(buf));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.write(&[i]);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// The languages wildwatch reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,10 +84,10 @@ const DE: &str = "gr grosse getragen neu neuwertig wie ca stuck schwarz weiss br
 const NL: &str = "en maat per stuk kleuren diverse als nieuwstaat eet merk zwart wit liter halfvol bloeiende gedragen hoesje ruil tegen wie er mij liefst tot kan overal alle drie koppel man eigen gesloten regio afhalen het een van met voor te koop op niet ik wij zijn alleen zeer goed prijs ophalen ook nog bij uit aan deze dit mijn heb heeft verzenden stuks mooie mooi nieuw jonge pop kweek aangeboden graag bieden vraagprijs zonder wel geen jaar oud omdat wordt kan mag onze hebben";
 const OTHER: &str = "el los las por para con vendo precio muy es y del una se il di per prezzo molto sono della gli che vende com em uma nao sprzedam cena bardzo jest na";
 
-fn table() -> &'static HashMap<&'static str, [u8; 5]> {
-    static T: OnceLock<HashMap<&'static str, [u8; 5]>> = OnceLock::new();
+fn table() -> &'static FxMap<&'static str, [u8; 5]> {
+    static T: OnceLock<FxMap<&'static str, [u8; 5]>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut m: HashMap<&'static str, [u8; 5]> = HashMap::new();
+        let mut m: FxMap<&'static str, [u8; 5]> = FxMap::default();
         for (i, list) in [EN, FR, DE, NL, OTHER].iter().enumerate() {
             for w in list.split_whitespace() {
                 m.entry(w).or_default()[i] = 1;

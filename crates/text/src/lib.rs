@@ -13,6 +13,8 @@ mod lang;
 pub use fold::fold_char;
 pub use lang::{identify, identify_hinted, Lang};
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::OnceLock;
 
 /// The byte was produced by undoing leetspeak (`1v0ry`).
 pub const LEET: u8 = 1;
@@ -104,17 +106,81 @@ struct Unit {
     flags: u8,
 }
 
-fn classify(text: &str) -> Vec<Unit> {
-    let mut units = Vec::with_capacity(text.len());
+/// What a non-ASCII character becomes: a word separator, or up to four ASCII letters/digits.
+#[derive(Clone, Copy, Debug)]
+enum Folded {
+    Space,
+    Unit {
+        out: [u8; 4],
+        len: u8,
+        class: Class,
+        homoglyph: bool,
+    },
+}
+
+/// Folds one non-ASCII character that is none of the invisible, hyphen or dot characters.
+fn fold_unit(c: char) -> Folded {
+    let (folded, homoglyph) = fold_char(c);
+    match folded {
+        Some(s) if !s.is_empty() => {
+            let s: Cow<'static, str> = s;
+            // Only Latin letters and digits can match; other scripts are word separators.
+            let mut out = [0u8; 4];
+            let mut len = 0;
+            for b in s.bytes().filter(u8::is_ascii_alphanumeric).take(4) {
+                out[len] = b;
+                len += 1;
+            }
+            if len == 0 {
+                Folded::Space
+            } else {
+                let class = if out[0].is_ascii_digit() {
+                    Class::Digit
+                } else {
+                    Class::Alpha
+                };
+                Folded::Unit {
+                    out,
+                    len: len as u8,
+                    class,
+                    homoglyph,
+                }
+            }
+        }
+        _ => Folded::Space,
+    }
+}
+
+/// Characters below this are folded once per process and looked up (Latin, Greek, Cyrillic).
+const FOLD_TABLE_END: u32 = 0x800;
+
+fn fold_cached(c: char) -> Folded {
+    static TABLE: OnceLock<Vec<Folded>> = OnceLock::new();
+    let i = c as u32;
+    if i >= FOLD_TABLE_END {
+        return fold_unit(c);
+    }
+    let table = TABLE.get_or_init(|| {
+        (0..FOLD_TABLE_END)
+            .map(|i| match char::from_u32(i) {
+                Some(c) if !c.is_ascii() => fold_unit(c),
+                _ => Folded::Space,
+            })
+            .collect()
+    });
+    table[i as usize]
+}
+
+fn classify_into(text: &str, units: &mut Vec<Unit>) {
+    units.clear();
+    units.reserve(text.len());
     let mut pending = 0u8;
     for (i, c) in text.char_indices() {
         let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
-        let mut unit = |out: &[u8], class: Class, flags: u8| {
-            let mut buf = [0u8; 4];
-            buf[..out.len()].copy_from_slice(out);
+        let mut unit = |out: [u8; 4], len: u8, class: Class, flags: u8| {
             units.push(Unit {
-                out: buf,
-                len: out.len() as u8,
+                out,
+                len,
                 class,
                 start,
                 end,
@@ -123,16 +189,19 @@ fn classify(text: &str) -> Vec<Unit> {
         };
         if c.is_ascii() {
             let b = c as u8;
+            let one = |x: u8| [x, 0, 0, 0];
             match b {
-                b'a'..=b'z' | b'A'..=b'Z' => unit(&[b.to_ascii_lowercase()], Class::Alpha, pending),
-                b'0'..=b'9' => unit(&[b], Class::Digit, pending),
-                b'\n' => unit(b" ", Class::Newline, 0),
-                b'-' => unit(b" ", Class::Hyphen, 0),
-                b'.' | b'_' | b'*' => unit(b" ", Class::Dot, 0),
-                b'@' => unit(b"a", Class::Leet, pending),
-                b'$' => unit(b"s", Class::Leet, pending),
-                b'!' | b'|' => unit(b"i", Class::Leet, pending),
-                _ => unit(b" ", Class::Space, 0),
+                b'a'..=b'z' | b'A'..=b'Z' => {
+                    unit(one(b.to_ascii_lowercase()), 1, Class::Alpha, pending)
+                }
+                b'0'..=b'9' => unit(one(b), 1, Class::Digit, pending),
+                b'\n' => unit(one(b' '), 1, Class::Newline, 0),
+                b'-' => unit(one(b' '), 1, Class::Hyphen, 0),
+                b'.' | b'_' | b'*' => unit(one(b' '), 1, Class::Dot, 0),
+                b'@' => unit(one(b'a'), 1, Class::Leet, pending),
+                b'$' => unit(one(b's'), 1, Class::Leet, pending),
+                b'!' | b'|' => unit(one(b'i'), 1, Class::Leet, pending),
+                _ => unit(one(b' '), 1, Class::Space, 0),
             }
             pending = 0;
             continue;
@@ -143,44 +212,31 @@ fn classify(text: &str) -> Vec<Unit> {
                 continue;
             }
             '\u{2010}' | '\u{2011}' => {
-                unit(b" ", Class::Hyphen, 0);
+                unit([b' ', 0, 0, 0], 1, Class::Hyphen, 0);
                 pending = 0;
                 continue;
             }
             '·' | '•' => {
-                unit(b" ", Class::Dot, 0);
+                unit([b' ', 0, 0, 0], 1, Class::Dot, 0);
                 pending = 0;
                 continue;
             }
             _ => {}
         }
-        let (folded, homoglyph) = fold_char(c);
-        let flags = pending | if homoglyph { HOMOGLYPH } else { 0 };
-        pending = 0;
-        match folded {
-            Some(s) if !s.is_empty() => {
-                let s: Cow<'static, str> = s;
-                // Only Latin letters and digits can match; other scripts are word separators.
-                let ascii: Vec<u8> = s
-                    .bytes()
-                    .filter(u8::is_ascii_alphanumeric)
-                    .take(4)
-                    .collect();
-                if ascii.is_empty() {
-                    unit(b" ", Class::Space, 0);
-                } else {
-                    let class = if ascii[0].is_ascii_digit() {
-                        Class::Digit
-                    } else {
-                        Class::Alpha
-                    };
-                    unit(&ascii, class, flags);
-                }
+        match fold_cached(c) {
+            Folded::Unit {
+                out,
+                len,
+                class,
+                homoglyph,
+            } => {
+                let flags = pending | if homoglyph { HOMOGLYPH } else { 0 };
+                unit(out, len, class, flags);
             }
-            _ => unit(b" ", Class::Space, 0),
+            Folded::Space => unit([b' ', 0, 0, 0], 1, Class::Space, 0),
         }
+        pending = 0;
     }
-    units
 }
 
 fn leet_letter(b: u8) -> u8 {
@@ -231,42 +287,50 @@ fn is_leet(word: &[Unit]) -> bool {
         && word[0].class == Class::Digit
         && word[1..].iter().all(|u| u.class == Class::Alpha)
     {
-        let rest: String = word[1..].iter().map(|u| u.out[0] as char).collect();
-        return !UNITS.contains(&rest.as_str()) && leet_letter(word[0].out[0]) != word[0].out[0];
+        let rest = &word[1..];
+        let is_unit = UNITS
+            .iter()
+            .any(|u| u.len() == rest.len() && u.bytes().zip(rest).all(|(b, x)| b == x.out[0]));
+        return !is_unit && leet_letter(word[0].out[0]) != word[0].out[0];
     }
     false
 }
 
 struct Builder {
-    n: Normalized,
+    /// ASCII only: letters, digits and spaces.
+    text: Vec<u8>,
+    orig: Vec<(u32, u32)>,
+    flags: Vec<u8>,
 }
 
 impl Builder {
+    #[inline]
+    fn push_byte(&mut self, b: u8, range: (u32, u32), flags: u8) {
+        self.text.push(b);
+        self.orig.push(range);
+        self.flags.push(flags);
+    }
+    #[inline]
     fn push_unit(&mut self, u: &Unit, override_byte: Option<u8>, extra: u8) {
         match override_byte {
-            Some(b) => {
-                self.n.text.push(b as char);
-                self.n.orig.push((u.start, u.end));
-                self.n.flags.push(u.flags | extra);
-            }
+            Some(b) => self.push_byte(b, (u.start, u.end), u.flags | extra),
             None => {
                 for &b in &u.out[..u.len as usize] {
-                    self.n.text.push(b as char);
-                    self.n.orig.push((u.start, u.end));
-                    self.n.flags.push(u.flags | extra);
+                    self.push_byte(b, (u.start, u.end), u.flags | extra);
                 }
             }
         }
     }
+    fn ends_with_space(&self) -> bool {
+        self.text.last() == Some(&b' ')
+    }
     fn space(&mut self, at: u32) {
-        if !self.n.text.is_empty() && !self.n.text.ends_with(' ') {
-            self.n.text.push(' ');
-            self.n.orig.push((at, at));
-            self.n.flags.push(0);
+        if !self.text.is_empty() && !self.ends_with_space() {
+            self.push_byte(b' ', (at, at), 0);
         }
     }
     fn mark_last(&mut self, flag: u8) {
-        if let Some(f) = self.n.flags.last_mut() {
+        if let Some(f) = self.flags.last_mut() {
             *f |= flag;
         }
     }
@@ -279,8 +343,7 @@ struct Word<'a> {
     hyphen_break: bool,
 }
 
-fn words(units: &[Unit]) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
+fn words<'a>(units: &'a [Unit], out: &mut Vec<Word<'a>>) {
     let mut i = 0;
     while i < units.len() {
         if matches!(units[i].class, Class::Space | Class::Newline)
@@ -316,41 +379,71 @@ fn words(units: &[Unit]) -> Vec<Word<'_>> {
             });
         }
     }
-    out
 }
 
-/// Splits a word on `-` and `.` into pieces of letters/digits (connectors that are leetspeak stay).
-fn pieces(word: &[Unit]) -> Vec<(&[Unit], Class)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, u) in word.iter().enumerate() {
-        if matches!(u.class, Class::Hyphen | Class::Dot) {
-            if i > start {
-                out.push((&word[start..i], u.class));
+/// Splits a word on `-` and `.` into pieces of letters/digits (connectors that are leetspeak stay),
+/// each with the separator after it (`Space` for the last).
+#[derive(Clone)]
+struct Pieces<'a> {
+    word: &'a [Unit],
+    pos: usize,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = (&'a [Unit], Class);
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.pos < self.word.len() {
+            let start = self.pos;
+            match self.word[start..]
+                .iter()
+                .position(|u| matches!(u.class, Class::Hyphen | Class::Dot))
+            {
+                Some(off) => {
+                    let i = start + off;
+                    self.pos = i + 1;
+                    if i > start {
+                        return Some((&self.word[start..i], self.word[i].class));
+                    }
+                }
+                None => {
+                    self.pos = self.word.len();
+                    return Some((&self.word[start..], Class::Space));
+                }
             }
-            start = i + 1;
         }
+        None
     }
-    if start < word.len() {
-        out.push((&word[start..], Class::Space));
-    }
-    out
+}
+
+fn pieces(word: &[Unit]) -> Pieces<'_> {
+    Pieces { word, pos: 0 }
 }
 
 fn single_letter(w: &Word<'_>) -> bool {
     w.units.len() == 1 && w.units[0].class == Class::Alpha && w.units[0].len == 1
 }
 
+thread_local! {
+    /// Per-thread scratch for the character units of the text being normalised.
+    static UNITS_SCRATCH: RefCell<Vec<Unit>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Normalises ad text for matching: see the crate documentation.
 pub fn normalize(input: &str) -> Normalized {
-    let units = classify(input);
-    let ws = words(&units);
+    UNITS_SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut units) => normalize_with(input, &mut units),
+        Err(_) => normalize_with(input, &mut Vec::new()),
+    })
+}
+
+fn normalize_with(input: &str, units: &mut Vec<Unit>) -> Normalized {
+    classify_into(input, units);
+    let mut ws = Vec::with_capacity(units.len() / 4 + 1);
+    words(units, &mut ws);
     let mut b = Builder {
-        n: Normalized {
-            text: String::with_capacity(input.len()),
-            orig: Vec::with_capacity(input.len()),
-            flags: Vec::with_capacity(input.len()),
-        },
+        text: Vec::with_capacity(input.len()),
+        orig: Vec::with_capacity(input.len()),
+        flags: Vec::with_capacity(input.len()),
     };
     let mut i = 0;
     let mut join_next = false;
@@ -371,12 +464,12 @@ pub fn normalize(input: &str) -> Normalized {
         let w = &ws[i];
         if join_next {
             // Continuation of a word broken by a hyphen at a line end.
-            if let Some(f) = b.n.flags.last_mut() {
+            if let Some(f) = b.flags.last_mut() {
                 *f |= SPLIT;
             }
-            let before = b.n.text.len();
+            let before = b.text.len();
             emit_word(&mut b, w.units, SPLIT);
-            if let Some(f) = b.n.flags.get_mut(before) {
+            if let Some(f) = b.flags.get_mut(before) {
                 *f |= JOIN;
             }
         } else {
@@ -389,51 +482,58 @@ pub fn normalize(input: &str) -> Normalized {
                 .is_some_and(|n| n.units[0].class == Class::Alpha);
         i += 1;
     }
-    while b.n.text.ends_with(' ') {
-        b.n.text.pop();
-        b.n.orig.pop();
-        b.n.flags.pop();
+    while b.ends_with_space() {
+        b.text.pop();
+        b.orig.pop();
+        b.flags.pop();
     }
-    b.n
+    Normalized {
+        // Every byte pushed is an ASCII letter, digit or space.
+        text: String::from_utf8(b.text).expect("normalised text is ASCII"),
+        orig: b.orig,
+        flags: b.flags,
+    }
 }
 
 fn emit_word(b: &mut Builder, word: &[Unit], extra: u8) {
     let ps = pieces(word);
     // Dotted or dashed single letters: e.l.f.e.n.b.e.i.n, i-v-o-r-y.
-    if ps.len() >= 3
-        && ps
-            .iter()
-            .all(|(p, _)| p.len() == 1 && p[0].class == Class::Alpha)
-    {
-        for (p, _) in &ps {
+    let (mut count, mut all_letters) = (0usize, true);
+    for (p, _) in ps.clone() {
+        count += 1;
+        all_letters &= p.len() == 1 && p[0].class == Class::Alpha;
+    }
+    if count >= 3 && all_letters {
+        for (p, _) in ps {
             b.push_unit(&p[0], None, SPACED | extra);
         }
         return;
     }
     let mut prev_alpha = false;
-    for (k, (p, sep_after)) in ps.iter().enumerate() {
+    let mut prev_sep: Option<Class> = None;
+    for (p, sep_after) in ps {
         let alpha = p.iter().any(|u| u.class == Class::Alpha);
         let all_digits = p.iter().all(|u| u.class == Class::Digit);
-        let before = b.n.text.len();
-        if k > 0 {
-            let prev_sep = ps[k - 1].1;
-            if prev_sep == Class::Hyphen && prev_alpha && alpha && !all_digits {
+        let before = b.text.len();
+        if let Some(sep) = prev_sep {
+            if sep == Class::Hyphen && prev_alpha && alpha && !all_digits {
                 // Elfen-bein: one word with a soft boundary where the hyphen was.
                 emit_piece(b, p, SPLIT | extra);
-                if let Some(f) = b.n.flags.get_mut(before) {
+                if let Some(f) = b.flags.get_mut(before) {
                     *f |= JOIN;
                 }
-                if let Some(f) = b.n.flags.get_mut(before.saturating_sub(1)) {
+                if let Some(f) = b.flags.get_mut(before.saturating_sub(1)) {
                     *f |= SPLIT;
                 }
                 prev_alpha = alpha;
+                prev_sep = Some(sep_after);
                 continue;
             }
             b.space(p[0].start);
         }
         emit_piece(b, p, extra);
         prev_alpha = alpha;
-        let _ = sep_after;
+        prev_sep = Some(sep_after);
     }
 }
 
@@ -458,7 +558,7 @@ fn emit_piece(b: &mut Builder, p: &[Unit], extra: u8) {
             _ => b.push_unit(u, None, extra),
         }
     }
-    if b.n.text.ends_with(' ') {
+    if b.ends_with_space() {
         b.mark_last(0);
     }
 }
