@@ -10,7 +10,7 @@ N=${1:-1000000}
 OUT=bench/out; mkdir -p "$OUT"
 command -v rg >/dev/null || { apt-get install -y ripgrep >/dev/null 2>&1 || true; }
 command -v /usr/bin/time >/dev/null || { apt-get install -y time >/dev/null 2>&1 || true; }
-cargo build --release -q
+cargo build --release -q -p wildwatch
 python3 - "$N" "$OUT/ads.jsonl" "$OUT/text.txt" <<'PY'
 import json, sys, glob, random
 n, out, txt = int(sys.argv[1]), sys.argv[2], sys.argv[3]
