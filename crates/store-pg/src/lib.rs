@@ -185,15 +185,37 @@ impl PgStore {
 
     /// Runs `f` on the connection (for the copy and the queue, which need their own statements).
     ///
+    /// A transaction PostgreSQL ended as a deadlock victim (two workers writing the same seller's
+    /// contacts or photos in another order) is run again, up to five times: `f` must be one whole
+    /// transaction.
+    ///
     /// The driver runs each statement on a runtime of its own; called from inside the crawler's
     /// tokio runtime, it must first step out of it (`block_in_place`), or tokio refuses to nest.
-    pub(crate) fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_client<T>(&self, mut f: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
         let mut client = self.client.borrow_mut();
+        let mut run = |client: &mut Client| {
+            let mut tries = 0;
+            loop {
+                match f(client) {
+                    Err(StoreError::Backend(e)) if tries < 5 && is_deadlock(&*e) => tries += 1,
+                    other => return other,
+                }
+            }
+        };
         match tokio::runtime::Handle::try_current() {
             Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-                tokio::task::block_in_place(|| f(&mut client))
+                tokio::task::block_in_place(|| run(&mut client))
             }
-            _ => f(&mut client),
+            _ => run(&mut client),
         }
     }
+}
+
+fn is_deadlock(e: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    e.downcast_ref::<postgres::Error>()
+        .and_then(|e| e.code())
+        .is_some_and(|c| {
+            *c == postgres::error::SqlState::T_R_DEADLOCK_DETECTED
+                || *c == postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
+        })
 }

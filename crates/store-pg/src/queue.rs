@@ -122,12 +122,16 @@ impl LeasedStore {
                         &[&campaign, &((room * 8 + 32) as i64)],
                     )
                     .map_err(pg)?;
-                let mut taken_hosts = std::collections::HashSet::new();
-                let mut claimed = 0;
+                // The oldest URL of each host; hosts' slots are then taken in name order, so two
+                // workers never wait on each other's slot rows in a cycle (no deadlock).
+                let mut first: std::collections::BTreeMap<String, String> = Default::default();
                 for row in candidates {
                     let url: String = row.get(0);
-                    let host = host_of(&url);
-                    if !taken_hosts.insert(host.clone()) || !take_slot(&mut tx, &host, interval)? {
+                    first.entry(host_of(&url)).or_insert(url);
+                }
+                let mut claimed = 0;
+                for (host, url) in first {
+                    if !take_slot(&mut tx, &host, interval)? {
                         continue;
                     }
                     tx.execute(
