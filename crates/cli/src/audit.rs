@@ -48,7 +48,10 @@ fn campaign(data: &Path, arg: &str) -> Result<(Campaign, serde_json::Value)> {
     }
     let db = data.join("wildwatch.db");
     if !db.exists() {
-        bail!("`{arg}` is neither a campaign file nor a stored campaign (no store at {})", db.display());
+        bail!(
+            "`{arg}` is neither a campaign file nor a stored campaign (no store at {})",
+            db.display()
+        );
     }
     let store = SqliteStore::open(&db)?;
     let Some((_, json)) = store.campaign_config(arg)? else {

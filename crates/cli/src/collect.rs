@@ -596,10 +596,52 @@ pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
     };
     let r = wildwatch_crawl::crawl(&c, &json, &opts, det)?;
     eprintln!(
-        "crawled {} pages in {:.1}s: {} new ads ({} high risk), {} gone, {} blocked, {} disallowed by robots.txt, {} errors",
-        r.pages, r.seconds, r.ads_new, r.high_risk, r.gone, r.blocked, r.robots, r.errors
+        "crawled {} pages and {} photos in {:.1}s: {} new ads ({} high risk), {} gone, {} blocked, {} disallowed by robots.txt, {} errors",
+        r.pages, r.photos, r.seconds, r.ads_new, r.high_risk, r.gone, r.blocked, r.robots, r.errors
     );
+    // The platforms' policy pages: do they tell users what wildlife trade law allows?
+    let sites = wildwatch_crawl::policy::audit_campaign(
+        &c,
+        &json,
+        &opts,
+        &wildwatch_crawl::policy::PolicyTerms::shipped(),
+    )?;
+    for s in &sites {
+        eprintln!(
+            "policy audit: {:<14} {:<6} {}",
+            s.platform,
+            s.verdict.as_str(),
+            s.summary
+        );
+    }
     fx.shutdown();
+    // Sellers linked across platforms by shared identifiers, photos and texts.
+    let mut store = SqliteStore::open(&db_path(data)?)?;
+    let l = wildwatch_link::run::run(&mut store, &wildwatch_link::Settings::default())?;
+    eprintln!(
+        "linked sellers: {} links, {} networks (`wildwatch --data {} networks list`)",
+        l.links,
+        l.networks,
+        data.display()
+    );
+    // The campaign report, as monitoring reports publish it.
+    let report = wildwatch_report::build(&store, "demo", &det.refdata)?;
+    let path = data.join("report-demo.html");
+    std::fs::write(
+        &path,
+        wildwatch_report::render(&report, wildwatch_report::Format::Html)?,
+    )
+    .with_context(|| format!("cannot write {}", path.display()))?;
+    let f = &report.summary.figures;
+    eprintln!(
+        "report: {} ads, {} relevant, {} specimens, {:.0} EUR asked, {} high risk; written to {}",
+        f.ads,
+        f.relevant,
+        f.specimens,
+        f.value_eur,
+        f.high_risk,
+        path.display()
+    );
     ads(
         data,
         &AdsCommand::List {
@@ -619,7 +661,6 @@ pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
         data.display()
     );
     // A first account, so the web app can be opened on the demo data at once.
-    let mut store = SqliteStore::open(&db_path(data)?)?;
     if store.user_count()? == 0 {
         let pw = wildwatch_web::util::random_hex(8);
         let hash = wildwatch_web::auth::hash_password(&pw).map_err(|e| anyhow::anyhow!(e))?;

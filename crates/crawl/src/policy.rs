@@ -418,74 +418,6 @@ pub fn analyse_page(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shipped_terms_parse_and_bad_files_are_refused_with_the_row() {
-        let _ = PolicyTerms::shipped();
-        let e = PolicyTerms::parse("lang,phrase\nfr\n", "topic,lang,term\n")
-            .err()
-            .unwrap();
-        assert!(e.contains("links.csv"), "{e}");
-        let e = PolicyTerms::parse("lang,phrase\n", "topic,lang,term\nlaw,fr,\n")
-            .err()
-            .unwrap();
-        assert!(e.contains("row 2") && e.contains("empty"), "{e}");
-    }
-
-    #[test]
-    fn policy_links_in_four_languages_same_site_only() {
-        let t = PolicyTerms::shipped();
-        let html = r#"<footer><a href="/dc/regles-de-diffusion">Règles de diffusion</a>
-            <a href="/nutzungsbedingungen">Nutzungsbedingungen</a>
-            <a href="/x">Verboden artikelen</a> <a href="./rules.php">Board rules</a>
-            <a href="https://elsewhere.example/terms">Terms</a> <a href="/ad/1.htm">Perroquet</a>
-            <a href="/dc/regles-de-diffusion#top">again</a></footer>"#;
-        let links = policy_links(html, "http://127.0.0.1:9/", &t);
-        let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
-        assert_eq!(urls.len(), 4, "{links:?}");
-        assert!(urls.contains(&"http://127.0.0.1:9/rules.php"));
-        assert!(!urls
-            .iter()
-            .any(|u| u.contains("elsewhere") || u.contains("/ad/")));
-        assert_eq!(links[0].matched, "regles de diffusion");
-    }
-
-    #[test]
-    fn clear_vague_and_silent_pages() {
-        let t = PolicyTerms::shipped();
-        let link = PolicyLink {
-            url: "http://x/".into(),
-            text: "r".into(),
-            matched: "r".into(),
-        };
-        let clear = analyse_page(&link, 200, "<main><p>Espèces protégées : il est interdit de vendre des spécimens inscrits à la CITES.</p><p>Toute annonce d’objets en ivoire est refusée.</p></main>", &t);
-        assert_eq!(clear.lang, "fr");
-        assert!(
-            clear.topics.contains(&"law".to_string())
-                && clear.topics.contains(&"ivory".to_string()),
-            "{clear:?}"
-        );
-        let ivory = clear.findings.iter().find(|f| f.topic == "ivory").unwrap();
-        assert_eq!(
-            ivory.passage,
-            "Toute annonce d’objets en ivoire est refusée."
-        );
-        assert_eq!(verdict(std::slice::from_ref(&clear)), Verdict::Clear);
-
-        let vague = analyse_page(&link, 200, "<main><p>Tiere dürfen nur in der Kategorie Haustiere angeboten werden; die Bestimmungen des Tierschutzgesetzes sind einzuhalten.</p></main>", &t);
-        assert_eq!(vague.lang, "de");
-        assert_eq!(verdict(std::slice::from_ref(&vague)), Verdict::Vague);
-
-        let silent = analyse_page(&link, 200, "<main><p>Betaal nooit vooruit aan onbekenden en spreek af op een openbare plek.</p></main>", &t);
-        assert!(silent.topics.is_empty());
-        assert_eq!(verdict(&[silent]), Verdict::None);
-        assert_eq!(verdict(&[]), Verdict::None);
-    }
-}
-
 /// Audits the policy pages of every platform of a campaign: fetches each site's home page and the
 /// policy pages it links (politely, through the campaign's fetcher), archives every page in the
 /// WARC files with its record in the store, and stores each site's audit.
@@ -609,4 +541,72 @@ pub fn audit_campaign(
     }
     warc.flush()?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_terms_parse_and_bad_files_are_refused_with_the_row() {
+        let _ = PolicyTerms::shipped();
+        let e = PolicyTerms::parse("lang,phrase\nfr\n", "topic,lang,term\n")
+            .err()
+            .unwrap();
+        assert!(e.contains("links.csv"), "{e}");
+        let e = PolicyTerms::parse("lang,phrase\n", "topic,lang,term\nlaw,fr,\n")
+            .err()
+            .unwrap();
+        assert!(e.contains("row 2") && e.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn policy_links_in_four_languages_same_site_only() {
+        let t = PolicyTerms::shipped();
+        let html = r#"<footer><a href="/dc/regles-de-diffusion">Règles de diffusion</a>
+            <a href="/nutzungsbedingungen">Nutzungsbedingungen</a>
+            <a href="/x">Verboden artikelen</a> <a href="./rules.php">Board rules</a>
+            <a href="https://elsewhere.example/terms">Terms</a> <a href="/ad/1.htm">Perroquet</a>
+            <a href="/dc/regles-de-diffusion#top">again</a></footer>"#;
+        let links = policy_links(html, "http://127.0.0.1:9/", &t);
+        let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls.len(), 4, "{links:?}");
+        assert!(urls.contains(&"http://127.0.0.1:9/rules.php"));
+        assert!(!urls
+            .iter()
+            .any(|u| u.contains("elsewhere") || u.contains("/ad/")));
+        assert_eq!(links[0].matched, "regles de diffusion");
+    }
+
+    #[test]
+    fn clear_vague_and_silent_pages() {
+        let t = PolicyTerms::shipped();
+        let link = PolicyLink {
+            url: "http://x/".into(),
+            text: "r".into(),
+            matched: "r".into(),
+        };
+        let clear = analyse_page(&link, 200, "<main><p>Espèces protégées : il est interdit de vendre des spécimens inscrits à la CITES.</p><p>Toute annonce d’objets en ivoire est refusée.</p></main>", &t);
+        assert_eq!(clear.lang, "fr");
+        assert!(
+            clear.topics.contains(&"law".to_string())
+                && clear.topics.contains(&"ivory".to_string()),
+            "{clear:?}"
+        );
+        let ivory = clear.findings.iter().find(|f| f.topic == "ivory").unwrap();
+        assert_eq!(
+            ivory.passage,
+            "Toute annonce d’objets en ivoire est refusée."
+        );
+        assert_eq!(verdict(std::slice::from_ref(&clear)), Verdict::Clear);
+
+        let vague = analyse_page(&link, 200, "<main><p>Tiere dürfen nur in der Kategorie Haustiere angeboten werden; die Bestimmungen des Tierschutzgesetzes sind einzuhalten.</p></main>", &t);
+        assert_eq!(vague.lang, "de");
+        assert_eq!(verdict(std::slice::from_ref(&vague)), Verdict::Vague);
+
+        let silent = analyse_page(&link, 200, "<main><p>Betaal nooit vooruit aan onbekenden en spreek af op een openbare plek.</p></main>", &t);
+        assert!(silent.topics.is_empty());
+        assert_eq!(verdict(&[silent]), Verdict::None);
+        assert_eq!(verdict(&[]), Verdict::None);
+    }
 }

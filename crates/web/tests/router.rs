@@ -6,11 +6,8 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use common::http::*;
 use common::*;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 use wildwatch_web::archive;
 
 #[tokio::test]
