@@ -42,11 +42,11 @@ for n in 1 2 4; do
     "$BIN" --data "$TMP/pg$n" --db "$url" worker --quiet "$TMP/bench.toml" 2>>"$TMP/pg$n.log" &
     pids+=($!)
   done
-  for p in "${pids[@]}"; do wait "$p"; done
+  for p in "${pids[@]}"; do wait "$p" || { echo "a worker failed:"; tail -5 "$TMP/pg$n.log"; }; done
   t1=$(secs)
   pages=$(psql "$url" -Atc "select count(*) from pages")
   ads=$(psql "$url" -Atc "select count(*) from ads")
   dup=$(psql "$url" -Atc "select count(*) from (select url from pages where url in (select url from frontier) group by url having count(*) > 1) d")
   awk -v p="$pages" -v a="$ads" -v s="$(echo "$t1 - $t0" | bc)" -v n="$n" -v d="$dup" 'BEGIN{printf "%-22s %8d %8d %8.1f %10.1f %8.1f   (URLs stored twice: %d)\n", "postgres, " n " worker(s)", p, a, s, p/s, a/s, d}'
-  psql "$PG" -qc "DROP SCHEMA $schema CASCADE"
+  psql "$PG" -qc "SET client_min_messages = warning; DROP SCHEMA $schema CASCADE"
 done
