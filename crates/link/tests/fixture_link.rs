@@ -15,36 +15,7 @@ use wildwatch_store::SqliteStore;
 
 #[test]
 fn cross_site_accounts_are_linked_and_exports_reopen() {
-    let fx = Fixture::start(
-        FixtureConfig {
-            ads: 100,
-            seed: 11,
-            ..Default::default()
-        },
-        None,
-    )
-    .unwrap();
-    let mut t = String::from(
-        "name = \"link\"\nrate_per_host = 0\nconcurrency_per_host = 8\ntimeout_secs = 5\nmax_attempts = 1\nkeywords = [\"a\", \"e\"]\n",
-    );
-    for s in &fx.sites {
-        t.push_str(&format!(
-            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 20\n",
-            s.name, s.base_url
-        ));
-    }
-    let (c, json) = Campaign::parse(&t, "test").unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let opts = CrawlOptions {
-        db: dir.path().join("w.db"),
-        evidence: dir.path().join("evidence"),
-        adapter_dirs: vec![],
-        progress: false,
-        max_fetches: None,
-        allow_private: true,
-    };
-    let det = Detector::shipped().unwrap();
-    crawl(&c, &json, &opts, &det).unwrap();
+    let (fx, dir, opts, _) = crawl_fixture("link", 100, 11);
     let mut store = SqliteStore::open(&opts.db).unwrap();
     let rep = run::run(&mut store, &Settings::default()).unwrap();
     assert!(rep.links > 0 && rep.networks > 0, "{rep:?}");
@@ -144,6 +115,51 @@ fn cross_site_accounts_are_linked_and_exports_reopen() {
     check_networkx(&path, nodes.len(), links.len(), "p");
 }
 
+/// Starts the fixture world and crawls every site of it (rate limits off); returns the running
+/// fixture, the temporary folder, where the store is, and the crawl's report.
+fn crawl_fixture(
+    name: &str,
+    ads: usize,
+    seed: u64,
+) -> (
+    Fixture,
+    tempfile::TempDir,
+    CrawlOptions,
+    wildwatch_crawl::CrawlReport,
+) {
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads,
+            seed,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let mut t = format!(
+        "name = \"{name}\"\nrate_per_host = 0\nconcurrency_per_host = 8\ntimeout_secs = 5\nmax_attempts = 1\nkeywords = [\"a\", \"e\"]\n",
+    );
+    for s in &fx.sites {
+        t.push_str(&format!(
+            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 20\n",
+            s.name, s.base_url
+        ));
+    }
+    let (c, json) = Campaign::parse(&t, "test").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let opts = CrawlOptions {
+        db: dir.path().join("w.db"),
+        evidence: dir.path().join("evidence"),
+        adapter_dirs: vec![],
+        progress: false,
+        max_fetches: None,
+        allow_private: true,
+    };
+    let det = Detector::shipped().unwrap();
+    let report = crawl(&c, &json, &opts, &det).unwrap();
+    (fx, dir, opts, report)
+}
+
 fn e164(phone: &str, site: &str) -> String {
     let country = match site {
         "leboncoin" => "FR",
@@ -189,36 +205,7 @@ fn check_networkx(path: &std::path::Path, nodes: usize, edges: usize, prefix: &s
 /// never do.
 #[test]
 fn cross_posted_photos_link_accounts() {
-    let fx = Fixture::start(
-        FixtureConfig {
-            ads: 120,
-            seed: 5,
-            ..Default::default()
-        },
-        None,
-    )
-    .unwrap();
-    let mut t = String::from(
-        "name = \"photos\"\nrate_per_host = 0\nconcurrency_per_host = 8\ntimeout_secs = 5\nmax_attempts = 1\nkeywords = [\"a\", \"e\"]\n",
-    );
-    for s in &fx.sites {
-        t.push_str(&format!(
-            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 20\n",
-            s.name, s.base_url
-        ));
-    }
-    let (c, json) = Campaign::parse(&t, "test").unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let opts = CrawlOptions {
-        db: dir.path().join("w.db"),
-        evidence: dir.path().join("evidence"),
-        adapter_dirs: vec![],
-        progress: false,
-        max_fetches: None,
-        allow_private: true,
-    };
-    let det = Detector::shipped().unwrap();
-    let report = crawl(&c, &json, &opts, &det).unwrap();
+    let (fx, _dir, opts, report) = crawl_fixture("photos", 120, 5);
     assert!(report.photos > 0, "no photo hashed: {report:?}");
     let mut store = SqliteStore::open(&opts.db).unwrap();
     run::run(&mut store, &Settings::default()).unwrap();
@@ -264,7 +251,10 @@ fn cross_posted_photos_link_accounts() {
                 photo_linked.insert((l.b.clone(), l.a.clone()));
                 let (a, b) = (e["ads"][0].as_i64().unwrap(), e["ads"][1].as_i64().unwrap());
                 let (ka, kb) = (key_of[url_of[&a].as_str()], key_of[url_of[&b].as_str()]);
-                assert_eq!(ka, kb, "photo link between different pictures: ads {a} and {b}");
+                assert_eq!(
+                    ka, kb,
+                    "photo link between different pictures: ads {a} and {b}"
+                );
             }
         }
     }
