@@ -140,6 +140,16 @@ pub fn build(store: &SqliteStore, campaign_name: &str, refdata: &RefData) -> Res
     ))
 }
 
+/// Builds the report of a campaign from its ads as a store gave them (`report_ads` of the SQLite
+/// or the PostgreSQL store).
+pub fn from_ads(
+    campaign_name: &str,
+    ads: &[wildwatch_store::report::ReportAd],
+    refdata: &RefData,
+) -> Report {
+    figures::compute(campaign_name, ads, &mut taxa::Taxa::new(refdata))
+}
+
 /// Renders a report.
 pub fn render(report: &Report, format: Format) -> Result<Vec<u8>> {
     match format {

@@ -9,14 +9,17 @@
 #![deny(missing_docs)]
 
 pub mod copy;
+pub mod jobs;
 pub mod queue;
+mod report;
 pub mod schema;
 mod store;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-use postgres::{Client, NoTls};
+use postgres::{Client, Config, NoTls};
 use wildwatch_store::{SqliteStore, Store, StoreError};
 
 /// Result alias (the store's error type, so callers see one error for both backends).
@@ -32,6 +35,12 @@ pub struct PgStore {
     /// One connection; `RefCell` because the trait reads through `&self` and the driver needs
     /// `&mut` for every statement.
     pub(crate) client: RefCell<Client>,
+    /// Where it connects (kept to connect again when the connection is lost).
+    config: Config,
+    /// How long to keep trying to connect again after the connection was lost.
+    reconnect_for: Cell<Duration>,
+    /// Connections lost and made again.
+    reconnects: Cell<u64>,
 }
 
 /// Where a store lives, parsed from `--db` / `WILDWATCH_DB`.
@@ -110,17 +119,42 @@ pub fn open(url: &DbUrl) -> Result<Box<dyn Store>> {
 
 impl PgStore {
     /// Connects and brings the schema up to date.
+    ///
+    /// The connection names itself `wildwatch` to PostgreSQL (`application_name`, unless the URL
+    /// sets one), so that an operator sees which sessions are workers'.
     pub fn connect(url: &str) -> Result<PgStore> {
-        let client = Client::connect(url, NoTls).map_err(|e| {
+        let mut config: Config = url.parse().map_err(|e| {
+            StoreError::Backend(
+                format!("not a PostgreSQL connection string ({}): {e}", redact(url)).into(),
+            )
+        })?;
+        if config.get_application_name().is_none() {
+            config.application_name("wildwatch");
+        }
+        let client = config.connect(NoTls).map_err(|e| {
             StoreError::Backend(
                 format!("cannot connect to PostgreSQL at {}: {e}", redact(url)).into(),
             )
         })?;
         let s = PgStore {
             client: RefCell::new(client),
+            config,
+            reconnect_for: Cell::new(Duration::from_secs(120)),
+            reconnects: Cell::new(0),
         };
         s.migrate()?;
         Ok(s)
+    }
+
+    /// How long a lost connection is tried again before the store gives up (default 120 s; zero
+    /// gives up at once).
+    pub fn set_reconnect_for(&self, d: Duration) {
+        self.reconnect_for.set(d);
+    }
+
+    /// How many times the connection was lost and made again.
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects.get()
     }
 
     /// The schema version (the number of the last migration applied; same numbering as SQLite).
@@ -189,6 +223,12 @@ impl PgStore {
     /// contacts or photos in another order) is run again, up to five times: `f` must be one whole
     /// transaction.
     ///
+    /// A lost connection (PostgreSQL restarted, the session terminated, the network cut) is made
+    /// again, with growing pauses for up to [`PgStore::set_reconnect_for`], and `f` is run again
+    /// on the new one. `f` must therefore be one whole transaction that can be run twice: when
+    /// the connection broke during `COMMIT`, the first run may have been committed (the queue's
+    /// commits check their frontier row first, so a repeat is a no-op).
+    ///
     /// The driver runs each statement on a runtime of its own; called from inside the crawler's
     /// tokio runtime, it must first step out of it (`block_in_place`), or tokio refuses to nest.
     pub(crate) fn with_client<T>(&self, mut f: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
@@ -198,6 +238,9 @@ impl PgStore {
             loop {
                 match f(client) {
                     Err(StoreError::Backend(e)) if tries < 5 && is_deadlock(&*e) => tries += 1,
+                    Err(StoreError::Backend(e)) if connection_lost(client, &*e) => {
+                        *client = self.reconnect(&*e)?;
+                    }
                     other => return other,
                 }
             }
@@ -208,6 +251,56 @@ impl PgStore {
             }
             _ => run(&mut client),
         }
+    }
+
+    /// A new connection after `cause` broke the last one; gives up after `reconnect_for`.
+    fn reconnect(&self, cause: &(dyn std::error::Error + Send + Sync + 'static)) -> Result<Client> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match self.config.connect(NoTls) {
+                Ok(c) => {
+                    self.reconnects.set(self.reconnects.get() + 1);
+                    return Ok(c);
+                }
+                Err(e) => {
+                    if started.elapsed() + pause > self.reconnect_for.get() {
+                        return Err(StoreError::Backend(
+                            format!(
+                                "lost the PostgreSQL connection ({cause}) and could not connect                                  again within {:.0}s: {e}",
+                                self.reconnect_for.get().as_secs_f64()
+                            )
+                            .into(),
+                        ));
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    }
+}
+
+/// True when the error means the connection is gone (not that the statement was wrong): the
+/// client is closed, or PostgreSQL said it is shutting the session down (class 57P: terminated by
+/// an administrator, crash, restart) or the connection failed (class 08).
+fn connection_lost(client: &Client, e: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    if client.is_closed() {
+        return true;
+    }
+    let Some(e) = e.downcast_ref::<postgres::Error>() else {
+        return false;
+    };
+    if e.is_closed() {
+        return true;
+    }
+    match e.code() {
+        Some(c) => {
+            let c = c.code();
+            c.starts_with("57P") || c.starts_with("08")
+        }
+        // No SQL state: the error came from the socket, not from PostgreSQL.
+        None => std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()),
     }
 }
 

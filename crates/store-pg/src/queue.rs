@@ -20,7 +20,7 @@ use std::time::Duration;
 use postgres::Transaction;
 use wildwatch_store::*;
 
-use crate::store::{commit_in, item_from_row};
+use crate::store::{commit_in, commit_photo_in, item_from_row};
 use crate::{pg, PgStore};
 
 /// How a worker takes work.
@@ -262,15 +262,17 @@ impl Store for LeasedStore {
     }
 
     fn commit_photo(&mut self, c: &PhotoCommit) -> Result<()> {
-        let lost = self.store.with_client(|client| {
+        let owner = self.opts.owner.clone();
+        let dropped = &self.dropped;
+        self.store.with_client(|client| {
             let mut tx = client.transaction().map_err(pg)?;
-            Self::lost(&mut tx, c.campaign, &c.url, &self.opts.owner)
-        })?;
-        if lost {
-            self.dropped.set(self.dropped.get() + 1);
-            return Ok(());
-        }
-        self.store.commit_photo(c)
+            if Self::lost(&mut tx, c.campaign, &c.url, &owner)? {
+                dropped.set(dropped.get() + 1);
+                return Ok(());
+            }
+            commit_photo_in(&mut tx, c)?;
+            tx.commit().map_err(pg)
+        })
     }
 
     fn frontier_counts(&self, campaign: i64) -> Result<FrontierCounts> {
@@ -299,6 +301,27 @@ impl Store for LeasedStore {
 
     fn pages_for(&self, url: &str) -> Result<Vec<PageRecord>> {
         self.store.pages_for(url)
+    }
+
+    fn ad_id_range(&self, campaign: i64) -> Result<Option<(i64, i64)>> {
+        self.store.ad_id_range(campaign)
+    }
+
+    fn latest_versions(
+        &self,
+        campaign: i64,
+        from_id: i64,
+        to_id: i64,
+    ) -> Result<Vec<StoredVersion>> {
+        self.store.latest_versions(campaign, from_id, to_id)
+    }
+
+    fn replace_detections(&mut self, rows: &[Redetection]) -> Result<usize> {
+        self.store.replace_detections(rows)
+    }
+
+    fn photos_to_fetch(&self, campaign: i64) -> Result<Vec<FrontierItem>> {
+        self.store.photos_to_fetch(campaign)
     }
 }
 

@@ -297,9 +297,11 @@ pub const MIGRATIONS: &[&str] = &[
 ];
 
 /// Tables only PostgreSQL has: the work queue's leases and the per-host politeness slots shared
-/// by all workers. Applied after [`MIGRATIONS`], versioned apart (`queue_version`), so the shared
-/// numbering stays the SQLite one.
-pub const QUEUE_MIGRATIONS: &[&str] = &[r#"
+/// by all workers (1), and the jobs other than fetching that workers take (2: detection re-runs,
+/// photo queuing, reports; see [`crate::jobs`]). Applied after [`MIGRATIONS`], versioned apart
+/// (`queue_version`), so the shared numbering stays the SQLite one.
+pub const QUEUE_MIGRATIONS: &[&str] = &[
+    r#"
     ALTER TABLE frontier ADD COLUMN lease_owner TEXT;
     ALTER TABLE frontier ADD COLUMN lease_until DOUBLE PRECISION;
     CREATE INDEX frontier_leased ON frontier(campaign_id, state, lease_until);
@@ -307,4 +309,24 @@ pub const QUEUE_MIGRATIONS: &[&str] = &[r#"
         host TEXT PRIMARY KEY,
         next_at DOUBLE PRECISION NOT NULL
     );
-    "#];
+    "#,
+    r#"
+    CREATE TABLE jobs (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+        kind TEXT NOT NULL,
+        args TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts BIGINT NOT NULL DEFAULT 0,
+        lease_owner TEXT,
+        lease_until DOUBLE PRECISION,
+        created_at BIGINT NOT NULL,
+        started_at BIGINT,
+        finished_at BIGINT,
+        result TEXT,
+        output BYTEA,
+        error TEXT
+    );
+    CREATE INDEX jobs_pending ON jobs(campaign_id, state, id);
+    "#,
+];

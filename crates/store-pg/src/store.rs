@@ -331,6 +331,60 @@ pub(crate) fn commit_in(tx: &mut Transaction<'_>, c: &FetchCommit) -> Result<Com
     })
 }
 
+/// A fetched photo: its page, hash (given to every ad showing it) and frontier state, in the
+/// caller's transaction (the queue adds its lease check).
+pub(crate) fn commit_photo_in(tx: &mut Transaction<'_>, c: &PhotoCommit) -> Result<()> {
+    let at = c.page.as_ref().map(|p| p.fetched_at).unwrap_or_else(now);
+    let page_id = match &c.page {
+        Some(p) => Some(insert_page(tx, c.campaign, p)?),
+        None => None,
+    };
+    tx.execute(
+        "INSERT INTO photos(url, phash, width, height, page_id, fetched_at, error) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (url) DO UPDATE SET \
+         phash = excluded.phash, width = excluded.width, height = excluded.height, \
+         page_id = excluded.page_id, fetched_at = excluded.fetched_at, error = excluded.error",
+        &[
+            &c.url,
+            &c.phash.map(|h| h as i64),
+            &c.size.map(|s| s.0 as i64),
+            &c.size.map(|s| s.1 as i64),
+            &page_id,
+            &at,
+            &c.error,
+        ],
+    )
+    .map_err(pg)?;
+    if let Some(h) = c.phash {
+        tx.execute(
+            "INSERT INTO photo_hashes(ad_id, url, phash) \
+             SELECT ad_id, url, $2 FROM ad_photos WHERE url = $1 \
+             ON CONFLICT (ad_id, url) DO UPDATE SET phash = excluded.phash",
+            &[&c.url, &(h as i64)],
+        )
+        .map_err(pg)?;
+    }
+    tx.execute(
+        "UPDATE frontier SET state = $3, lease_owner = NULL, lease_until = NULL \
+         WHERE campaign_id = $1 AND url = $2",
+        &[&c.campaign, &c.url, &state_str(c.state)],
+    )
+    .map_err(pg)?;
+    Ok(())
+}
+
+/// True when the URL's frontier row exists and is no longer pending: a commit for it was already
+/// made (the first run of a transaction whose `COMMIT` lost its connection, then succeeded).
+pub(crate) fn already_stored(tx: &mut Transaction<'_>, campaign: i64, url: &str) -> Result<bool> {
+    let row = tx
+        .query_opt(
+            "SELECT state FROM frontier WHERE campaign_id = $1 AND url = $2",
+            &[&campaign, &url],
+        )
+        .map_err(pg)?;
+    Ok(row.is_some_and(|r| r.get::<_, &str>(0) != "pending"))
+}
+
 impl Store for PgStore {
     fn campaign(&mut self, name: &str, config: &serde_json::Value) -> Result<i64> {
         self.with_client(|c| {
@@ -398,8 +452,13 @@ impl Store for PgStore {
     }
 
     fn commit_fetch(&mut self, c: &FetchCommit) -> Result<CommitResult> {
+        let mut first = true;
         self.with_client(|client| {
             let mut tx = client.transaction().map_err(pg)?;
+            // Run again after a lost connection: the first run may have been committed.
+            if !std::mem::take(&mut first) && already_stored(&mut tx, c.campaign, &c.url)? {
+                return Ok(CommitResult::default());
+            }
             let r = commit_in(&mut tx, c)?;
             tx.commit().map_err(pg)?;
             Ok(r)
@@ -407,44 +466,14 @@ impl Store for PgStore {
     }
 
     fn commit_photo(&mut self, c: &PhotoCommit) -> Result<()> {
+        let mut first = true;
         self.with_client(|client| {
             let mut tx = client.transaction().map_err(pg)?;
-            let at = c.page.as_ref().map(|p| p.fetched_at).unwrap_or_else(now);
-            let page_id = match &c.page {
-                Some(p) => Some(insert_page(&mut tx, c.campaign, p)?),
-                None => None,
-            };
-            tx.execute(
-                "INSERT INTO photos(url, phash, width, height, page_id, fetched_at, error) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (url) DO UPDATE SET \
-                 phash = excluded.phash, width = excluded.width, height = excluded.height, \
-                 page_id = excluded.page_id, fetched_at = excluded.fetched_at, error = excluded.error",
-                &[
-                    &c.url,
-                    &c.phash.map(|h| h as i64),
-                    &c.size.map(|s| s.0 as i64),
-                    &c.size.map(|s| s.1 as i64),
-                    &page_id,
-                    &at,
-                    &c.error,
-                ],
-            )
-            .map_err(pg)?;
-            if let Some(h) = c.phash {
-                tx.execute(
-                    "INSERT INTO photo_hashes(ad_id, url, phash) \
-                     SELECT ad_id, url, $2 FROM ad_photos WHERE url = $1 \
-                     ON CONFLICT (ad_id, url) DO UPDATE SET phash = excluded.phash",
-                    &[&c.url, &(h as i64)],
-                )
-                .map_err(pg)?;
+            // Run again after a lost connection: the first run may have been committed.
+            if !std::mem::take(&mut first) && already_stored(&mut tx, c.campaign, &c.url)? {
+                return Ok(());
             }
-            tx.execute(
-                "UPDATE frontier SET state = $3, lease_owner = NULL, lease_until = NULL \
-                 WHERE campaign_id = $1 AND url = $2",
-                &[&c.campaign, &c.url, &state_str(c.state)],
-            )
-            .map_err(pg)?;
+            commit_photo_in(&mut tx, c)?;
             tx.commit().map_err(pg)?;
             Ok(())
         })
@@ -591,5 +620,117 @@ impl Store for PgStore {
             .map(page_from_row)
             .collect())
         })
+    }
+
+    fn ad_id_range(&self, campaign: i64) -> Result<Option<(i64, i64)>> {
+        self.with_client(|c| {
+            let r = c
+                .query_one(
+                    "SELECT MIN(id), MAX(id) FROM ads WHERE campaign_id = $1",
+                    &[&campaign],
+                )
+                .map_err(pg)?;
+            let (lo, hi): (Option<i64>, Option<i64>) = (r.get(0), r.get(1));
+            Ok(lo.zip(hi))
+        })
+    }
+
+    fn latest_versions(
+        &self,
+        campaign: i64,
+        from_id: i64,
+        to_id: i64,
+    ) -> Result<Vec<StoredVersion>> {
+        let rows = self.with_client(|c| {
+            c.query(
+                "SELECT a.id, v.version, v.content, COALESCE(d.risk, 'none'), \
+                 COALESCE(d.category, 'none'), COALESCE(d.species, '[]') \
+                 FROM ads a JOIN ad_versions v ON v.ad_id = a.id AND v.version = a.versions \
+                 LEFT JOIN detections d ON d.ad_id = a.id AND d.version = a.versions \
+                 WHERE a.campaign_id = $1 AND a.id BETWEEN $2 AND $3 ORDER BY a.id",
+                &[&campaign, &from_id, &to_id],
+            )
+            .map_err(pg)
+        })?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredVersion {
+                    ad_id: r.get(0),
+                    version: r.get(1),
+                    ad: serde_json::from_str(r.get(2))?,
+                    risk: r.get(3),
+                    category: r.get(4),
+                    species: serde_json::from_str(r.get(5))?,
+                })
+            })
+            .collect()
+    }
+
+    fn replace_detections(&mut self, rows: &[Redetection]) -> Result<usize> {
+        self.with_client(|client| {
+            let mut tx = client.transaction().map_err(pg)?;
+            let mut n = 0;
+            for r in rows {
+                let det = &r.detection;
+                let changed = tx
+                    .execute(
+                        "UPDATE detections SET relevant = $3, category = $4, risk = $5, \
+                         risk_score = $6, lang = $7, price_eur = $8, species = $9, json = $10 \
+                         WHERE ad_id = $1 AND version = $2",
+                        &[
+                            &r.ad_id,
+                            &r.version,
+                            &det.relevant,
+                            &det.category,
+                            &det.risk,
+                            &(det.risk_score as i64),
+                            &det.lang,
+                            &det.price_eur,
+                            &serde_json::to_string(&det.species)?,
+                            &det.json.to_string(),
+                        ],
+                    )
+                    .map_err(pg)?;
+                if changed == 0 {
+                    continue;
+                }
+                n += 1;
+                let latest: Option<i64> = tx
+                    .query_opt("SELECT versions FROM ads WHERE id = $1", &[&r.ad_id])
+                    .map_err(pg)?
+                    .map(|x| x.get(0));
+                if latest == Some(r.version) {
+                    summarise(&mut tx, r.ad_id, &r.ad, det)?;
+                }
+            }
+            tx.commit().map_err(pg)?;
+            Ok(n)
+        })
+    }
+
+    fn photos_to_fetch(&self, campaign: i64) -> Result<Vec<FrontierItem>> {
+        let rows = self.with_client(|c| {
+            c.query(
+                "SELECT p.url, MIN(a.platform) FROM ad_photos p JOIN ads a ON a.id = p.ad_id \
+                 WHERE a.campaign_id = $1 \
+                 AND NOT EXISTS (SELECT 1 FROM photos f WHERE f.url = p.url) \
+                 AND NOT EXISTS (SELECT 1 FROM frontier q WHERE q.campaign_id = $1 \
+                                 AND q.url = p.url AND q.state = 'pending') \
+                 GROUP BY p.url ORDER BY MIN(p.ad_id), p.url",
+                &[&campaign],
+            )
+            .map_err(pg)
+        })?;
+        Ok(rows
+            .iter()
+            .map(|r| FrontierItem {
+                url: r.get(0),
+                kind: UrlKind::Photo,
+                platform: r.get(1),
+                keyword: None,
+                page: 0,
+                attempts: 0,
+            })
+            .collect())
     }
 }

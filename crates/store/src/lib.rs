@@ -391,6 +391,55 @@ pub trait Store {
     fn platform_for_prefix(&self, prefix: &str) -> Result<Option<String>>;
     /// The pages fetched for a URL (newest last).
     fn pages_for(&self, url: &str) -> Result<Vec<PageRecord>>;
+    /// The smallest and largest ad id of a campaign (None without ads), to split work on its ads
+    /// into ranges.
+    fn ad_id_range(&self, campaign: i64) -> Result<Option<(i64, i64)>>;
+    /// The latest version of each of the campaign's ads with `from_id <= id <= to_id`, in id
+    /// order, with what its stored detection says (for detection re-runs).
+    fn latest_versions(
+        &self,
+        campaign: i64,
+        from_id: i64,
+        to_id: i64,
+    ) -> Result<Vec<StoredVersion>>;
+    /// Replaces the stored detection of ad versions (a detection re-run with newer reference data
+    /// or rules) and the ads' summary columns and species, all in one transaction. Analysts'
+    /// reviews are kept: they override detections wherever they are read. Returns how many
+    /// detections were replaced (versions no longer stored are skipped).
+    fn replace_detections(&mut self, rows: &[Redetection]) -> Result<usize>;
+    /// Photos the campaign's ads show that have no stored photo and are not pending in the
+    /// campaign's frontier, as frontier items (to fetch and hash them).
+    fn photos_to_fetch(&self, campaign: i64) -> Result<Vec<FrontierItem>>;
+}
+
+/// An ad's latest stored version, with the summary of its stored detection.
+#[derive(Debug, Clone)]
+pub struct StoredVersion {
+    /// Ad id.
+    pub ad_id: i64,
+    /// Version number.
+    pub version: i64,
+    /// The ad as stored.
+    pub ad: AdContent,
+    /// The stored detection's risk level.
+    pub risk: String,
+    /// The stored detection's category.
+    pub category: String,
+    /// The stored detection's species (scientific names).
+    pub species: Vec<String>,
+}
+
+/// A new detection for a stored ad version.
+#[derive(Debug, Clone)]
+pub struct Redetection {
+    /// Ad id.
+    pub ad_id: i64,
+    /// Version number.
+    pub version: i64,
+    /// The ad as stored (for its summary columns).
+    pub ad: AdContent,
+    /// The new detection.
+    pub detection: DetectionRecord,
 }
 
 /// Unix seconds now.

@@ -71,6 +71,32 @@ pub struct ReportAd {
     pub notice_sent_at: Option<i64>,
 }
 
+/// The species that count for an ad: the analyst's list where there is a review (`reviewed`, a
+/// JSON array of names), each with the listing the detection gave it where it saw that name; else
+/// the detection's.
+pub fn effective_species(
+    seen: Vec<ReportSpecies>,
+    reviewed: Option<&str>,
+) -> Result<Vec<ReportSpecies>> {
+    let Some(json) = reviewed else {
+        return Ok(seen);
+    };
+    let names: Vec<String> = serde_json::from_str(json)?;
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            seen.iter()
+                .find(|s| s.scientific_name == name)
+                .cloned()
+                .unwrap_or(ReportSpecies {
+                    scientific_name: name,
+                    cites: None,
+                    eu_annex: None,
+                })
+        })
+        .collect())
+}
+
 impl SqliteStore {
     /// A campaign by name.
     pub fn campaign_info(&self, name: &str) -> Result<Option<CampaignInfo>> {
@@ -166,27 +192,7 @@ impl SqliteStore {
         for row in rows {
             let (mut ad, reviewed_species) = row?;
             let seen = detected.remove(&ad.id).unwrap_or_default();
-            ad.species = match reviewed_species {
-                // The analyst's list is what counts; the detection's listing is kept for the
-                // names it shares with it.
-                Some(json) => {
-                    let names: Vec<String> = serde_json::from_str(&json)?;
-                    names
-                        .into_iter()
-                        .map(|name| {
-                            seen.iter()
-                                .find(|s| s.scientific_name == name)
-                                .cloned()
-                                .unwrap_or(ReportSpecies {
-                                    scientific_name: name,
-                                    cites: None,
-                                    eu_annex: None,
-                                })
-                        })
-                        .collect()
-                }
-                None => seen,
-            };
+            ad.species = effective_species(seen, reviewed_species.as_deref())?;
             out.push(ad);
         }
         Ok(out)

@@ -636,4 +636,113 @@ impl Store for SqliteStore {
         let rows = stmt.query_map(params![url], page_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+
+    fn ad_id_range(&self, campaign: i64) -> Result<Option<(i64, i64)>> {
+        let (lo, hi): (Option<i64>, Option<i64>) = self.conn.query_row(
+            "SELECT MIN(id), MAX(id) FROM ads WHERE campaign_id = ?1",
+            params![campaign],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(lo.zip(hi))
+    }
+
+    fn latest_versions(
+        &self,
+        campaign: i64,
+        from_id: i64,
+        to_id: i64,
+    ) -> Result<Vec<StoredVersion>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, v.version, v.content, COALESCE(d.risk, 'none'), \
+             COALESCE(d.category, 'none'), COALESCE(d.species, '[]') \
+             FROM ads a JOIN ad_versions v ON v.ad_id = a.id AND v.version = a.versions \
+             LEFT JOIN detections d ON d.ad_id = a.id AND d.version = a.versions \
+             WHERE a.campaign_id = ?1 AND a.id BETWEEN ?2 AND ?3 ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map(params![campaign, from_id, to_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (ad_id, version, content, risk, category, species) = row?;
+            out.push(StoredVersion {
+                ad_id,
+                version,
+                ad: serde_json::from_str(&content)?,
+                risk,
+                category,
+                species: serde_json::from_str(&species)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn replace_detections(&mut self, rows: &[Redetection]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut n = 0;
+        for r in rows {
+            let det = &r.detection;
+            let changed = tx.execute(
+                "UPDATE detections SET relevant = ?3, category = ?4, risk = ?5, risk_score = ?6, \
+                 lang = ?7, price_eur = ?8, species = ?9, json = ?10 WHERE ad_id = ?1 AND version = ?2",
+                params![
+                    r.ad_id,
+                    r.version,
+                    det.relevant,
+                    det.category,
+                    det.risk,
+                    det.risk_score,
+                    det.lang,
+                    det.price_eur,
+                    serde_json::to_string(&det.species)?,
+                    det.json.to_string()
+                ],
+            )?;
+            if changed == 0 {
+                continue;
+            }
+            n += 1;
+            let latest: Option<i64> = tx
+                .query_row(
+                    "SELECT versions FROM ads WHERE id = ?1",
+                    params![r.ad_id],
+                    |x| x.get(0),
+                )
+                .optional()?;
+            if latest == Some(r.version) {
+                crate::app::summarise(&tx, r.ad_id, &r.ad, det)?;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn photos_to_fetch(&self, campaign: i64) -> Result<Vec<FrontierItem>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.url, MIN(a.platform) FROM ad_photos p JOIN ads a ON a.id = p.ad_id \
+             WHERE a.campaign_id = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM photos f WHERE f.url = p.url) \
+             AND NOT EXISTS (SELECT 1 FROM frontier q WHERE q.campaign_id = ?1 AND q.url = p.url \
+                             AND q.state = 'pending') \
+             GROUP BY p.url ORDER BY MIN(p.ad_id), p.url",
+        )?;
+        let rows = stmt.query_map(params![campaign], |r| {
+            Ok(FrontierItem {
+                url: r.get(0)?,
+                kind: UrlKind::Photo,
+                platform: r.get(1)?,
+                keyword: None,
+                page: 0,
+                attempts: 0,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
 }

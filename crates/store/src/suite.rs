@@ -84,7 +84,9 @@ macro_rules! store_suite {
             gone_pages_mark_the_ad_and_seeing_it_again_revives_it,
             pages_are_kept_with_their_evidence,
             platform_prefix_is_data_not_a_pattern,
-            ads_list_filters_sorts_and_limits
+            ads_list_filters_sorts_and_limits,
+            detections_are_replaced_by_a_rerun,
+            photos_not_yet_fetched_are_listed_once
         );
     };
     (@cases $run:path, $($case:ident),+) => {
@@ -467,4 +469,124 @@ pub fn ads_list_filters_sorts_and_limits(s: &mut dyn Store) {
         ),
         ("q", 90, "live", Some(500.0), None)
     );
+}
+
+/// A detection re-run replaces the stored detection of an ad's latest version and its summary;
+/// ranges of ad ids split the work; versions no longer stored are skipped.
+pub fn detections_are_replaced_by_a_rerun(s: &mut dyn Store) {
+    let c = s.campaign("c", &serde_json::json!({})).unwrap();
+    assert_eq!(s.ad_id_range(c).unwrap(), None);
+    let mut ids = Vec::new();
+    for (i, risk) in ["high", "low", "medium"].into_iter().enumerate() {
+        let url = format!("http://h/ad/{i}");
+        let r = s
+            .commit_fetch(&commit(c, &url, Some((ad(&url, "500 €"), det(risk)))))
+            .unwrap();
+        ids.push(r.ad_id.unwrap());
+    }
+    // A second version of the first ad: only the latest is re-run.
+    let mut changed = ad("http://h/ad/0", "450 €");
+    changed.description = "zahm, mit Papieren".into();
+    s.commit_fetch(&commit(c, "http://h/ad/0", Some((changed, det("high")))))
+        .unwrap();
+    let (lo, hi) = s.ad_id_range(c).unwrap().unwrap();
+    assert_eq!((lo, hi), (ids[0], ids[2]));
+    let all = s.latest_versions(c, lo, hi).unwrap();
+    assert_eq!(all.iter().map(|v| v.ad_id).collect::<Vec<_>>(), ids);
+    assert_eq!(all[0].version, 2);
+    assert_eq!(all[0].ad.description, "zahm, mit Papieren");
+    assert_eq!(all[1].risk, "low");
+    assert_eq!(all[1].species, vec!["Psittacus erithacus".to_string()]);
+    // Ranges split the ads; another campaign's range is empty.
+    assert_eq!(s.latest_versions(c, lo, lo).unwrap().len(), 1);
+    assert!(s.latest_versions(c + 1000, lo, hi).unwrap().is_empty());
+    let mut none = det("none");
+    none.relevant = false;
+    none.category = "lookalike".into();
+    none.risk_score = 3;
+    none.species = vec![];
+    none.json = serde_json::json!({"id": "x", "species": []});
+    let rows: Vec<Redetection> = all
+        .iter()
+        .map(|v| Redetection {
+            ad_id: v.ad_id,
+            version: v.version,
+            ad: v.ad.clone(),
+            detection: none.clone(),
+        })
+        .chain(std::iter::once(Redetection {
+            ad_id: ids[1],
+            version: 7, // never stored
+            ad: all[1].ad.clone(),
+            detection: det("high"),
+        }))
+        .collect();
+    assert_eq!(s.replace_detections(&rows).unwrap(), 3);
+    let after = s.latest_versions(c, lo, hi).unwrap();
+    assert!(after
+        .iter()
+        .all(|v| v.risk == "none" && v.category == "lookalike"));
+    assert!(after.iter().all(|v| v.species.is_empty()));
+    let listed = s.list_ads(&AdFilter::default()).unwrap();
+    assert_eq!(listed.len(), 3);
+    assert!(
+        listed.iter().all(|a| a.risk == "none" && a.risk_score == 3),
+        "{listed:?}"
+    );
+    let high = s
+        .list_ads(&AdFilter {
+            risk: Some("high".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(high.is_empty());
+}
+
+/// Photos that ads show but that were never fetched are listed once each (not those stored or
+/// already pending), for a photo job to queue them.
+pub fn photos_not_yet_fetched_are_listed_once(s: &mut dyn Store) {
+    let c = s.campaign("c", &serde_json::json!({})).unwrap();
+    for (i, imgs) in [
+        vec!["http://h/p/1.jpg", "http://h/p/2.jpg"],
+        vec!["http://h/p/2.jpg", "http://h/p/3.jpg"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let url = format!("http://h/ad/{i}");
+        let mut a = ad(&url, "1 €");
+        a.images = imgs.into_iter().map(String::from).collect();
+        s.commit_fetch(&commit(c, &url, Some((a, det("low")))))
+            .unwrap();
+    }
+    let urls = |s: &dyn Store| -> Vec<String> {
+        s.photos_to_fetch(c)
+            .unwrap()
+            .into_iter()
+            .map(|i| {
+                assert_eq!(i.kind, UrlKind::Photo);
+                assert_eq!(i.platform, "p");
+                i.url
+            })
+            .collect()
+    };
+    assert_eq!(
+        urls(s),
+        ["http://h/p/1.jpg", "http://h/p/2.jpg", "http://h/p/3.jpg"]
+    );
+    // One pending in the frontier, one fetched and hashed: only the third is left.
+    s.enqueue(c, &[item("http://h/p/1.jpg", UrlKind::Photo)])
+        .unwrap();
+    s.commit_photo(&PhotoCommit {
+        campaign: c,
+        url: "http://h/p/2.jpg".into(),
+        state: FetchState::Done,
+        page: None,
+        phash: Some(42),
+        size: Some((10, 10)),
+        error: None,
+    })
+    .unwrap();
+    assert_eq!(urls(s), ["http://h/p/3.jpg"]);
+    assert!(s.photos_to_fetch(c + 1000).unwrap().is_empty());
 }
