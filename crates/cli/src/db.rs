@@ -50,6 +50,15 @@ pub struct WorkerArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Only crawl: leave the campaign's queued jobs (rescan, photos, report) to other workers.
+    #[arg(long)]
+    no_jobs: bool,
+    /// A job that failed this many times is given up (marked failed, with its error).
+    #[arg(long, default_value_t = 3)]
+    max_job_attempts: i64,
+    /// Seconds to keep trying to connect again when the PostgreSQL connection is lost.
+    #[arg(long, default_value_t = 120.0)]
+    reconnect_secs: f64,
 }
 
 /// The store a command that works on either backend uses.
@@ -82,7 +91,8 @@ pub fn sqlite_only(data: &Path, db: Option<&str>, command: &str) -> Result<()> {
         DbUrl::Postgres(_) => bail!(
             "`wildwatch {command}` works on the embedded SQLite store only ({}), not on PostgreSQL \
              ({}); run it without --db / WILDWATCH_DB (the commands that work on PostgreSQL are \
-             crawl, revisit, worker, ads list, import, evidence show and db)",
+             crawl, revisit, worker, rescan, jobs, report, ads list, import, evidence show and \
+             db)",
             own.display(),
             url.display()
         ),
@@ -200,7 +210,13 @@ pub fn worker(data: &Path, db: Option<&str>, a: &WorkerArgs, det: &Detector) -> 
         },
         poll: Duration::from_millis(250),
     };
+    if !(a.reconnect_secs >= 0.0 && a.reconnect_secs.is_finite()) {
+        bail!("--reconnect-secs must be a number of seconds (0 or more)");
+    }
+    pg.set_reconnect_for(Duration::from_secs_f64(a.reconnect_secs));
     let owner = opts.owner.clone();
+    let lease = opts.lease;
+    let poll = opts.poll;
     let mut store = LeasedStore::new(pg, opts);
     let mut dirs = a.adapters.clone();
     if let Some(home) = std::env::var_os("HOME") {
@@ -214,20 +230,101 @@ pub fn worker(data: &Path, db: Option<&str>, a: &WorkerArgs, det: &Detector) -> 
         max_fetches: a.max_pages,
         allow_private: true,
     };
+    let report = |store: &LeasedStore, r: &wildwatch_crawl::CrawlReport| {
+        eprintln!(
+            "worker {owner}: {}: {} pages in {:.1}s ({:.0} pages/s); ads: {} new ({} high risk), {} changed, {} unchanged, {} gone; {} errors; {} commits dropped (lease lost); {} reconnects",
+            c.name,
+            r.pages,
+            r.seconds,
+            r.pages as f64 / r.seconds.max(0.001),
+            r.ads_new,
+            r.high_risk,
+            r.ads_changed,
+            r.ads_unchanged,
+            r.gone,
+            r.errors,
+            store.dropped_commits(),
+            store.inner().reconnects()
+        );
+    };
     let r = wildwatch_crawl::crawl_in(&mut store, &c, &json, &copts, det)?;
+    report(&store, &r);
+    if a.no_jobs || a.max_pages.is_some() {
+        return Ok(());
+    }
+    // Then the campaign's jobs, until none is left (waiting while other workers hold some: a
+    // worker that dies leaves its job to be taken again). A job may queue URLs (photos): those
+    // are crawled before the next job.
+    let cid = store
+        .campaign_id(&c.name)?
+        .context("the campaign disappeared from the database")?;
+    let (mut done, mut failed) = (0u64, 0u64);
+    let mut work: Option<PgStore> = None;
+    loop {
+        if store.frontier_counts(cid)?.pending > 0 {
+            let r = wildwatch_crawl::crawl_in(&mut store, &c, &json, &copts, det)?;
+            report(&store, &r);
+            continue;
+        }
+        let pg = store.inner();
+        let Some(job) = pg.claim_job(cid, &owner, lease)? else {
+            if pg.job_counts(cid)?.leased == 0 {
+                break;
+            }
+            std::thread::sleep(poll);
+            continue;
+        };
+        let started = std::time::Instant::now();
+        // A job writes through a connection of its own (its writes are not frontier commits);
+        // its lease is renewed through the queue's.
+        let w = match &mut work {
+            Some(w) => w,
+            None => {
+                let w = PgStore::connect(u)?;
+                w.set_reconnect_for(Duration::from_secs_f64(a.reconnect_secs));
+                work.insert(w)
+            }
+        };
+        let outcome = crate::jobs::run_job(w, store.inner(), det, &job, &owner, lease);
+        let pg = store.inner();
+        match outcome {
+            Ok((result, output)) => {
+                if pg.finish_job(job.id, &owner, &result, output.as_deref())? {
+                    done += 1;
+                    eprintln!(
+                        "worker {owner}: job {} ({}) done in {:.1}s: {result}",
+                        job.id,
+                        job.kind,
+                        started.elapsed().as_secs_f64()
+                    );
+                } else {
+                    eprintln!(
+                        "worker {owner}: job {} ({}) finished after its lease was lost; another worker's run counts",
+                        job.id, job.kind
+                    );
+                }
+            }
+            Err(e) => {
+                let msg = format!("{e:#}");
+                let gave_up = pg.fail_job(job.id, &owner, &msg, a.max_job_attempts)?;
+                failed += u64::from(gave_up);
+                eprintln!(
+                    "worker {owner}: job {} ({}) failed (attempt {}{}): {msg}",
+                    job.id,
+                    job.kind,
+                    job.attempts,
+                    if gave_up {
+                        ", given up"
+                    } else {
+                        ", will be taken again"
+                    }
+                );
+            }
+        }
+    }
     eprintln!(
-        "worker {owner}: {}: {} pages in {:.1}s ({:.0} pages/s); ads: {} new ({} high risk), {} changed, {} unchanged, {} gone; {} errors; {} commits dropped (lease lost)",
-        c.name,
-        r.pages,
-        r.seconds,
-        r.pages as f64 / r.seconds.max(0.001),
-        r.ads_new,
-        r.high_risk,
-        r.ads_changed,
-        r.ads_unchanged,
-        r.gone,
-        r.errors,
-        store.dropped_commits()
+        "worker {owner}: {}: {done} jobs done, {failed} given up; nothing left",
+        c.name
     );
     Ok(())
 }

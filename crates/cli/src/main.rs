@@ -16,6 +16,7 @@ mod action;
 mod audit;
 mod collect;
 mod db;
+mod jobs;
 mod parcels;
 mod report;
 mod sellers;
@@ -43,8 +44,8 @@ struct Cli {
         default_value = "wildwatch-data"
     )]
     data: PathBuf,
-    /// The store of the commands that work on either (crawl, revisit, worker, ads list, import,
-    /// evidence show, db migrate): postgres://… or sqlite://PATH (default: wildwatch.db in --data).
+    /// The store of the commands that work on either (crawl, revisit, worker, rescan, jobs, report,
+    /// ads list, import, evidence show, db migrate): postgres://… or sqlite://PATH (default: wildwatch.db in --data).
     #[arg(long, global = true, env = "WILDWATCH_DB")]
     db: Option<String>,
     #[command(subcommand)]
@@ -113,8 +114,16 @@ enum Command {
         #[command(subcommand)]
         command: db::DbCommand,
     },
-    /// One of many crawl workers sharing a campaign's frontier on PostgreSQL (--db postgres://…).
+    /// One of many workers sharing a campaign on PostgreSQL (--db postgres://…): its frontier,
+    /// then its queued jobs.
     Worker(db::WorkerArgs),
+    /// Detect a campaign's stored ads again (after a reference-data or rules update).
+    Rescan(jobs::RescanArgs),
+    /// Jobs for workers on PostgreSQL: detection re-runs, photo fetching, reports.
+    Jobs {
+        #[command(subcommand)]
+        command: jobs::JobsCommand,
+    },
     /// Serve the analyst web app and JSON API (and the sandboxed archive origin).
     Serve(web::ServeArgs),
     /// Accounts of the web app.
@@ -252,6 +261,9 @@ fn main() -> Result<()> {
             | Command::Import(_)
             | Command::Db { .. }
             | Command::Worker(_)
+            | Command::Rescan(_)
+            | Command::Jobs { .. }
+            | Command::Report(_)
             | Command::Evidence {
                 command: collect::EvidenceCommand::Show { .. } | collect::EvidenceCommand::Verify
             }
@@ -310,6 +322,8 @@ fn main() -> Result<()> {
         Command::Revisit(a) => collect::crawl(&cli.data, db, a, &detector(&cli)?, true)?,
         Command::Db { command } => db::db(&cli.data, db, command)?,
         Command::Worker(a) => db::worker(&cli.data, db, a, &detector(&cli)?)?,
+        Command::Rescan(a) => jobs::rescan(&cli.data, db, a, &detector(&cli)?)?,
+        Command::Jobs { command } => jobs::jobs(&cli.data, db, command)?,
         Command::FixtureMarket(a) => collect::fixture(a)?,
         Command::Ads { command } => collect::ads_on(&cli.data, db, command)?,
         Command::Evidence { command } => collect::evidence_on(&cli.data, db, command)?,
@@ -319,7 +333,7 @@ fn main() -> Result<()> {
         Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,
         Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
         Command::Networks { command } => sellers::networks(&cli.data, command)?,
-        Command::Report(a) => report::report(&cli.data, a, &load_refdata(&cli)?)?,
+        Command::Report(a) => report::report(&cli.data, db, a, &load_refdata(&cli)?)?,
         Command::Audit { command } => audit::audit(&cli.data, command)?,
         Command::Parcels { command } => {
             parcels::parcels(&cli.data, &detector(&cli)?, command.clone())?

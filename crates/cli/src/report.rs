@@ -9,6 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use wildwatch_refdata::RefData;
 use wildwatch_report::Format;
 use wildwatch_store::SqliteStore;
+use wildwatch_store_pg::{DbUrl, PgStore};
 
 /// Output format of a report.
 #[derive(Clone, Copy, Default, ValueEnum)]
@@ -106,8 +107,30 @@ fn write(output: &Output, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Runs `wildwatch report`.
-pub fn report(data: &Path, args: &ReportArgs, refdata: &RefData) -> Result<()> {
+/// Runs `wildwatch report`: on the SQLite store in the data directory, or a campaign's report on
+/// PostgreSQL with `--db postgres://…`.
+pub fn report(data: &Path, db: Option<&str>, args: &ReportArgs, refdata: &RefData) -> Result<()> {
+    if let Some(DbUrl::Postgres(url)) = db.filter(|u| !u.trim().is_empty()).map(DbUrl::parse) {
+        let pg = PgStore::connect(&url)?;
+        let (None, Some(name)) = (&args.command, &args.campaign) else {
+            bail!(
+                "`wildwatch report compare` works on the embedded SQLite store only; on PostgreSQL \
+                 run `wildwatch report CAMPAIGN` for each campaign"
+            );
+        };
+        let Some(info) = pg.campaign_info(name)? else {
+            bail!(
+                "no campaign named {name:?}; the database holds: {}",
+                pg.campaign_names()?.join(", ")
+            );
+        };
+        let r = wildwatch_report::from_ads(&info.name, &pg.report_ads(info.id)?, refdata);
+        return write(
+            &args.output,
+            &wildwatch_report::render(&r, args.output.format.into())?,
+        );
+    }
+    crate::db::sqlite_only(data, db, "report")?;
     let store = open(data)?;
     match (&args.command, &args.campaign) {
         (Some(ReportCommand::Compare { a, b, output }), _) => {

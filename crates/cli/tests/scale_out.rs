@@ -308,3 +308,210 @@ fn two_workers_one_killed_mid_crawl_fetch_everything_once() {
         )
     );
 }
+
+/// Ends the sessions of the workers named `app` (as a PostgreSQL restart or a network cut would);
+/// returns how many there were.
+fn terminate(db: &TestDb, app: &str) -> i64 {
+    let mut c = Client::connect(&db.url(), NoTls).unwrap();
+    c.query_one(
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+        &[&app],
+    )
+    .unwrap()
+    .get(0)
+}
+
+#[test]
+fn workers_survive_dropped_connections_then_share_rescan_photo_and_report_jobs() {
+    let Some(db) = TestDb::new() else {
+        return;
+    };
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads: 20,
+            seed: 9,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Photos are left for the photo job.
+    let camp = campaign_file(dir.path(), &fx, 20);
+    let mut text = std::fs::read_to_string(&camp).unwrap();
+    text = text.replacen("keywords", "photos_per_ad = 0\nkeywords", 1);
+    std::fs::write(&camp, text).unwrap();
+    let reference = dir.path().join("reference");
+    run(wildwatch()
+        .arg("--data")
+        .arg(&reference)
+        .args(["crawl", "--quiet"])
+        .arg(&camp));
+    let ref_db = reference.join("wildwatch.db");
+    // Workers name their sessions, so that only theirs are ended (other tests share the server).
+    let app = format!("ww-fault-{}", db.schema);
+    let url = format!("{} application_name={app}", db.url());
+    run(wildwatch().args(["db", "migrate", "--db", &url]));
+    let data = dir.path().join("workers");
+    let spawn = || {
+        wildwatch()
+            .arg("--data")
+            .arg(&data)
+            .args(["--db", &url, "worker", "--quiet", "--lease-secs", "3"])
+            .arg(&camp)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut workers = [spawn(), spawn()];
+    // Three times during the crawl, every worker session is ended.
+    let mut ended = Vec::new();
+    let started = Instant::now();
+    let mut next_at = 4;
+    while ended.len() < 3 && started.elapsed() < Duration::from_secs(90) {
+        if workers.iter_mut().all(|w| w.try_wait().unwrap().is_some()) {
+            break;
+        }
+        if db.count("SELECT COUNT(*) FROM pages") >= next_at {
+            let n = terminate(&db, &app);
+            if n > 0 {
+                ended.push(n);
+                next_at += 6;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut logs = String::new();
+    for w in workers {
+        let out = w.wait_with_output().unwrap();
+        let log = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{log}");
+        logs.push_str(&log);
+    }
+    eprintln!("sessions ended: {ended:?}\n{logs}");
+    assert_eq!(
+        ended.len(),
+        3,
+        "the crawl ended before its sessions could be ended 3 times"
+    );
+    // Each worker reports how often it connected again; together at least once per ending.
+    let reconnects: u64 = logs
+        .split(" reconnects")
+        .filter_map(|before| before.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert!(reconnects >= 2, "{reconnects} reconnects: {logs}");
+    // Nothing pending, the same URLs and ads as the single-process crawl, each URL stored once.
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM frontier WHERE state = 'pending'"),
+        0
+    );
+    for sql in [
+        "SELECT COUNT(*) FROM frontier",
+        "SELECT COUNT(*) FROM frontier WHERE state = 'done'",
+        "SELECT COUNT(*) FROM ads",
+        "SELECT COUNT(*) FROM ad_versions",
+        "SELECT COUNT(*) FROM detections",
+    ] {
+        assert_eq!(db.count(sql), sqlite_count(&ref_db, sql), "{sql}");
+    }
+    let twice =
+        "SELECT COUNT(*) FROM (SELECT url FROM pages WHERE url IN (SELECT url FROM frontier) \
+                 GROUP BY url HAVING COUNT(*) > 1) d";
+    assert_eq!(db.count(twice), 0);
+    assert_eq!(db.count("SELECT COUNT(*) FROM photos"), 0);
+
+    // Jobs: detection again in ranges of 5 ad ids, the photos, the report.
+    let ads = db.count("SELECT COUNT(*) FROM ads");
+    for args in [
+        vec!["rescan", "scale", "--chunk", "5"],
+        vec!["photos", "scale"],
+        vec!["report", "scale", "--format", "json"],
+    ] {
+        run(wildwatch().args(["--db", &url, "jobs", "add"]).args(args));
+    }
+    let jobs = db.count("SELECT COUNT(*) FROM jobs");
+    assert!(jobs >= 3 + (ads - 1) / 5, "{jobs} jobs for {ads} ads");
+    let workers = [spawn(), spawn()];
+    for w in workers {
+        let out = w.wait_with_output().unwrap();
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{log}");
+        eprintln!("{log}");
+    }
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM jobs WHERE state <> 'done'"),
+        0
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(DISTINCT lease_owner) FROM jobs"),
+        0,
+        "leases are released"
+    );
+    // Every ad detected again once, nothing changed (same detector).
+    let list: Vec<serde_json::Value> = serde_json::from_str(&run(wildwatch().args([
+        "--db",
+        &url,
+        "jobs",
+        "list",
+        "--campaign",
+        "scale",
+        "--json",
+    ])))
+    .unwrap();
+    let rescanned: i64 = list
+        .iter()
+        .filter(|j| j["kind"] == "rescan")
+        .map(|j| j["result"]["ads"].as_i64().unwrap())
+        .sum();
+    assert_eq!(rescanned, ads);
+    assert!(list
+        .iter()
+        .filter(|j| j["kind"] == "rescan")
+        .all(|j| j["result"]["risk_changed"] == 0 && j["result"]["species_changed"] == 0));
+    // Every photo the ads show was fetched (once) and hashed by the workers.
+    let photo_urls = db.count("SELECT COUNT(DISTINCT url) FROM ad_photos");
+    assert!(photo_urls > 0);
+    assert_eq!(db.count("SELECT COUNT(*) FROM photos"), photo_urls);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM photos WHERE phash IS NULL"),
+        0
+    );
+    assert_eq!(db.count(twice), 0);
+    // The report job's output is the report `wildwatch report` gives on PostgreSQL and on the
+    // SQLite store of the single-process crawl.
+    let report_job = list.iter().find(|j| j["kind"] == "report").unwrap();
+    let out = dir.path().join("report.json");
+    run(wildwatch()
+        .args(["--db", &url, "jobs", "output"])
+        .arg(report_job["id"].as_i64().unwrap().to_string())
+        .arg("--out")
+        .arg(&out));
+    let from_job: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let on_pg: serde_json::Value = serde_json::from_str(&run(
+        wildwatch().args(["--db", &url, "report", "scale", "--format", "json"])
+    ))
+    .unwrap();
+    let on_sqlite: serde_json::Value = serde_json::from_str(&run(wildwatch()
+        .arg("--data")
+        .arg(&reference)
+        .args(["report", "scale", "--format", "json"])))
+    .unwrap();
+    assert_eq!(from_job, on_pg);
+    assert_eq!(from_job["summary"], on_sqlite["summary"]);
+    assert_eq!(from_job["summary"]["ads"].as_i64(), Some(ads));
+    // `rescan` runs on either store directly too.
+    let out = wildwatch()
+        .arg("--data")
+        .arg(&reference)
+        .args(["rescan", "scale"])
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    assert!(
+        log.contains(&format!("{ads} ads detected again")) && log.contains("changed: risk 0"),
+        "{log}"
+    );
+}
