@@ -11,6 +11,7 @@ pub mod lexicon;
 pub mod matcher;
 mod risk;
 pub mod stream;
+mod trie;
 
 use serde::{Deserialize, Serialize};
 use wildwatch_refdata::{NameKind, RefData, TaxonId};

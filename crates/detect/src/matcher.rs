@@ -3,12 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use wildwatch_refdata::{NameKind, RefData, TaxonId};
 use wildwatch_text::{normalize, Normalized, JOIN, SPLIT};
 
 use crate::lexicon::{Lexicon, List};
+use crate::trie::Trie;
 use crate::DetectError;
 
 /// What a pattern means.
@@ -63,7 +63,12 @@ pub struct Hit {
 
 /// The compiled matcher.
 pub struct Matcher {
-    ac: AhoCorasick,
+    /// Every key.
+    all: Trie,
+    /// The keys that may stand inside a German or Dutch compound ([`Pattern::compound`]),
+    /// reversed: inside a word, such a key is accepted only where the word ends (perhaps with an
+    /// inflection), so it is looked for backwards from there.
+    compounds_reversed: Trie,
     /// Pattern facts, by pattern index.
     pub patterns: Vec<Pattern>,
 }
@@ -71,6 +76,26 @@ pub struct Matcher {
 const SUFFIXES: &[&str] = &[
     "s", "es", "x", "e", "en", "n", "er", "ern", "ens", "nen", "tjes", "tje", "jes",
 ];
+
+/// The longest inflection ending: of [`SUFFIXES`] and of a doubled consonant + `en`.
+const MAX_SUFFIX: usize = 4;
+
+/// True when `text[end..word_end]` is an inflection ending: one of [`SUFFIXES`], or the last
+/// letter doubled + `en` (Schildpad|den).
+#[inline]
+fn inflection(text: &[u8], end: usize, word_end: usize) -> bool {
+    let suffix = &text[end..word_end];
+    match suffix.len() {
+        1..=4 => {
+            SUFFIXES.iter().any(|s| s.as_bytes() == suffix)
+                || (suffix.len() == 3
+                    && end > 0
+                    && suffix[0] == text[end - 1]
+                    && &suffix[1..] == b"en")
+        }
+        _ => false,
+    }
+}
 
 fn variants(term: &str, first_word_plural: bool) -> Vec<String> {
     let mut out = vec![normalize(term).text];
@@ -227,11 +252,24 @@ impl Matcher {
                 patterns[id as usize].group = Some(taxon);
             }
         }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&keys)
-            .map_err(|e| DetectError::Config(format!("cannot build the name automaton: {e}")))?;
-        Ok(Matcher { ac, patterns })
+        let key_bytes: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
+        let ids: Vec<u32> = (0..keys.len() as u32).collect();
+        let (compound_keys, compound_ids): (Vec<Vec<u8>>, Vec<u32>) = key_bytes
+            .iter()
+            .zip(&ids)
+            .filter(|(_, &id)| patterns[id as usize].compound)
+            .map(|(k, id)| (k.iter().rev().copied().collect(), *id))
+            .unzip();
+        let compound_keys: Vec<&[u8]> = compound_keys.iter().map(Vec::as_slice).collect();
+        let (all, compounds_reversed) = rayon::join(
+            || Trie::build(&key_bytes, &ids),
+            || Trie::build(&compound_keys, &compound_ids),
+        );
+        Ok(Matcher {
+            all,
+            compounds_reversed,
+            patterns,
+        })
     }
 
     /// Number of patterns.
@@ -249,70 +287,128 @@ impl Matcher {
     /// "grasses" must not yield the German name "Rasse").
     pub fn find(&self, n: &Normalized, compounds: bool) -> Vec<Hit> {
         let text = n.text.as_bytes();
-        let mut cands: Vec<Hit> = Vec::new();
-        for m in self.ac.find_overlapping_iter(&n.text) {
-            let pattern = m.pattern().as_u32();
-            let p = &self.patterns[pattern as usize];
-            let compound = p.compound && compounds;
-            let (start, end) = (m.start(), m.end());
-            let left = n.is_boundary(start);
-            // Most raw matches are pieces of longer words: drop them before any other work.
-            if !left && !compound {
-                continue;
+        let mut cands: Vec<Hit> = Vec::with_capacity(16);
+        // The raw matches that can be accepted: every key that starts at a word boundary, and (when
+        // compounds are allowed) every compound key inside a word that ends where the word does,
+        // or where an inflection ending starts. Their order does not matter: candidates are
+        // sorted by a key that tells any two apart.
+        let flags = n.byte_flags();
+        let join = |pos: usize| flags.get(pos).is_some_and(|f| f & JOIN != 0);
+        // Word by word (tokens are separated by one space): a key may start at the word's start
+        // or at a soft boundary inside it.
+        let mut word_start = 0;
+        while word_start < text.len() {
+            let word_end = text[word_start..]
+                .iter()
+                .position(|&b| b == b' ')
+                .map_or(text.len(), |i| word_start + i);
+            let joins = flags
+                .get(word_start + 1..word_end)
+                .is_some_and(|f| f.iter().any(|f| f & JOIN != 0));
+            for start in word_start..word_end {
+                if start > word_start && !(joins && join(start)) {
+                    continue;
+                }
+                self.all
+                    .walk(text[start..].iter().copied(), |len, pattern| {
+                        if let Some(hit) =
+                            self.accept(n, start, start + len, pattern, true, compounds)
+                        {
+                            cands.push(hit);
+                        }
+                    });
+                if !joins {
+                    break;
+                }
             }
-            // The word ends at the next space or soft boundary.
-            let mut word_end = end;
-            while word_end < text.len() && text[word_end] != b' ' && n.flag_at(word_end) & JOIN == 0
-            {
-                word_end += 1;
+            if compounds {
+                // A compound key inside the word is accepted only where a word ends: at the next
+                // space, soft boundary or the end of the text (see `accept`), or where an
+                // inflection ending before it starts. Walk back from there.
+                let mut after_stop = word_start;
+                for stop in word_start..=word_end {
+                    if stop < word_end && !(joins && join(stop)) {
+                        continue;
+                    }
+                    self.compounds_ending_at(n, after_stop, stop, &mut cands);
+                    after_stop = stop + 1;
+                }
             }
-            let suffix = &n.text[end..word_end];
-            let right_exact = suffix.is_empty();
-            let right_inflected = !p.exact
-                && (SUFFIXES.contains(&suffix)
-                    || (suffix.len() == 3
-                        && end > 0
-                        && suffix.as_bytes()[0] == text[end - 1]
-                        && &suffix[1..] == "en"));
-            let accepted_end = if right_exact || right_inflected {
-                Some(word_end)
-            } else if compound && left && !p.exact {
-                // Compound modifier: Elfenbein|schnitzerei, Papageien|käfig.
-                Some(end)
-            } else {
-                None
-            };
-            let Some(hit_end) = accepted_end else {
-                continue;
-            };
-            if !left && !(compound && (right_exact || right_inflected)) {
-                continue;
-            }
-            cands.push(Hit {
-                start,
-                end: hit_end,
-                key_len: (end - start) as u32,
-                pattern,
-            });
+            word_start = word_end + 1;
         }
-        // Longest first; an accepted hit blocks every hit overlapping it.
-        // On equal spans the pattern that needed no ending wins ("résine" over "resin" + e).
-        cands.sort_by(|a, b| {
-            (b.end - b.start)
-                .cmp(&(a.end - a.start))
-                .then(b.key_len.cmp(&a.key_len))
-                .then(a.start.cmp(&b.start))
-        });
-        let mut taken: Vec<Hit> = Vec::new();
-        let mut occupied = vec![false; text.len()];
-        for c in cands {
-            if !occupied[c.start..c.end].iter().any(|o| *o) {
-                occupied[c.start..c.end].iter_mut().for_each(|o| *o = true);
-                taken.push(c);
+        longest_first(cands, text.len())
+    }
+
+    /// Compound keys that start inside a word and end at `stop` (a space, soft boundary or the
+    /// end of the text), or where an inflection ending before it starts (not before `from`).
+    fn compounds_ending_at(&self, n: &Normalized, from: usize, stop: usize, cands: &mut Vec<Hit>) {
+        let text = n.text.as_bytes();
+        // Every ending ends in one of these letters.
+        let inflected = stop > 0 && matches!(text[stop - 1], b's' | b'x' | b'e' | b'n' | b'r');
+        let from = if inflected {
+            from.max(stop.saturating_sub(MAX_SUFFIX))
+        } else {
+            stop
+        };
+        for end in from..=stop {
+            if end < stop && !inflection(text, end, stop) {
+                continue;
             }
+            self.compounds_reversed
+                .walk(text[..end].iter().rev().copied(), |len, pattern| {
+                    let start = end - len;
+                    if n.is_boundary(start) {
+                        return; // found by the walk from the boundary
+                    }
+                    if let Some(hit) = self.accept(n, start, end, pattern, false, true) {
+                        cands.push(hit);
+                    }
+                });
         }
-        taken.sort_by_key(|h| h.start);
-        taken
+    }
+
+    /// Checks one raw match of a key against word boundaries, endings and compounds.
+    #[inline]
+    fn accept(
+        &self,
+        n: &Normalized,
+        start: usize,
+        end: usize,
+        pattern: u32,
+        left: bool,
+        compounds: bool,
+    ) -> Option<Hit> {
+        let text = n.text.as_bytes();
+        let p = &self.patterns[pattern as usize];
+        let compound = p.compound && compounds;
+        // Most raw matches are pieces of longer words: drop them before any other work.
+        if !left && !compound {
+            return None;
+        }
+        // The word ends at the next space or soft boundary.
+        let mut word_end = end;
+        while word_end < text.len() && text[word_end] != b' ' && n.flag_at(word_end) & JOIN == 0 {
+            word_end += 1;
+        }
+        let right_exact = end == word_end;
+        let right_inflected = !p.exact && inflection(text, end, word_end);
+        let hit_end = if right_exact || right_inflected {
+            word_end
+        } else if compound && left && !p.exact {
+            // Compound modifier: Elfenbein|schnitzerei, Papageien|käfig.
+            end
+        } else {
+            return None;
+        };
+        if !left && !(compound && (right_exact || right_inflected)) {
+            return None;
+        }
+        Some(Hit {
+            start,
+            end: hit_end,
+            key_len: (end - start) as u32,
+            pattern,
+        })
     }
 
     /// True when the hit was found only by undoing an evasion (leetspeak, spacing, homoglyphs,
@@ -324,5 +420,106 @@ impl Matcher {
             flags & SPLIT != 0 && (hit.start + 1..hit.end).any(|p| n.flag_at(p) & JOIN != 0);
         flags & wildwatch_text::EVASION != 0
             || (split_inside && !self.patterns[hit.pattern as usize].has_joiner)
+    }
+}
+
+/// Longest first; an accepted hit blocks every hit overlapping it. Returned in text order.
+fn longest_first(mut cands: Vec<Hit>, text_len: usize) -> Vec<Hit> {
+    // Longest first; an accepted hit blocks every hit overlapping it.
+    // On equal spans the pattern that needed no ending wins ("résine" over "resin" + e).
+    cands.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(b.key_len.cmp(&a.key_len))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut taken: Vec<Hit> = Vec::new();
+    let mut occupied = vec![false; text_len];
+    for c in cands {
+        if !occupied[c.start..c.end].iter().any(|o| *o) {
+            occupied[c.start..c.end].iter_mut().for_each(|o| *o = true);
+            taken.push(c);
+        }
+    }
+    taken.sort_by_key(|h| h.start);
+    taken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wildwatch_text::normalize;
+
+    impl Matcher {
+        /// The hits as one pass reporting every occurrence of every key (the Aho-Corasick search
+        /// this matcher replaces) finds them.
+        fn find_every_occurrence(&self, n: &Normalized, compounds: bool) -> Vec<Hit> {
+            let text = n.text.as_bytes();
+            let mut cands = Vec::new();
+            for start in 0..text.len() {
+                let left = n.is_boundary(start);
+                self.all
+                    .walk(text[start..].iter().copied(), |len, pattern| {
+                        cands.extend(self.accept(n, start, start + len, pattern, left, compounds));
+                    });
+            }
+            longest_first(cands, text.len())
+        }
+    }
+
+    fn key(h: &Hit) -> (usize, usize, u32, u32) {
+        (h.start, h.end, h.pattern, h.key_len)
+    }
+
+    #[test]
+    fn same_hits_as_a_search_for_every_occurrence() {
+        let refdata = wildwatch_refdata::RefData::shipped().unwrap();
+        let m = Matcher::build(&refdata, &Lexicon::shipped()).unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/eval");
+        for f in std::fs::read_dir(corpus).unwrap() {
+            let body = std::fs::read_to_string(f.unwrap().path()).unwrap();
+            for line in body.lines().filter(|l| !l.trim().is_empty()) {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let field = |k: &str| v[k].as_str().unwrap_or("").to_string();
+                texts.push(format!("{}\n{}", field("title"), field("description")));
+            }
+        }
+        // Words of the corpus and names, glued by spaces, hyphens, line breaks and nothing.
+        let words: Vec<String> = texts
+            .iter()
+            .flat_map(|t| t.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        let glue = [" ", "-", "-\n", "", " ", "\n", "s ", "en "];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..1 + next(12) {
+                t.push_str(&words[next(words.len())]);
+                t.push_str(glue[next(glue.len())]);
+            }
+            texts.push(t);
+        }
+        let mut hits = 0;
+        for t in &texts {
+            let n = normalize(t);
+            for compounds in [false, true] {
+                let got: Vec<_> = m.find(&n, compounds).iter().map(key).collect();
+                let want: Vec<_> = m
+                    .find_every_occurrence(&n, compounds)
+                    .iter()
+                    .map(key)
+                    .collect();
+                assert_eq!(got, want, "{t:?} (compounds: {compounds})");
+                hits += got.len();
+            }
+        }
+        assert!(hits > 1000, "{hits}");
     }
 }

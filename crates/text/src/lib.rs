@@ -63,6 +63,11 @@ impl Normalized {
         self.flags.get(pos).copied().unwrap_or(0)
     }
 
+    /// Flags of every byte of the text.
+    pub fn byte_flags(&self) -> &[u8] {
+        &self.flags
+    }
+
     /// True when `pos` is a word boundary: the start or end of the text, a space, or a soft boundary.
     pub fn is_boundary(&self, pos: usize) -> bool {
         let b = self.text.as_bytes();
