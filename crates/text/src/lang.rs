@@ -97,6 +97,31 @@ fn table() -> &'static FxMap<&'static str, [u8; 5]> {
     })
 }
 
+/// The length of the longest function word: longer words need no look-up.
+fn longest_function_word() -> usize {
+    static L: OnceLock<usize> = OnceLock::new();
+    *L.get_or_init(|| table().keys().map(|w| w.len()).max().unwrap_or(0))
+}
+
+/// The words of normalised text, as `str::split(' ')` gives them (a byte loop: the text is ASCII
+/// and the words are short).
+fn words(normalized: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(normalized);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b' ') {
+            Some(i) => {
+                rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 /// Identifies the language of normalised ad text (lowercase, accent-free tokens separated by
 /// spaces, as [`crate::normalize`] produces) with the original text as a fallback for the
 /// trigram model.
@@ -116,26 +141,31 @@ pub fn identify_hinted(normalized: &str, original: &str, hint: Option<Lang>) -> 
             .unwrap_or(4);
         score[i] += 1.0;
     }
-    // Letters that only some of the languages use.
+    // Letters that only some of the languages use (none in ASCII text).
     let (mut fr, mut de) = (0f32, 0f32);
-    for c in original.chars() {
-        match c {
-            'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'â' | 'î' | 'ô' | 'û' | 'œ' | 'É' => {
-                fr += 0.6
+    if !original.is_ascii() {
+        for c in original.chars() {
+            match c {
+                'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'â' | 'î' | 'ô' | 'û' | 'œ' | 'É' => {
+                    fr += 0.6
+                }
+                'ä' | 'ö' | 'ü' | 'ß' | 'Ä' | 'Ö' | 'Ü' => de += 0.6,
+                _ => {}
             }
-            'ä' | 'ö' | 'ü' | 'ß' | 'Ä' | 'Ö' | 'Ü' => de += 0.6,
-            _ => {}
         }
     }
-    let nl = normalized
-        .split(' ')
-        .filter(|w| w.contains("ij") || w.ends_with("tje") || w.ends_with("tjes"))
+    let nl = words(normalized)
+        .filter(|w| {
+            let w = w.as_bytes();
+            w.windows(2).any(|p| p == b"ij") || w.ends_with(b"tje") || w.ends_with(b"tjes")
+        })
         .count() as f32
         * 0.6;
     score[1] += fr.min(1.8);
     score[2] += de.min(1.8);
     score[3] += nl.min(1.8);
-    for w in normalized.split(' ') {
+    let longest = longest_function_word();
+    for w in words(normalized).filter(|w| w.len() <= longest) {
         if let Some(hits) = t.get(w) {
             let n = hits.iter().filter(|h| **h == 1).count() as f32;
             for (i, h) in hits.iter().enumerate() {

@@ -176,12 +176,59 @@ fn fold_cached(c: char) -> Folded {
     table[i as usize]
 }
 
+/// What an ASCII byte becomes: its output byte and class, and whether it carries the flags of
+/// invisible characters before it (letters, digits and leetspeak symbols do).
+const fn ascii_unit(b: u8) -> (u8, Class, bool) {
+    match b {
+        b'a'..=b'z' => (b, Class::Alpha, true),
+        b'A'..=b'Z' => (b.to_ascii_lowercase(), Class::Alpha, true),
+        b'0'..=b'9' => (b, Class::Digit, true),
+        b'\n' => (b' ', Class::Newline, false),
+        b'-' => (b' ', Class::Hyphen, false),
+        b'.' | b'_' | b'*' => (b' ', Class::Dot, false),
+        b'@' => (b'a', Class::Leet, true),
+        b'$' => (b's', Class::Leet, true),
+        b'!' | b'|' => (b'i', Class::Leet, true),
+        _ => (b' ', Class::Space, false),
+    }
+}
+
+/// [`ascii_unit`] of every ASCII byte.
+static ASCII_UNITS: [(u8, Class, bool); 128] = {
+    let mut t = [(b' ', Class::Space, false); 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = ascii_unit(b as u8);
+        b += 1;
+    }
+    t
+};
+
 fn classify_into(text: &str, units: &mut Vec<Unit>) {
     units.clear();
     units.reserve(text.len());
+    let bytes = text.as_bytes();
     let mut pending = 0u8;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            let (out, class, carries) = ASCII_UNITS[b as usize];
+            units.push(Unit {
+                out: [out, 0, 0, 0],
+                len: 1,
+                class,
+                start: i as u32,
+                end: i as u32 + 1,
+                flags: if carries { pending } else { 0 },
+            });
+            pending = 0;
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character starts here");
         let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
+        i += c.len_utf8();
         let mut unit = |out: [u8; 4], len: u8, class: Class, flags: u8| {
             units.push(Unit {
                 out,
@@ -192,25 +239,6 @@ fn classify_into(text: &str, units: &mut Vec<Unit>) {
                 flags,
             });
         };
-        if c.is_ascii() {
-            let b = c as u8;
-            let one = |x: u8| [x, 0, 0, 0];
-            match b {
-                b'a'..=b'z' | b'A'..=b'Z' => {
-                    unit(one(b.to_ascii_lowercase()), 1, Class::Alpha, pending)
-                }
-                b'0'..=b'9' => unit(one(b), 1, Class::Digit, pending),
-                b'\n' => unit(one(b' '), 1, Class::Newline, 0),
-                b'-' => unit(one(b' '), 1, Class::Hyphen, 0),
-                b'.' | b'_' | b'*' => unit(one(b' '), 1, Class::Dot, 0),
-                b'@' => unit(one(b'a'), 1, Class::Leet, pending),
-                b'$' => unit(one(b's'), 1, Class::Leet, pending),
-                b'!' | b'|' => unit(one(b'i'), 1, Class::Leet, pending),
-                _ => unit(one(b' '), 1, Class::Space, 0),
-            }
-            pending = 0;
-            continue;
-        }
         match c {
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {
                 pending |= HIDDEN;
@@ -334,10 +362,11 @@ impl Builder {
             self.push_byte(b' ', (at, at), 0);
         }
     }
-    fn mark_last(&mut self, flag: u8) {
-        if let Some(f) = self.flags.last_mut() {
-            *f |= flag;
-        }
+    /// Pushes units of one output byte each.
+    fn push_plain(&mut self, units: &[Unit], extra: u8) {
+        self.text.extend(units.iter().map(|u| u.out[0]));
+        self.orig.extend(units.iter().map(|u| (u.start, u.end)));
+        self.flags.extend(units.iter().map(|u| u.flags | extra));
     }
 }
 
@@ -346,6 +375,8 @@ struct Word<'a> {
     units: &'a [Unit],
     /// The word ends with a hyphen followed by a line break (`Elfen-` / `bein`).
     hyphen_break: bool,
+    /// Letters only, one output byte each: emitted as they are.
+    plain: bool,
 }
 
 fn words<'a>(units: &'a [Unit], out: &mut Vec<Word<'a>>) {
@@ -358,7 +389,12 @@ fn words<'a>(units: &'a [Unit], out: &mut Vec<Word<'a>>) {
             continue;
         }
         let start = i;
+        // The first unit that is not a one-byte letter.
+        let mut first_other = usize::MAX;
         while i < units.len() && !matches!(units[i].class, Class::Space | Class::Newline) {
+            if first_other == usize::MAX && !(units[i].class == Class::Alpha && units[i].len == 1) {
+                first_other = i;
+            }
             i += 1;
         }
         let mut end = i;
@@ -381,6 +417,7 @@ fn words<'a>(units: &'a [Unit], out: &mut Vec<Word<'a>>) {
             out.push(Word {
                 units: &units[start..end],
                 hyphen_break,
+                plain: first_other >= end,
             });
         }
     }
@@ -479,7 +516,11 @@ fn normalize_with(input: &str, units: &mut Vec<Unit>) -> Normalized {
             }
         } else {
             b.space(w.units[0].start);
-            emit_word(&mut b, w.units, 0);
+            if w.plain {
+                b.push_plain(w.units, 0);
+            } else {
+                emit_word(&mut b, w.units, 0);
+            }
         }
         join_next = w.hyphen_break
             && ws
@@ -501,6 +542,14 @@ fn normalize_with(input: &str, units: &mut Vec<Unit>) -> Normalized {
 }
 
 fn emit_word(b: &mut Builder, word: &[Unit], extra: u8) {
+    // Most words are one piece: no hyphen or dot inside.
+    if !word
+        .iter()
+        .any(|u| matches!(u.class, Class::Hyphen | Class::Dot))
+    {
+        emit_piece(b, word, extra);
+        return;
+    }
     let ps = pieces(word);
     // Dotted or dashed single letters: e.l.f.e.n.b.e.i.n, i-v-o-r-y.
     let (mut count, mut all_letters) = (0usize, true);
@@ -543,7 +592,17 @@ fn emit_word(b: &mut Builder, word: &[Unit], extra: u8) {
 }
 
 fn emit_piece(b: &mut Builder, p: &[Unit], extra: u8) {
-    if is_leet(p) {
+    let (mut digits, mut wide) = (false, false);
+    for u in p {
+        digits |= matches!(u.class, Class::Digit | Class::Leet);
+        wide |= u.len != 1;
+    }
+    if !digits && !wide {
+        // Letters only, one byte each: the common case.
+        b.push_plain(p, extra);
+        return;
+    }
+    if digits && is_leet(p) {
         for u in p {
             match u.class {
                 Class::Digit | Class::Leet => {
@@ -562,9 +621,6 @@ fn emit_piece(b: &mut Builder, p: &[Unit], extra: u8) {
             }
             _ => b.push_unit(u, None, extra),
         }
-    }
-    if b.ends_with_space() {
-        b.mark_last(0);
     }
 }
 
