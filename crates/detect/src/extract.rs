@@ -171,6 +171,97 @@ fn has_digit(s: &str) -> bool {
     s.bytes().any(|b| b.is_ascii_digit()) || (!s.is_ascii() && s.chars().any(char::is_numeric))
 }
 
+/// Words and characters that a case-insensitive pattern needs one of: a cheap exact pre-check,
+/// so that the pattern need not run over text without any.
+struct Needles {
+    /// Lowercase ASCII words, found in any ASCII case (at most 15).
+    words: &'static [&'static str],
+    /// Other characters (the currency signs, and the non-ASCII letters that Unicode case folding
+    /// matches to an ASCII letter of a word: `K` KELVIN SIGN for `k`, `ſ` LONG S for `s`).
+    chars: &'static [char],
+    /// By byte: the words that start with it (bit `i` for word `i`, in both cases), and
+    /// [`Needles::CHAR`] when a character of `chars` starts with it.
+    first: [u16; 256],
+}
+
+impl Needles {
+    const CHAR: u16 = 1 << 15;
+
+    const fn new(words: &'static [&'static str], chars: &'static [char]) -> Needles {
+        assert!(words.len() < 15);
+        let mut first = [0u16; 256];
+        let mut i = 0;
+        while i < words.len() {
+            let b = words[i].as_bytes()[0];
+            first[b.to_ascii_lowercase() as usize] |= 1 << i;
+            first[b.to_ascii_uppercase() as usize] |= 1 << i;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < chars.len() {
+            let mut utf8 = [0u8; 4];
+            let lead = chars[i].encode_utf8(&mut utf8).as_bytes()[0];
+            first[lead as usize] |= Needles::CHAR;
+            i += 1;
+        }
+        Needles {
+            words,
+            chars,
+            first,
+        }
+    }
+
+    /// True when `s` may match: it holds one of the words or characters.
+    fn in_text(&self, s: &str) -> bool {
+        let b = s.as_bytes();
+        for (i, &x) in b.iter().enumerate() {
+            let mut m = self.first[x as usize];
+            if m == 0 {
+                continue;
+            }
+            if m & Needles::CHAR != 0 {
+                // `x` starts a character (no ASCII byte is in `chars`).
+                if s[i..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| self.chars.contains(&c))
+                {
+                    return true;
+                }
+                m &= !Needles::CHAR;
+            }
+            while m != 0 {
+                let w = self.words[m.trailing_zeros() as usize].as_bytes();
+                if b.get(i..i + w.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(w))
+                {
+                    return true;
+                }
+                m &= m - 1;
+            }
+        }
+        false
+    }
+}
+
+/// What the currency patterns (`after`, `before` in [`price_regexes`]) need: a currency word or
+/// sign (`euros` holds `eur`, `us$` holds `$`, `zł` and `kč` hold `ł` and `č`).
+const CURRENCY: Needles = Needles::new(
+    &[
+        "eur", "gbp", "chf", "sfr", "$", "usd", "pln", "dkk", "sek", "czk", "nok", "pound",
+    ],
+    &['€', '£', 'ł', 'Ł', 'č', 'Č', '\u{212A}', '\u{17F}'],
+);
+
+/// What the price-word pattern needs (`vraagprijs` holds `prijs`, `festpreis` holds `preis`).
+const PRICE_WORDS: Needles = Needles::new(
+    &["price", "prix", "preis", "prijs", "vb", "fp", "asking"],
+    &['\u{212A}', '\u{17F}'],
+);
+
+/// What the budget pattern needs.
+const BUDGET_WORD: Needles = Needles::new(&["budget"], &[]);
+
 /// As [`price`], with `normalized` the text as [`wildwatch_text::normalize`] made it (the scan has
 /// it already).
 pub(crate) fn price_normalized(
@@ -204,7 +295,10 @@ pub(crate) fn price_normalized(
         Regex::new(r"(?i)(?-u:\b)budget\s*:?\s*(?:(?:de|van|von|of|max\.?|maximum|tot|bis|jusqu'?[àa]|around|about|up\s+to|env\.?|environ|ca\.?|circa|rond|±)\s*)*(\d+(?:[.,]\d{3})*)\s*(?:e(?-u:\b)|€|eur|euros?)?")
             .unwrap()
     });
-    if let Some(c) = has_digit(text).then(|| budget.captures(text)).flatten() {
+    if let Some(c) = (has_digit(text) && BUDGET_WORD.in_text(text))
+        .then(|| budget.captures(text))
+        .flatten()
+    {
         let m = c.get(1).unwrap();
         if let Some(amount) = parse_amount(m.as_str().trim()) {
             let whole = c.get(0).unwrap();
@@ -273,10 +367,27 @@ fn find_price(s: &str, rates: &Rates, bare_is_eur: bool) -> Option<Price> {
             ));
         }
     };
+    // The first price in the text wins (the first pattern on a tie). The patterns find their
+    // matches in text order, so a match from where the best price starts on cannot win, and a
+    // pattern that cannot match (no currency, no `,-`) need not run.
+    let currency_named = CURRENCY.in_text(s);
+    let dashed = s.contains(",-") || s.contains(".-");
+    let later =
+        |best: &Option<(usize, Price)>, start: usize| best.as_ref().is_some_and(|b| start >= b.0);
     // (pattern, group of the amount, group of the currency or None for euros by convention)
-    for (re, amount, currency) in [(after, 1, Some(2)), (before, 2, Some(1)), (dash, 1, None)] {
+    for (re, amount, currency, may_match) in [
+        (after, 1, Some(2), currency_named),
+        (before, 2, Some(1), currency_named),
+        (dash, 1, None, dashed),
+    ] {
+        if !may_match || later(&best, 0) {
+            continue;
+        }
         for c in re.captures_iter(s) {
             let m = c.get(0).unwrap();
+            if later(&best, m.start()) {
+                break;
+            }
             let cur = currency.map_or("€", |g| c.get(g).map_or("", |x| x.as_str()));
             consider(
                 &mut best,
@@ -287,9 +398,12 @@ fn find_price(s: &str, rates: &Rates, bare_is_eur: bool) -> Option<Price> {
             );
         }
     }
-    if best.is_none() {
+    if best.is_none() && PRICE_WORDS.in_text(s) {
         for c in word.captures_iter(s) {
             let m = c.get(0).unwrap();
+            if later(&best, m.start()) {
+                break;
+            }
             consider(
                 &mut best,
                 m.start(),
@@ -546,6 +660,10 @@ mod tests {
         assert_eq!(eur(Some("€ 350,00"), ""), Some(350.0));
         assert_eq!(eur(Some("1,250.50 GBP"), ""), Some(1463.09));
         assert_eq!(eur(Some("800"), ""), Some(800.0));
+        // Currency words in any case, also where Unicode case folding is needed (KELVIN SIGN).
+        assert_eq!(eur(Some("100 PLN"), ""), eur(Some("100 pln"), ""));
+        assert_eq!(eur(Some("100 \u{212A}Č"), ""), eur(Some("100 kč"), ""));
+        assert!(eur(Some("100 kč"), "").is_some_and(|e| e != 100.0));
         assert_eq!(eur(None, "Zu verschenken"), Some(0.0));
         assert_eq!(eur(None, "Preis 250 VB, Abholung"), Some(250.0));
         assert_eq!(eur(None, "asking £1,200 ono"), Some(1404.0));
@@ -628,6 +746,26 @@ mod props {
                 if s.is_char_boundary(i) {
                     let _ = count_before(&s, i);
                 }
+            }
+        }
+
+        /// The pre-checks never skip a pattern that would match (case folding included).
+        #[test]
+        fn needles_hold_whenever_the_patterns_match(
+            s in "([0-9 ,.:-]|[eE][uU][rR]|€|£|\\$|[zZ][łŁ]|[kK\u{212A}][čČ]|[sS\u{17F}][eE][kK\u{212A}]|pound|PLN|chf|sfr|usd|gbp|dkk|czk|nok|prix|Preis|prijs|vb|FP|a[sS\u{17F}][kK\u{212A}]ing|price|budget|BUDGET|max|[a-z]){0,12}"
+        ) {
+            let (after, before, dash, word) = price_regexes();
+            if after.is_match(&s) || before.is_match(&s) {
+                prop_assert!(CURRENCY.in_text(&s), "{:?}", s);
+            }
+            if dash.is_match(&s) {
+                prop_assert!(s.contains(",-") || s.contains(".-"), "{:?}", s);
+            }
+            if word.is_match(&s) {
+                prop_assert!(PRICE_WORDS.in_text(&s), "{:?}", s);
+            }
+            if s.to_lowercase().contains("budget") {
+                prop_assert!(BUDGET_WORD.in_text(&s), "{:?}", s);
             }
         }
 
