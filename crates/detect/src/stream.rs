@@ -177,24 +177,25 @@ pub fn scan_jsonl<R: BufRead, W: Write + Send>(
                 if batch.is_empty() {
                     return Ok(());
                 }
-                let lines: Vec<(Vec<u8>, u8)> = batch
-                    .par_iter()
-                    .map(|(n, line)| {
-                        let mut out = Vec::with_capacity(768);
-                        let kind = scan_line(detector, line, *n, &mut out);
-                        (out, kind)
+                // Lines in groups, each written into one buffer (not one per line).
+                let parts: Vec<(Vec<u8>, [u64; 3])> = batch
+                    .par_chunks(64)
+                    .map(|lines| {
+                        let mut out = Vec::with_capacity(lines.len() * 1024);
+                        let mut kinds = [0u64; 3];
+                        for (n, line) in lines {
+                            kinds[scan_line(detector, line, *n, &mut out) as usize] += 1;
+                        }
+                        (out, kinds)
                     })
                     .collect();
-                let mut chunk = Vec::with_capacity(lines.iter().map(|l| l.0.len()).sum());
-                for (l, kind) in lines {
-                    totals.ads += 1;
-                    match kind {
-                        1 => totals.relevant += 1,
-                        2 => totals.errors += 1,
-                        _ => {}
-                    }
-                    chunk.extend_from_slice(&l);
+                let mut chunk = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+                for (part, [_, relevant, errors]) in parts {
+                    totals.relevant += relevant;
+                    totals.errors += errors;
+                    chunk.extend_from_slice(&part);
                 }
+                totals.ads += batch.len() as u64;
                 if tx.send(chunk).is_err() {
                     // The writer stopped (its error is reported below).
                     return Ok(());
@@ -312,12 +313,22 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs an escape.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            if !needs_escape(u64::from_le_bytes(chunk.try_into().expect("8 bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
         if b >= 0x20 && b != b'"' && b != b'\\' {
             continue;
         }
-        out.extend_from_slice(&bytes[run..i]);
-        run = i + 1;
+        out.extend_from_slice(&bytes[run..i - 1]);
+        run = i;
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -338,6 +349,17 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// True when one of the eight bytes of `x` may need an escape: a control character, `"` or `\\`
+/// (may: bytes of 0x80 and above can set the test off, then they are looked at one by one).
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0
+        || zero_byte(x ^ (ONES * b'"' as u64))
+        || zero_byte(x ^ (ONES * b'\\' as u64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +377,20 @@ mod tests {
 
     #[test]
     fn detections_are_written_as_serde_json_writes_them() {
+        for len in 0..24 {
+            for pos in 0..len {
+                for special in [
+                    0u8, 0x08, b'\t', b'\n', 0x0C, b'\r', 0x1F, b'"', b'\\', 0x7F,
+                ] {
+                    let mut s: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                    s[pos] = special;
+                    let s = String::from_utf8(s).unwrap();
+                    let mut ours = Vec::new();
+                    json_str(&mut ours, &s);
+                    assert_eq!(ours, serde_json::to_vec(&s).unwrap(), "{s:?}");
+                }
+            }
+        }
         let nasty: String = (0u8..0x80)
             .map(char::from)
             .chain("é€😀\u{2028}".chars())
