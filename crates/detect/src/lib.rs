@@ -1,8 +1,8 @@
 //! Detection: from the text of an ad to listed species, category (live / part / look-alike),
 //! specimen count, price in euros, intent, documentation claims and a risk score with reasons.
 //!
-//! The [`Detector`] is built once (reference data + lexicon compiled into one automaton) and then
-//! shared by all threads; [`Detector::scan`] is pure and allocation-light.
+//! The [`Detector`] is built once (reference data + lexicon compiled into one trie of names) and
+//! then shared by all threads; [`Detector::scan`] is pure and allocation-light.
 #![deny(missing_docs)]
 
 pub mod eval;
@@ -251,7 +251,7 @@ impl Detector {
         Detector::new(RefData::shipped()?, Lexicon::shipped(), Rates::shipped())
     }
 
-    /// Number of patterns in the automaton.
+    /// Number of patterns (keys) in the matcher.
     pub fn pattern_count(&self) -> usize {
         self.matcher.len()
     }

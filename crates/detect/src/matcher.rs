@@ -137,7 +137,8 @@ fn variants(term: &str, first_word_plural: bool) -> Vec<String> {
 }
 
 impl Matcher {
-    /// Compiles every taxon name and lexicon term into one automaton.
+    /// Compiles every taxon name and lexicon term into one trie (and the compound keys, reversed,
+    /// into a second).
     pub fn build(refdata: &RefData, lexicon: &Lexicon) -> Result<Matcher, DetectError> {
         // Key → pattern index (a fast hash: ~250,000 keys of our own).
         let mut index: FxHashMap<String, u32> = FxHashMap::default();
