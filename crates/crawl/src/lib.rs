@@ -421,85 +421,157 @@ fn run_frontier(
     };
     let mut rep = CrawlReport::default();
     let max_attempts = c.max_attempts.max(1);
-    // A continuous pipeline: up to `concurrency` fetches in flight, refilled from the frontier as
-    // each one ends, and every page handled (archived, read, detected, committed) as it arrives, so
-    // one slow page never holds the others up.
+    // A continuous pipeline: up to `concurrency` URLs in progress, refilled from the frontier as
+    // each one ends. A fetched page goes to a preparing thread (WARC encoding, extraction,
+    // detection, photo hash: the CPU work, on every core) and comes back to this loop, which
+    // appends it to the WARC file and commits it (one writer for each), so one slow page never
+    // holds the others up and the store sees commits one at a time, in the order pages are ready.
     let f = fetcher.clone();
-    rt.block_on(async {
-        let mut inflight = futures::stream::FuturesUnordered::new();
-        let mut inflight_urls: std::collections::HashSet<String> = Default::default();
-        loop {
-            if inflight.len() < c.concurrency {
-                let want = c.concurrency * 2 + inflight_urls.len();
-                for item in store.pending(cid, want)? {
-                    if inflight.len() >= c.concurrency {
-                        break;
-                    }
-                    if inflight_urls.insert(item.url.clone()) {
-                        let f = f.clone();
-                        inflight.push(async move {
-                            if item.attempts > 0 {
-                                // Back off: 0.5 s, 1 s, 2 s … before another try.
-                                let wait = 250u64 << item.attempts.min(6);
-                                tokio::time::sleep(Duration::from_millis(wait)).await;
-                            }
-                            let (r, robots) = f.fetch(&item.url).await;
-                            (item, r, robots)
-                        });
-                    }
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 8);
+    type Job = (FrontierItem, Result<Fetched, FetchError>, Option<String>);
+    let (job_tx, job_rx) = std::sync::mpsc::channel::<Job>();
+    let job_rx = std::sync::Mutex::new(job_rx);
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let job_rx = &job_rx;
+            scope.spawn(move || loop {
+                let job = match job_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok((item, result, warcinfo)) = job else {
+                    return; // the main loop has ended
+                };
+                let pre = prepare(&item, &result, plats, det, warcinfo.as_deref());
+                if done_tx.send((item, result, pre)).is_err() {
+                    return;
                 }
-            }
-            let Some((item, result, robots)) = inflight.next().await else {
-                break;
-            };
-            inflight_urls.remove(&item.url);
-            if let Some(r) = robots {
-                if let Some(page) = archive(&mut warc, &r, "robots") {
-                    store.commit_fetch(&FetchCommit {
-                        campaign: cid,
-                        url: r.url.clone(),
-                        state: FetchState::Done,
-                        page: Some(page),
-                        ad: None,
-                        discovered: vec![],
-                    })?;
-                }
-                rep.pages += 1;
-            }
-            process(
-                store,
-                &mut warc,
-                cid,
-                plats,
-                det,
-                item,
-                result,
-                max_attempts,
-                c.photos_per_ad,
-                &mut rep,
-            )?;
-            bar.set_message(format!(
-                "{} pages, {} new ads ({} high risk), {} changed, {} gone, {} blocked, {} errors, {:.0} pages/s",
-                rep.pages,
-                rep.ads_new,
-                rep.high_risk,
-                rep.ads_changed,
-                rep.gone,
-                rep.blocked,
-                rep.errors,
-                rep.pages as f64 / started.elapsed().as_secs_f64().max(0.001)
-            ));
-            if opts.max_fetches.is_some_and(|m| rep.pages >= m) {
-                // What is still in flight stays pending in the store for the next run.
-                break;
-            }
+            });
         }
-        Ok::<(), CrawlError>(())
+        drop(done_tx);
+        // `job_tx` is dropped when this block ends, however it ends, so the threads stop.
+        let job_tx = job_tx;
+        rt.block_on(async {
+            let mut inflight = futures::stream::FuturesUnordered::new();
+            let mut inflight_urls: std::collections::HashSet<String> = Default::default();
+            let mut preparing = 0usize;
+            // Refilled when a quarter of the slots are free (or all work is done): asking the
+            // frontier after every page would cost a query of ~3×concurrency rows per page.
+            let refill_at = c.concurrency.saturating_sub((c.concurrency / 4).max(1));
+            // Whether the frontier may hold something new since the last look (a commit may
+            // have queued URLs; a look that added some may have left more).
+            let mut ask = true;
+            let mut batch = Batch::default();
+            loop {
+                let busy = inflight.len() + preparing;
+                if busy <= refill_at && ask {
+                    // What the waiting commits queued must be visible to the look.
+                    batch.flush(store, &mut rep)?;
+                    let want = c.concurrency * 2 + inflight_urls.len();
+                    for item in store.pending(cid, want)? {
+                        if inflight.len() + preparing >= c.concurrency {
+                            break;
+                        }
+                        if inflight_urls.insert(item.url.clone()) {
+                            let f = f.clone();
+                            inflight.push(async move {
+                                if item.attempts > 0 {
+                                    // Back off: 0.5 s, 1 s, 2 s … before another try.
+                                    let wait = 250u64 << item.attempts.min(6);
+                                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                                }
+                                let (r, robots) = f.fetch(&item.url).await;
+                                (item, r, robots)
+                            });
+                        }
+                    }
+                    ask = inflight.len() + preparing > busy;
+                }
+                if inflight.is_empty() && preparing == 0 {
+                    break;
+                }
+                tokio::select! {
+                    Some((item, result, robots)) = inflight.next(), if !inflight.is_empty() => {
+                        if let Some(r) = robots {
+                            if let Some(page) = archive(&mut warc, &r, "robots") {
+                                store.commit_fetch(&FetchCommit {
+                                    campaign: cid,
+                                    url: r.url.clone(),
+                                    state: FetchState::Done,
+                                    page: Some(page),
+                                    ad: None,
+                                    discovered: vec![],
+                                })?;
+                            }
+                            rep.pages += 1;
+                        }
+                        let warcinfo = warc.warcinfo_id().ok();
+                        if let Err(std::sync::mpsc::SendError((item, result, _))) =
+                            job_tx.send((item, result, warcinfo))
+                        {
+                            // No preparing thread left (one panicked): prepare here.
+                            let pre = prepare(&item, &result, plats, det, None);
+                            inflight_urls.remove(&item.url);
+                            process(
+                                store, &mut warc, cid, plats, det, item, result, pre,
+                                max_attempts, c.photos_per_ad, &mut rep, &mut batch,
+                            )?;
+                            batch.flush(store, &mut rep)?;
+                            ask = true;
+                        } else {
+                            preparing += 1;
+                        }
+                    }
+                    Some((item, result, pre)) = done_rx.recv(), if preparing > 0 => {
+                        preparing -= 1;
+                        inflight_urls.remove(&item.url);
+                        process(
+                            store, &mut warc, cid, plats, det, item, result, pre,
+                            max_attempts, c.photos_per_ad, &mut rep, &mut batch,
+                        )?;
+                        if done_rx.is_empty() || batch.commits.len() >= Batch::MAX {
+                            batch.flush(store, &mut rep)?;
+                        }
+                        ask = true;
+                        bar.set_message(format!(
+                            "{} pages, {} new ads ({} high risk), {} changed, {} gone, {} blocked, {} errors, {:.0} pages/s",
+                            rep.pages,
+                            rep.ads_new,
+                            rep.high_risk,
+                            rep.ads_changed,
+                            rep.gone,
+                            rep.blocked,
+                            rep.errors,
+                            rep.pages as f64 / started.elapsed().as_secs_f64().max(0.001)
+                        ));
+                        if opts.max_fetches.is_some_and(|m| rep.pages >= m) {
+                            // What is still in progress stays pending in the store for the next
+                            // run.
+                            break;
+                        }
+                    }
+                }
+            }
+            batch.flush(store, &mut rep)?;
+            Ok::<(), CrawlError>(())
+        })
     })?;
     warc.flush()?;
     bar.finish_and_clear();
     rep.seconds = started.elapsed().as_secs_f64();
     Ok(rep)
+}
+
+/// A fetched photo's hash (decoded within limits).
+fn photo_hash(f: &Fetched) -> Result<photo::PhotoHash, String> {
+    let encoding = header_value(&f.response_head, "content-encoding").unwrap_or_default();
+    let (body, _) = fetch::decompress(&f.raw_body, &encoding.to_ascii_lowercase(), 64 << 20);
+    photo::phash(&body)
 }
 
 /// A fetched photo: archived, decoded within limits, hashed, committed.
@@ -509,9 +581,13 @@ fn process_photo(
     cid: i64,
     item: &FrontierItem,
     f: &Fetched,
+    pre: Prepared,
     rep: &mut CrawlReport,
 ) -> Result<(), CrawlError> {
-    let page = archive(warc, f, "photo");
+    let page = match pre.archived {
+        Some(a) => archive_encoded(warc, f, "photo", a),
+        None => archive(warc, f, "photo"),
+    };
     let (state, phash, error) = if f.status >= 400 {
         (FetchState::Failed, None, Some(format!("HTTP {}", f.status)))
     } else if f.truncated {
@@ -521,9 +597,7 @@ fn process_photo(
             Some("photo larger than the size cap".into()),
         )
     } else {
-        let encoding = header_value(&f.response_head, "content-encoding").unwrap_or_default();
-        let (body, _) = fetch::decompress(&f.raw_body, &encoding.to_ascii_lowercase(), 64 << 20);
-        match photo::phash(&body) {
+        match pre.phash.unwrap_or_else(|| photo_hash(f)) {
             Ok(h) => (FetchState::Done, Some(h), None),
             Err(e) => (FetchState::Failed, None, Some(e)),
         }
@@ -545,6 +619,62 @@ fn process_photo(
     Ok(())
 }
 
+/// The CPU-heavy part of handling a fetch, done on a preparing thread while the main loop
+/// appends to the WARC files and commits: the WARC encoding, the page class, the search links,
+/// the ad's extraction and detection, the photo hash. What is absent, [`process`] computes itself.
+#[derive(Default)]
+pub struct Prepared {
+    archived: Option<Archived>,
+    class: Option<PageClass>,
+    links: Option<(Vec<String>, Option<String>)>,
+    ad: Option<(AdContent, DetectionRecord)>,
+    phash: Option<Result<photo::PhotoHash, String>>,
+}
+
+/// Prepares what [`process`] will need for this fetch (the same decisions, without the store).
+fn prepare(
+    item: &FrontierItem,
+    result: &Result<Fetched, FetchError>,
+    plats: &[Plat],
+    det: &Detector,
+    warcinfo_id: Option<&str>,
+) -> Prepared {
+    let mut p = Prepared::default();
+    let Ok(f) = result else {
+        return p;
+    };
+    if f.status >= 500 || f.status == 429 {
+        return p;
+    }
+    p.archived = Some(encode_archive(f, warcinfo_id));
+    if item.kind == UrlKind::Photo {
+        if f.status < 400 && !f.truncated {
+            p.phash = Some(photo_hash(f));
+        }
+        return p;
+    }
+    let class = extract::classify(&f.text);
+    let normal = class == PageClass::Normal;
+    p.class = Some(class);
+    if !normal || f.status >= 400 || f.truncated {
+        return p;
+    }
+    let Some(plat) = plats.iter().find(|p| p.adapter.name == item.platform) else {
+        return p;
+    };
+    match item.kind {
+        UrlKind::Search => {
+            p.links = Some(extract::search_links(&f.text, &f.final_url, &plat.adapter));
+        }
+        UrlKind::Ad | UrlKind::Photo => {
+            let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
+            let d = detect(det, &ad);
+            p.ad = Some((ad, d));
+        }
+    }
+    p
+}
+
 /// A header's value from a raw response head.
 fn header_value(head: &[u8], name: &str) -> Option<String> {
     String::from_utf8_lossy(head).lines().skip(1).find_map(|l| {
@@ -555,8 +685,29 @@ fn header_value(head: &[u8], name: &str) -> Option<String> {
     })
 }
 
-/// Writes the exchange to the WARC files and returns the page record pointing at it.
-pub fn archive(warc: &mut WarcWriter, f: &Fetched, kind: &str) -> Option<PageRecord> {
+/// An exchange encoded for the WARC files (on a preparing thread), with what the page record
+/// needs from it.
+pub struct Archived {
+    meta: serde_json::Value,
+    date: SystemTime,
+    encoded: Option<std::io::Result<wildwatch_warc::Encoded>>,
+}
+
+fn exchange<'a>(f: &'a Fetched, meta: &serde_json::Value, date: SystemTime) -> Exchange<'a> {
+    Exchange {
+        url: &f.url,
+        ip: None,
+        request_head: &f.request_head,
+        response_head: &f.response_head,
+        body: &f.raw_body,
+        date,
+        metadata: meta.clone(),
+    }
+}
+
+/// Encodes the exchange for the file whose warcinfo record is `warcinfo_id` (the costly part of
+/// archiving: digests and compression), so that [`archive_encoded`] only appends.
+pub fn encode_archive(f: &Fetched, warcinfo_id: Option<&str>) -> Archived {
     let meta = serde_json::json!({
         "fetch_ms": f.elapsed.as_millis() as u64,
         "final_url": f.final_url,
@@ -564,17 +715,36 @@ pub fn archive(warc: &mut WarcWriter, f: &Fetched, kind: &str) -> Option<PageRec
         "charset": f.charset,
         "software": format!("wildwatch/{}", env!("CARGO_PKG_VERSION")),
     });
-    let stored = warc
-        .write_exchange(&Exchange {
-            url: &f.url,
-            ip: None,
-            request_head: &f.request_head,
-            response_head: &f.response_head,
-            body: &f.raw_body,
-            date: SystemTime::now(),
-            metadata: meta,
-        })
-        .ok();
+    let date = SystemTime::now();
+    let encoded =
+        warcinfo_id.map(|id| wildwatch_warc::encode_exchange(&exchange(f, &meta, date), id));
+    Archived {
+        meta,
+        date,
+        encoded,
+    }
+}
+
+/// Writes the exchange to the WARC files and returns the page record pointing at it.
+pub fn archive(warc: &mut WarcWriter, f: &Fetched, kind: &str) -> Option<PageRecord> {
+    let id = warc.warcinfo_id().ok();
+    let a = encode_archive(f, id.as_deref());
+    archive_encoded(warc, f, kind, a)
+}
+
+/// Appends an exchange [`encode_archive`] prepared and returns the page record pointing at it.
+pub fn archive_encoded(
+    warc: &mut WarcWriter,
+    f: &Fetched,
+    kind: &str,
+    a: Archived,
+) -> Option<PageRecord> {
+    let ex = exchange(f, &a.meta, a.date);
+    let stored = match a.encoded {
+        Some(Ok(enc)) => warc.write_encoded(&ex, enc).ok(),
+        Some(Err(_)) => None,
+        None => warc.write_exchange(&ex).ok(),
+    };
     Some(PageRecord {
         url: f.url.clone(),
         final_url: f.final_url.clone(),
@@ -651,6 +821,46 @@ pub fn detect(det: &Detector, ad: &AdContent) -> DetectionRecord {
     }
 }
 
+/// Fetch commits waiting to go to the store together: one transaction for many pages, not one
+/// per page (flushed whenever no other page is ready, after 32, and before the frontier is read).
+/// A crash before a flush loses nothing: the pages' frontier rows are still pending, so the next
+/// run fetches them again.
+#[derive(Default)]
+struct Batch {
+    commits: Vec<FetchCommit>,
+    high: Vec<bool>,
+}
+
+impl Batch {
+    const MAX: usize = 32;
+
+    fn push(&mut self, c: FetchCommit, high: bool) {
+        self.commits.push(c);
+        self.high.push(high);
+    }
+
+    fn flush(&mut self, store: &mut dyn Store, rep: &mut CrawlReport) -> Result<(), CrawlError> {
+        if self.commits.is_empty() {
+            return Ok(());
+        }
+        let results = store.commit_fetches(&self.commits)?;
+        for (r, high) in results.iter().zip(&self.high) {
+            match r.ad {
+                Some(AdOutcome::New) => rep.ads_new += 1,
+                Some(AdOutcome::Changed) => rep.ads_changed += 1,
+                Some(AdOutcome::Unchanged) => rep.ads_unchanged += 1,
+                None => {}
+            }
+            if *high && matches!(r.ad, Some(AdOutcome::New | AdOutcome::Changed)) {
+                rep.high_risk += 1;
+            }
+        }
+        self.commits.clear();
+        self.high.clear();
+        Ok(())
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn process(
     store: &mut dyn Store,
@@ -660,9 +870,11 @@ fn process(
     det: &Detector,
     item: FrontierItem,
     result: Result<Fetched, FetchError>,
+    mut pre: Prepared,
     max_attempts: u32,
     photos_per_ad: usize,
     rep: &mut CrawlReport,
+    batch: &mut Batch,
 ) -> Result<(), CrawlError> {
     let commit = |state, page, ad, discovered| FetchCommit {
         campaign: cid,
@@ -675,7 +887,7 @@ fn process(
     let f = match result {
         Err(FetchError::Robots) => {
             rep.robots += 1;
-            store.commit_fetch(&commit(FetchState::Robots, None, None, vec![]))?;
+            batch.push(commit(FetchState::Robots, None, None, vec![]), false);
             return Ok(());
         }
         Err(e) if e.retryable() => {
@@ -694,7 +906,7 @@ fn process(
                 error: Some(e.to_string()),
                 ..Default::default()
             };
-            store.commit_fetch(&commit(FetchState::Failed, Some(page), None, vec![]))?;
+            batch.push(commit(FetchState::Failed, Some(page), None, vec![]), false);
             return Ok(());
         }
         Ok(f) => f,
@@ -707,44 +919,54 @@ fn process(
         return Ok(());
     }
     if item.kind == UrlKind::Photo {
-        return process_photo(store, warc, cid, &item, &f, rep);
+        return process_photo(store, warc, cid, &item, &f, pre, rep);
     }
     let kind = match item.kind {
         UrlKind::Search => "search",
         UrlKind::Ad | UrlKind::Photo => "ad",
     };
-    let class = extract::classify(&f.text);
+    let class = pre
+        .class
+        .take()
+        .unwrap_or_else(|| extract::classify(&f.text));
     let page_kind = match (&class, f.status) {
         (PageClass::Blocked(_), _) => "blocked",
         (PageClass::Gone, _) | (_, 404 | 410) => "gone",
         _ => kind,
     };
-    let Some(page) = archive(warc, &f, page_kind) else {
+    let page = match pre.archived.take() {
+        Some(a) => archive_encoded(warc, &f, page_kind, a),
+        None => archive(warc, &f, page_kind),
+    };
+    let Some(page) = page else {
         return Ok(());
     };
     let Some(plat) = plats.iter().find(|p| p.adapter.name == item.platform) else {
-        store.commit_fetch(&commit(FetchState::Failed, Some(page), None, vec![]))?;
+        batch.push(commit(FetchState::Failed, Some(page), None, vec![]), false);
         rep.errors += 1;
         return Ok(());
     };
     if let PageClass::Blocked(_) = class {
         rep.blocked += 1;
-        store.commit_fetch(&commit(FetchState::Blocked, Some(page), None, vec![]))?;
+        batch.push(commit(FetchState::Blocked, Some(page), None, vec![]), false);
         return Ok(());
     }
     if item.kind == UrlKind::Ad && (class == PageClass::Gone || matches!(f.status, 404 | 410)) {
         rep.gone += 1;
-        store.commit_fetch(&commit(FetchState::Gone, Some(page), None, vec![]))?;
+        batch.push(commit(FetchState::Gone, Some(page), None, vec![]), false);
         return Ok(());
     }
     if f.status >= 400 || f.truncated {
         rep.errors += 1;
-        store.commit_fetch(&commit(FetchState::Failed, Some(page), None, vec![]))?;
+        batch.push(commit(FetchState::Failed, Some(page), None, vec![]), false);
         return Ok(());
     }
     match item.kind {
         UrlKind::Search => {
-            let (ads, next) = extract::search_links(&f.text, &f.final_url, &plat.adapter);
+            let (ads, next) = pre
+                .links
+                .take()
+                .unwrap_or_else(|| extract::search_links(&f.text, &f.final_url, &plat.adapter));
             let mut discovered: Vec<FrontierItem> = ads
                 .into_iter()
                 .map(|url| FrontierItem {
@@ -774,11 +996,17 @@ fn process(
                     attempts: 0,
                 });
             }
-            store.commit_fetch(&commit(FetchState::Done, Some(page), None, discovered))?;
+            batch.push(
+                commit(FetchState::Done, Some(page), None, discovered),
+                false,
+            );
         }
         UrlKind::Ad | UrlKind::Photo => {
-            let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
-            let d = detect(det, &ad);
+            let (ad, d) = pre.ad.take().unwrap_or_else(|| {
+                let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
+                let d = detect(det, &ad);
+                (ad, d)
+            });
             let high = d.risk == "high";
             // The ad's photos join the frontier (known URLs are not fetched twice).
             let photos = ad
@@ -794,17 +1022,10 @@ fn process(
                     attempts: 0,
                 })
                 .collect();
-            let r =
-                store.commit_fetch(&commit(FetchState::Done, Some(page), Some((ad, d)), photos))?;
-            match r.ad {
-                Some(AdOutcome::New) => rep.ads_new += 1,
-                Some(AdOutcome::Changed) => rep.ads_changed += 1,
-                Some(AdOutcome::Unchanged) => rep.ads_unchanged += 1,
-                None => {}
-            }
-            if high && matches!(r.ad, Some(AdOutcome::New | AdOutcome::Changed)) {
-                rep.high_risk += 1;
-            }
+            batch.push(
+                commit(FetchState::Done, Some(page), Some((ad, d)), photos),
+                high,
+            );
         }
     }
     Ok(())

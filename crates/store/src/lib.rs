@@ -363,6 +363,11 @@ pub trait Store {
     ) -> Result<bool>;
     /// Commits everything one fetch produced in one transaction.
     fn commit_fetch(&mut self, c: &FetchCommit) -> Result<CommitResult>;
+    /// Commits several fetches, in order, each as [`Store::commit_fetch`] would; a store may put
+    /// them in one transaction (all or none), as the SQLite store does to save a commit per page.
+    fn commit_fetches(&mut self, cs: &[FetchCommit]) -> Result<Vec<CommitResult>> {
+        cs.iter().map(|c| self.commit_fetch(c)).collect()
+    }
     /// Commits a fetched photo (page, hash, frontier state) in one transaction; every stored ad
     /// that shows the photo gets its hash. The default keeps the page and the frontier state only
     /// (for stores without photo tables).

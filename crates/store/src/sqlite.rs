@@ -105,6 +105,32 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     crate::links::MIGRATION_6,
 ];
 
+/// Statements run on every commit, prepared once per connection (rusqlite's statement cache)
+/// instead of parsed again each time.
+pub(crate) trait Cached {
+    /// `execute` through the cache.
+    fn exec<P: rusqlite::Params>(&self, sql: &str, p: P) -> rusqlite::Result<usize>;
+    /// `query_row` through the cache.
+    fn row<T, P, F>(&self, sql: &str, p: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn exec<P: rusqlite::Params>(&self, sql: &str, p: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(p)
+    }
+
+    fn row<T, P, F>(&self, sql: &str, p: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(p, f)
+    }
+}
+
 /// The embedded store.
 pub struct SqliteStore {
     pub(crate) conn: Connection,
@@ -126,6 +152,8 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Every statement of a commit stays prepared (the default keeps 16).
+        conn.set_prepared_statement_cache_capacity(128);
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // The web app runs a few dozen distinct statements on each pooled connection.
         conn.set_prepared_statement_cache_capacity(64);
@@ -160,7 +188,7 @@ impl SqliteStore {
     }
 
     fn insert_page(tx: &Transaction<'_>, campaign: i64, p: &PageRecord) -> Result<i64> {
-        tx.execute(
+        tx.exec(
             "INSERT INTO pages(campaign_id, url, final_url, status, kind, content_type, charset, \
              body_sha256, warc_file, warc_offset, warc_length, fetched_at, error) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -187,17 +215,17 @@ impl SqliteStore {
         let Some(name) = ad.seller.as_deref().filter(|s| !s.trim().is_empty()) else {
             return Ok(None);
         };
-        tx.execute(
+        tx.exec(
             "INSERT OR IGNORE INTO sellers(platform, name, first_seen) VALUES (?1, ?2, ?3)",
             params![ad.platform, name, at],
         )?;
-        let id: i64 = tx.query_row(
+        let id: i64 = tx.row(
             "SELECT id FROM sellers WHERE platform = ?1 AND name = ?2",
             params![ad.platform, name],
             |r| r.get(0),
         )?;
         for c in &ad.contacts {
-            tx.execute(
+            tx.exec(
                 "INSERT OR IGNORE INTO seller_contacts(seller_id, contact) VALUES (?1, ?2)",
                 params![id, c],
             )?;
@@ -224,7 +252,7 @@ impl SqliteStore {
             .optional()?;
         let (ad_id, version, outcome) = match existing {
             None => {
-                tx.execute(
+                tx.exec(
                     "INSERT INTO ads(platform, url, external_id, campaign_id, seller_id, first_seen, \
                      last_seen, versions, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1, ?7)",
                     params![ad.platform, ad.url, ad.external_id, campaign, seller, at, fp],
@@ -233,7 +261,7 @@ impl SqliteStore {
             }
             Some((id, versions, old)) if old == fp => {
                 // Seen again, unchanged (and back, if it had been marked gone).
-                tx.execute(
+                tx.exec(
                     "UPDATE ads SET last_seen = ?2, gone_at = NULL WHERE id = ?1",
                     params![id, at],
                 )?;
@@ -241,7 +269,7 @@ impl SqliteStore {
                 return Ok((id, AdOutcome::Unchanged));
             }
             Some((id, versions, _)) => {
-                tx.execute(
+                tx.exec(
                     "UPDATE ads SET last_seen = ?2, gone_at = NULL, versions = ?3, fingerprint = ?4, \
                      seller_id = COALESCE(?5, seller_id) WHERE id = ?1",
                     params![id, at, versions + 1, fp, seller],
@@ -249,11 +277,11 @@ impl SqliteStore {
                 (id, versions + 1, AdOutcome::Changed)
             }
         };
-        tx.execute(
+        tx.exec(
             "INSERT INTO ad_versions(ad_id, version, seen_at, page_id, content) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![ad_id, version, at, page_id, serde_json::to_string(ad)?],
         )?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO detections(ad_id, version, relevant, category, risk, risk_score, lang, \
              price_eur, species, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
@@ -271,12 +299,12 @@ impl SqliteStore {
         )?;
         crate::app::summarise(tx, ad_id, ad, det)?;
         for url in &ad.images {
-            tx.execute(
+            tx.exec(
                 "INSERT OR IGNORE INTO ad_photos(ad_id, url) VALUES (?1, ?2)",
                 params![ad_id, url],
             )?;
             // A photo already fetched (the same picture in another ad) gives its hash at once.
-            tx.execute(
+            tx.exec(
                 "INSERT OR IGNORE INTO photo_hashes(ad_id, url, phash) \
                  SELECT ?1, url, phash FROM photos WHERE url = ?2 AND phash IS NOT NULL",
                 params![ad_id, url],
@@ -285,12 +313,41 @@ impl SqliteStore {
         Ok((ad_id, outcome))
     }
 
+    /// Everything one fetch produced, in the caller's transaction.
+    fn commit_in(tx: &Transaction<'_>, c: &FetchCommit) -> Result<CommitResult> {
+        let at = c.page.as_ref().map(|p| p.fetched_at).unwrap_or_else(now);
+        let page_id = match &c.page {
+            Some(p) => Some(Self::insert_page(tx, c.campaign, p)?),
+            None => None,
+        };
+        let stored = match &c.ad {
+            Some((ad, det)) => Some(Self::store_ad(tx, c.campaign, page_id, ad, det, at)?),
+            None => None,
+        };
+        if c.state == FetchState::Gone {
+            tx.exec(
+                "UPDATE ads SET gone_at = COALESCE(gone_at, ?2) WHERE url = ?1",
+                params![c.url, at],
+            )?;
+        }
+        tx.exec(
+            "UPDATE frontier SET state = ?3 WHERE campaign_id = ?1 AND url = ?2",
+            params![c.campaign, c.url, c.state.as_str()],
+        )?;
+        let queued = Self::insert_frontier(tx, c.campaign, &c.discovered)?;
+        Ok(CommitResult {
+            ad: stored.map(|s| s.1),
+            ad_id: stored.map(|s| s.0),
+            queued,
+        })
+    }
+
     fn insert_frontier(
         tx: &Transaction<'_>,
         campaign: i64,
         items: &[FrontierItem],
     ) -> Result<usize> {
-        let mut seq: i64 = tx.query_row(
+        let mut seq: i64 = tx.row(
             "SELECT COALESCE(MAX(seq), 0) FROM frontier WHERE campaign_id = ?1",
             params![campaign],
             |r| r.get(0),
@@ -408,32 +465,19 @@ impl Store for SqliteStore {
 
     fn commit_fetch(&mut self, c: &FetchCommit) -> Result<CommitResult> {
         let tx = self.conn.transaction()?;
-        let at = c.page.as_ref().map(|p| p.fetched_at).unwrap_or_else(now);
-        let page_id = match &c.page {
-            Some(p) => Some(Self::insert_page(&tx, c.campaign, p)?),
-            None => None,
-        };
-        let stored = match &c.ad {
-            Some((ad, det)) => Some(Self::store_ad(&tx, c.campaign, page_id, ad, det, at)?),
-            None => None,
-        };
-        if c.state == FetchState::Gone {
-            tx.execute(
-                "UPDATE ads SET gone_at = COALESCE(gone_at, ?2) WHERE url = ?1",
-                params![c.url, at],
-            )?;
-        }
-        tx.execute(
-            "UPDATE frontier SET state = ?3 WHERE campaign_id = ?1 AND url = ?2",
-            params![c.campaign, c.url, c.state.as_str()],
-        )?;
-        let queued = Self::insert_frontier(&tx, c.campaign, &c.discovered)?;
+        let r = Self::commit_in(&tx, c)?;
         tx.commit()?;
-        Ok(CommitResult {
-            ad: stored.map(|s| s.1),
-            ad_id: stored.map(|s| s.0),
-            queued,
-        })
+        Ok(r)
+    }
+
+    fn commit_fetches(&mut self, cs: &[FetchCommit]) -> Result<Vec<CommitResult>> {
+        let tx = self.conn.transaction()?;
+        let rs = cs
+            .iter()
+            .map(|c| Self::commit_in(&tx, c))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(rs)
     }
 
     fn commit_photo(&mut self, c: &PhotoCommit) -> Result<()> {
@@ -443,7 +487,7 @@ impl Store for SqliteStore {
             Some(p) => Some(Self::insert_page(&tx, c.campaign, p)?),
             None => None,
         };
-        tx.execute(
+        tx.exec(
             "INSERT OR REPLACE INTO photos(url, phash, width, height, page_id, fetched_at, error) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
@@ -457,13 +501,13 @@ impl Store for SqliteStore {
             ],
         )?;
         if let Some(h) = c.phash {
-            tx.execute(
+            tx.exec(
                 "INSERT OR REPLACE INTO photo_hashes(ad_id, url, phash) \
                  SELECT ad_id, url, ?2 FROM ad_photos WHERE url = ?1",
                 params![c.url, h as i64],
             )?;
         }
-        tx.execute(
+        tx.exec(
             "UPDATE frontier SET state = ?3 WHERE campaign_id = ?1 AND url = ?2",
             params![c.campaign, c.url, c.state.as_str()],
         )?;

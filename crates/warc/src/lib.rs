@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 pub use date::parse_warc_date;
 pub use digest::labelled_digest_to_hex;
 pub use read::{find_url, read_record, responses, verify_dir, Responses};
-pub use writer::{WarcWriter, SOFTWARE};
+pub use writer::{encode_exchange, Encoded, WarcWriter, SOFTWARE};
 
 /// One HTTP exchange to store.
 #[derive(Debug, Clone)]

@@ -245,98 +245,41 @@ impl WarcWriter {
     /// `ip` is not an IP address, or a head does not end with its blank line. If
     /// writing fails, the file is cut back to its previous length.
     pub fn write_exchange(&mut self, ex: &Exchange) -> io::Result<Stored> {
-        if ex.url.is_empty() || ex.url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid_input(format!(
-                "URL {:?} is empty or contains whitespace or control characters",
-                ex.url
-            )));
-        }
-        if let Some(ip) = ex.ip {
-            ip.parse::<IpAddr>()
-                .map_err(|_| invalid_input(format!("{ip:?} is not an IP address")))?;
-        }
-        if !ex.response_head.starts_with(b"HTTP/") {
-            return Err(invalid_input(
-                "response_head must start with an HTTP/ status line",
-            ));
-        }
-        check_head("response_head", ex.response_head)?;
-        check_head("request_head", ex.request_head)?;
-        let date = format_warc_date(ex.date)?;
-        let metadata = serde_json::to_vec(&ex.metadata).map_err(io::Error::other)?;
+        let id = self.warcinfo_id()?;
+        let enc = encode_exchange(ex, &id)?;
+        self.write_encoded(ex, enc)
+    }
 
-        let payload = sha256(&[ex.body]);
-        let block = {
-            let mut h = Sha256::new();
-            h.update(ex.response_head);
-            h.update(ex.body);
-            h.finalize().to_vec()
-        };
-        let payload_digest = labelled_sha256(&payload);
-        let block_digest = labelled_sha256(&block);
-        let request_digest = labelled_sha256(&sha256(&[ex.request_head]));
-        let metadata_digest = labelled_sha256(&sha256(&[&metadata]));
-        let response_id = new_record_id();
-        let request_id = new_record_id();
-        let metadata_id = new_record_id();
-
-        let build = |warcinfo_id: &str| -> io::Result<[Vec<u8>; 3]> {
-            let mut common: Vec<(&str, &str)> =
-                vec![("WARC-Date", &date), ("WARC-Target-URI", ex.url)];
-            if let Some(ip) = ex.ip {
-                common.push(("WARC-IP-Address", ip));
-            }
-            common.push(("WARC-Warcinfo-ID", warcinfo_id));
-            let request = record_member(
-                &join(
-                    &common,
-                    &[("WARC-Type", "request"), ("WARC-Record-ID", &request_id)],
-                    &[
-                        ("WARC-Concurrent-To", &response_id),
-                        ("Content-Type", "application/http;msgtype=request"),
-                        ("WARC-Block-Digest", &request_digest),
-                    ],
-                ),
-                &[ex.request_head],
-            )?;
-            let response = record_member(
-                &join(
-                    &common,
-                    &[("WARC-Type", "response"), ("WARC-Record-ID", &response_id)],
-                    &[
-                        ("Content-Type", "application/http;msgtype=response"),
-                        ("WARC-Payload-Digest", &payload_digest),
-                        ("WARC-Block-Digest", &block_digest),
-                    ],
-                ),
-                &[ex.response_head, ex.body],
-            )?;
-            let meta = record_member(
-                &join(
-                    &common,
-                    &[("WARC-Type", "metadata"), ("WARC-Record-ID", &metadata_id)],
-                    &[
-                        ("WARC-Concurrent-To", &response_id),
-                        ("Content-Type", "application/json"),
-                        ("WARC-Block-Digest", &metadata_digest),
-                    ],
-                ),
-                &[&metadata],
-            )?;
-            Ok([request, response, meta])
-        };
-
+    /// The `WARC-Warcinfo-ID` records encoded now should carry (the current file's; the first
+    /// file is started if none is open), for [`encode_exchange`] on another thread.
+    pub fn warcinfo_id(&mut self) -> io::Result<String> {
         if self.cur.is_none() {
             self.start_file()?;
         }
-        let mut members = build(&self.cur_ref()?.warcinfo_id)?;
-        let total: u64 = members.iter().map(|m| m.len() as u64).sum();
-        let cur = self.cur_ref()?;
-        if cur.exchanges > 0 && cur.len.saturating_add(total) > self.max_bytes {
+        Ok(self.cur_ref()?.warcinfo_id.clone())
+    }
+
+    /// Appends an exchange [`encode_exchange`] prepared (possibly on another thread). When the
+    /// file it was encoded for has been rotated since, or it must go to a new file, it is encoded
+    /// again from `ex` for the file it lands in.
+    pub fn write_encoded(&mut self, ex: &Exchange, mut enc: Encoded) -> io::Result<Stored> {
+        if self.cur.is_none() {
             self.start_file()?;
-            members = build(&self.cur_ref()?.warcinfo_id)?;
         }
-        let [request, response, meta] = members;
+        let cur = self.cur_ref()?;
+        if cur.exchanges > 0 && cur.len.saturating_add(enc.len()) > self.max_bytes {
+            self.start_file()?;
+        }
+        if enc.warcinfo_id != self.cur_ref()?.warcinfo_id {
+            let id = self.cur_ref()?.warcinfo_id.clone();
+            enc = encode_exchange(ex, &id)?;
+        }
+        let Encoded {
+            members: [request, response, meta],
+            payload,
+            response_id,
+            ..
+        } = enc;
         let cur = self
             .cur
             .as_mut()
@@ -400,6 +343,120 @@ impl Drop for WarcWriter {
     fn drop(&mut self) {
         let _ = self.flush();
     }
+}
+
+/// An exchange encoded as its three records (gzip members), ready to append: the costly part of
+/// writing (digests, compression), which [`encode_exchange`] does without the writer, so that
+/// many threads can encode while one appends.
+#[derive(Debug)]
+pub struct Encoded {
+    members: [Vec<u8>; 3],
+    warcinfo_id: String,
+    payload: Vec<u8>,
+    response_id: String,
+}
+
+impl Encoded {
+    /// Bytes it takes in the file.
+    pub fn len(&self) -> u64 {
+        self.members.iter().map(|m| m.len() as u64).sum()
+    }
+
+    /// Never: an exchange has three records.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Encodes an exchange for the file whose `warcinfo` record is `warcinfo_id` (see
+/// [`WarcWriter::write_exchange`] for the records and the checks).
+pub fn encode_exchange(ex: &Exchange, warcinfo_id: &str) -> io::Result<Encoded> {
+    if ex.url.is_empty() || ex.url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid_input(format!(
+            "URL {:?} is empty or contains whitespace or control characters",
+            ex.url
+        )));
+    }
+    if let Some(ip) = ex.ip {
+        ip.parse::<IpAddr>()
+            .map_err(|_| invalid_input(format!("{ip:?} is not an IP address")))?;
+    }
+    if !ex.response_head.starts_with(b"HTTP/") {
+        return Err(invalid_input(
+            "response_head must start with an HTTP/ status line",
+        ));
+    }
+    check_head("response_head", ex.response_head)?;
+    check_head("request_head", ex.request_head)?;
+    let date = format_warc_date(ex.date)?;
+    let metadata = serde_json::to_vec(&ex.metadata).map_err(io::Error::other)?;
+
+    let payload = sha256(&[ex.body]);
+    let block = {
+        let mut h = Sha256::new();
+        h.update(ex.response_head);
+        h.update(ex.body);
+        h.finalize().to_vec()
+    };
+    let payload_digest = labelled_sha256(&payload);
+    let block_digest = labelled_sha256(&block);
+    let request_digest = labelled_sha256(&sha256(&[ex.request_head]));
+    let metadata_digest = labelled_sha256(&sha256(&[&metadata]));
+    let response_id = new_record_id();
+    let request_id = new_record_id();
+    let metadata_id = new_record_id();
+
+    let members = {
+        let mut common: Vec<(&str, &str)> = vec![("WARC-Date", &date), ("WARC-Target-URI", ex.url)];
+        if let Some(ip) = ex.ip {
+            common.push(("WARC-IP-Address", ip));
+        }
+        common.push(("WARC-Warcinfo-ID", warcinfo_id));
+        let request = record_member(
+            &join(
+                &common,
+                &[("WARC-Type", "request"), ("WARC-Record-ID", &request_id)],
+                &[
+                    ("WARC-Concurrent-To", &response_id),
+                    ("Content-Type", "application/http;msgtype=request"),
+                    ("WARC-Block-Digest", &request_digest),
+                ],
+            ),
+            &[ex.request_head],
+        )?;
+        let response = record_member(
+            &join(
+                &common,
+                &[("WARC-Type", "response"), ("WARC-Record-ID", &response_id)],
+                &[
+                    ("Content-Type", "application/http;msgtype=response"),
+                    ("WARC-Payload-Digest", &payload_digest),
+                    ("WARC-Block-Digest", &block_digest),
+                ],
+            ),
+            &[ex.response_head, ex.body],
+        )?;
+        let meta = record_member(
+            &join(
+                &common,
+                &[("WARC-Type", "metadata"), ("WARC-Record-ID", &metadata_id)],
+                &[
+                    ("WARC-Concurrent-To", &response_id),
+                    ("Content-Type", "application/json"),
+                    ("WARC-Block-Digest", &metadata_digest),
+                ],
+            ),
+            &[&metadata],
+        )?;
+        [request, response, meta]
+    };
+
+    Ok(Encoded {
+        members,
+        warcinfo_id: warcinfo_id.to_string(),
+        payload,
+        response_id,
+    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod query;
 mod reports;
 mod review;
 
+use crate::sqlite::Cached;
 use rusqlite::{params, Transaction};
 
 use crate::{AdContent, DetectionRecord, Result, SqliteStore};
@@ -155,7 +156,7 @@ pub(crate) fn summarise(
     det: &DetectionRecord,
 ) -> Result<()> {
     let specimens = det.json.get("specimens").and_then(|v| v.as_i64());
-    tx.execute(
+    tx.exec(
         "UPDATE ads SET title = ?2, lang = ?3, country = ?4, relevant = ?5, category = ?6, risk = ?7, \
          risk_score = ?8, price_eur = ?9, specimens = ?10 WHERE id = ?1",
         params![
@@ -171,7 +172,7 @@ pub(crate) fn summarise(
             specimens
         ],
     )?;
-    tx.execute("DELETE FROM ad_species WHERE ad_id = ?1", params![ad_id])?;
+    tx.exec("DELETE FROM ad_species WHERE ad_id = ?1", params![ad_id])?;
     if let Some(list) = det.json.get("species").and_then(|v| v.as_array()) {
         let mut stmt = tx.prepare_cached(
             "INSERT OR IGNORE INTO ad_species(ad_id, scientific_name, cites, eu_annex) VALUES (?1, ?2, ?3, ?4)",
