@@ -115,6 +115,31 @@ fn ads_json(out: &str) -> Vec<serde_json::Value> {
     rows
 }
 
+/// Frontier URLs whose page is stored more than once.
+const STORED_TWICE: &str = "SELECT COUNT(*) FROM (SELECT url FROM pages WHERE url IN \
+     (SELECT url FROM frontier) GROUP BY url HAVING COUNT(*) > 1) d";
+
+/// The workers' campaign ended as the single-process SQLite crawl did: nothing pending, the same
+/// frontier, ads, versions and detections, every frontier URL stored once.
+fn assert_same_as_reference(db: &TestDb, ref_db: &Path) {
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM frontier WHERE state = 'pending'"),
+        0
+    );
+    for sql in [
+        "SELECT COUNT(*) FROM frontier",
+        "SELECT COUNT(*) FROM frontier WHERE state = 'done'",
+        "SELECT COUNT(*) FROM ads",
+        "SELECT COUNT(*) FROM ad_versions",
+        "SELECT COUNT(*) FROM detections",
+        "SELECT COUNT(DISTINCT url) FROM pages WHERE url IN (SELECT url FROM frontier)",
+    ] {
+        assert_eq!(db.count(sql), sqlite_count(ref_db, sql), "{sql}");
+    }
+    assert_eq!(sqlite_count(ref_db, STORED_TWICE), 0);
+    assert_eq!(db.count(STORED_TWICE), 0);
+}
+
 fn sqlite_count(db: &Path, sql: &str) -> i64 {
     rusqlite::Connection::open(db)
         .unwrap()
@@ -281,32 +306,7 @@ fn two_workers_one_killed_mid_crawl_fetch_everything_once() {
     assert!(out.status.success(), "{log}");
     eprintln!("surviving worker: {log}; URLs leased when the other was killed: {leased_by_dead}");
 
-    // Nothing pending, the same URLs and ads as the single-process crawl.
-    assert_eq!(
-        db.count("SELECT COUNT(*) FROM frontier WHERE state = 'pending'"),
-        0
-    );
-    for sql in [
-        "SELECT COUNT(*) FROM frontier",
-        "SELECT COUNT(*) FROM frontier WHERE state = 'done'",
-        "SELECT COUNT(*) FROM ads",
-        "SELECT COUNT(*) FROM ad_versions",
-    ] {
-        assert_eq!(db.count(sql), sqlite_count(&ref_db, sql), "{sql}");
-    }
-    // Every frontier URL stored once (as in the single-process crawl).
-    let once =
-        "SELECT COUNT(*) FROM (SELECT url FROM pages WHERE url IN (SELECT url FROM frontier) \
-                GROUP BY url HAVING COUNT(*) > 1) d";
-    assert_eq!(sqlite_count(&ref_db, once), 0);
-    assert_eq!(db.count(once), 0);
-    assert_eq!(
-        db.count("SELECT COUNT(DISTINCT url) FROM pages WHERE url IN (SELECT url FROM frontier)"),
-        sqlite_count(
-            &ref_db,
-            "SELECT COUNT(DISTINCT url) FROM pages WHERE url IN (SELECT url FROM frontier)"
-        )
-    );
+    assert_same_as_reference(&db, &ref_db);
 }
 
 /// Ends the sessions of the workers named `app` (as a PostgreSQL restart or a network cut would);
@@ -401,24 +401,8 @@ fn workers_survive_dropped_connections_then_share_rescan_photo_and_report_jobs()
         .filter_map(|before| before.rsplit(' ').next()?.parse::<u64>().ok())
         .sum();
     assert!(reconnects >= 2, "{reconnects} reconnects: {logs}");
-    // Nothing pending, the same URLs and ads as the single-process crawl, each URL stored once.
-    assert_eq!(
-        db.count("SELECT COUNT(*) FROM frontier WHERE state = 'pending'"),
-        0
-    );
-    for sql in [
-        "SELECT COUNT(*) FROM frontier",
-        "SELECT COUNT(*) FROM frontier WHERE state = 'done'",
-        "SELECT COUNT(*) FROM ads",
-        "SELECT COUNT(*) FROM ad_versions",
-        "SELECT COUNT(*) FROM detections",
-    ] {
-        assert_eq!(db.count(sql), sqlite_count(&ref_db, sql), "{sql}");
-    }
-    let twice =
-        "SELECT COUNT(*) FROM (SELECT url FROM pages WHERE url IN (SELECT url FROM frontier) \
-                 GROUP BY url HAVING COUNT(*) > 1) d";
-    assert_eq!(db.count(twice), 0);
+    assert_same_as_reference(&db, &ref_db);
+    let twice = STORED_TWICE;
     assert_eq!(db.count("SELECT COUNT(*) FROM photos"), 0);
 
     // Jobs: detection again in ranges of 5 ad ids, the photos, the report.
