@@ -10,6 +10,7 @@ pub mod extract;
 pub mod fetch;
 pub mod guard;
 pub mod photo;
+mod pipeline;
 pub mod policy;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,8 @@ use wildwatch_warc::{Exchange, WarcWriter};
 use adapter::Adapter;
 use extract::PageClass;
 use fetch::{FetchConfig, FetchError, Fetched, Fetcher};
+pub use pipeline::{archive, archive_encoded, encode_archive, Archived, Prepared};
+use pipeline::{photo_hash, prepare, Batch};
 
 /// Crawl errors.
 #[derive(Debug, thiserror::Error)]
@@ -567,13 +570,6 @@ fn run_frontier(
     Ok(rep)
 }
 
-/// A fetched photo's hash (decoded within limits).
-fn photo_hash(f: &Fetched) -> Result<photo::PhotoHash, String> {
-    let encoding = header_value(&f.response_head, "content-encoding").unwrap_or_default();
-    let (body, _) = fetch::decompress(&f.raw_body, &encoding.to_ascii_lowercase(), 64 << 20);
-    photo::phash(&body)
-}
-
 /// A fetched photo: archived, decoded within limits, hashed, committed.
 fn process_photo(
     store: &mut dyn Store,
@@ -617,154 +613,6 @@ fn process_photo(
         error,
     })?;
     Ok(())
-}
-
-/// The CPU-heavy part of handling a fetch, done on a preparing thread while the main loop
-/// appends to the WARC files and commits: the WARC encoding, the page class, the search links,
-/// the ad's extraction and detection, the photo hash. What is absent, [`process`] computes itself.
-#[derive(Default)]
-pub struct Prepared {
-    archived: Option<Archived>,
-    class: Option<PageClass>,
-    links: Option<(Vec<String>, Option<String>)>,
-    ad: Option<(AdContent, DetectionRecord)>,
-    phash: Option<Result<photo::PhotoHash, String>>,
-}
-
-/// Prepares what [`process`] will need for this fetch (the same decisions, without the store).
-fn prepare(
-    item: &FrontierItem,
-    result: &Result<Fetched, FetchError>,
-    plats: &[Plat],
-    det: &Detector,
-    warcinfo_id: Option<&str>,
-) -> Prepared {
-    let mut p = Prepared::default();
-    let Ok(f) = result else {
-        return p;
-    };
-    if f.status >= 500 || f.status == 429 {
-        return p;
-    }
-    p.archived = Some(encode_archive(f, warcinfo_id));
-    if item.kind == UrlKind::Photo {
-        if f.status < 400 && !f.truncated {
-            p.phash = Some(photo_hash(f));
-        }
-        return p;
-    }
-    let class = extract::classify(&f.text);
-    let normal = class == PageClass::Normal;
-    p.class = Some(class);
-    if !normal || f.status >= 400 || f.truncated {
-        return p;
-    }
-    let Some(plat) = plats.iter().find(|p| p.adapter.name == item.platform) else {
-        return p;
-    };
-    match item.kind {
-        UrlKind::Search => {
-            p.links = Some(extract::search_links(&f.text, &f.final_url, &plat.adapter));
-        }
-        UrlKind::Ad | UrlKind::Photo => {
-            let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
-            let d = detect(det, &ad);
-            p.ad = Some((ad, d));
-        }
-    }
-    p
-}
-
-/// A header's value from a raw response head.
-fn header_value(head: &[u8], name: &str) -> Option<String> {
-    String::from_utf8_lossy(head).lines().skip(1).find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim()
-            .eq_ignore_ascii_case(name)
-            .then(|| v.trim().to_string())
-    })
-}
-
-/// An exchange encoded for the WARC files (on a preparing thread), with what the page record
-/// needs from it.
-pub struct Archived {
-    meta: serde_json::Value,
-    date: SystemTime,
-    encoded: Option<std::io::Result<wildwatch_warc::Encoded>>,
-}
-
-fn exchange<'a>(f: &'a Fetched, meta: &serde_json::Value, date: SystemTime) -> Exchange<'a> {
-    Exchange {
-        url: &f.url,
-        ip: None,
-        request_head: &f.request_head,
-        response_head: &f.response_head,
-        body: &f.raw_body,
-        date,
-        metadata: meta.clone(),
-    }
-}
-
-/// Encodes the exchange for the file whose warcinfo record is `warcinfo_id` (the costly part of
-/// archiving: digests and compression), so that [`archive_encoded`] only appends.
-pub fn encode_archive(f: &Fetched, warcinfo_id: Option<&str>) -> Archived {
-    let meta = serde_json::json!({
-        "fetch_ms": f.elapsed.as_millis() as u64,
-        "final_url": f.final_url,
-        "truncated": f.truncated,
-        "charset": f.charset,
-        "software": format!("wildwatch/{}", env!("CARGO_PKG_VERSION")),
-    });
-    let date = SystemTime::now();
-    let encoded =
-        warcinfo_id.map(|id| wildwatch_warc::encode_exchange(&exchange(f, &meta, date), id));
-    Archived {
-        meta,
-        date,
-        encoded,
-    }
-}
-
-/// Writes the exchange to the WARC files and returns the page record pointing at it.
-pub fn archive(warc: &mut WarcWriter, f: &Fetched, kind: &str) -> Option<PageRecord> {
-    let id = warc.warcinfo_id().ok();
-    let a = encode_archive(f, id.as_deref());
-    archive_encoded(warc, f, kind, a)
-}
-
-/// Appends an exchange [`encode_archive`] prepared and returns the page record pointing at it.
-pub fn archive_encoded(
-    warc: &mut WarcWriter,
-    f: &Fetched,
-    kind: &str,
-    a: Archived,
-) -> Option<PageRecord> {
-    let ex = exchange(f, &a.meta, a.date);
-    let stored = match a.encoded {
-        Some(Ok(enc)) => warc.write_encoded(&ex, enc).ok(),
-        Some(Err(_)) => None,
-        None => warc.write_exchange(&ex).ok(),
-    };
-    Some(PageRecord {
-        url: f.url.clone(),
-        final_url: f.final_url.clone(),
-        status: f.status,
-        kind: kind.into(),
-        content_type: f.content_type.clone(),
-        charset: Some(f.charset.clone()),
-        body_sha256: stored.as_ref().map(|s| s.payload_sha256.clone()),
-        warc_file: stored.as_ref().map(|s| s.file.clone()),
-        warc_offset: stored.as_ref().map(|s| s.offset),
-        warc_length: stored.as_ref().map(|s| s.length),
-        fetched_at: wildwatch_store::now(),
-        error: if stored.is_none() {
-            Some("could not write the WARC record".into())
-        } else if f.truncated {
-            Some("body larger than the size cap; cut".into())
-        } else {
-            None
-        },
-    })
 }
 
 /// The adapter for an archived page: `--platform` when it names an adapter, else the platform of
@@ -818,46 +666,6 @@ pub fn detect(det: &Detector, ad: &AdContent) -> DetectionRecord {
             .map(|s| s.scientific_name.clone())
             .collect(),
         json: serde_json::to_value(&d).unwrap_or_default(),
-    }
-}
-
-/// Fetch commits waiting to go to the store together: one transaction for many pages, not one
-/// per page (flushed whenever no other page is ready, after 32, and before the frontier is read).
-/// A crash before a flush loses nothing: the pages' frontier rows are still pending, so the next
-/// run fetches them again.
-#[derive(Default)]
-struct Batch {
-    commits: Vec<FetchCommit>,
-    high: Vec<bool>,
-}
-
-impl Batch {
-    const MAX: usize = 32;
-
-    fn push(&mut self, c: FetchCommit, high: bool) {
-        self.commits.push(c);
-        self.high.push(high);
-    }
-
-    fn flush(&mut self, store: &mut dyn Store, rep: &mut CrawlReport) -> Result<(), CrawlError> {
-        if self.commits.is_empty() {
-            return Ok(());
-        }
-        let results = store.commit_fetches(&self.commits)?;
-        for (r, high) in results.iter().zip(&self.high) {
-            match r.ad {
-                Some(AdOutcome::New) => rep.ads_new += 1,
-                Some(AdOutcome::Changed) => rep.ads_changed += 1,
-                Some(AdOutcome::Unchanged) => rep.ads_unchanged += 1,
-                None => {}
-            }
-            if *high && matches!(r.ad, Some(AdOutcome::New | AdOutcome::Changed)) {
-                rep.high_risk += 1;
-            }
-        }
-        self.commits.clear();
-        self.high.clear();
-        Ok(())
     }
 }
 
