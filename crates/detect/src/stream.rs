@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::{AdInput, Detection, Detector};
 
 /// Lines per batch: large enough to keep every core busy, small enough to bound memory.
-pub const BATCH: usize = 2048;
+pub const BATCH: usize = 4096;
 
 /// The error line written for a bad input line.
 #[derive(Debug, Serialize)]
@@ -77,21 +77,42 @@ pub fn parse_line(line: &[u8], lineno: u64) -> Result<AdInput, ErrorLine> {
     Ok(ad)
 }
 
-/// Reads up to [`BATCH`] non-blank lines with their 1-based line numbers.
-fn read_batch<R: BufRead>(input: &mut R, lineno: &mut u64) -> std::io::Result<Vec<(u64, Vec<u8>)>> {
-    let mut batch = Vec::with_capacity(BATCH);
-    while batch.len() < BATCH {
-        let mut buf = Vec::new();
-        if input.read_until(b'\n', &mut buf)? == 0 {
+/// Up to [`BATCH`] non-blank input lines, read into one buffer (not one allocation per line).
+#[derive(Default)]
+struct Batch {
+    buf: Vec<u8>,
+    /// Each line: its 1-based number and its byte range in `buf` (newline included).
+    lines: Vec<(u64, usize, usize)>,
+}
+
+impl Batch {
+    fn line(&self, i: usize) -> (u64, &[u8]) {
+        let (n, a, b) = self.lines[i];
+        (n, &self.buf[a..b])
+    }
+}
+
+/// Reads the next up to [`BATCH`] non-blank lines into `batch` (emptied first).
+fn read_batch<R: BufRead>(
+    input: &mut R,
+    lineno: &mut u64,
+    batch: &mut Batch,
+) -> std::io::Result<()> {
+    batch.buf.clear();
+    batch.lines.clear();
+    while batch.lines.len() < BATCH {
+        let start = batch.buf.len();
+        if input.read_until(b'\n', &mut batch.buf)? == 0 {
             break;
         }
         *lineno += 1;
-        if buf.iter().all(u8::is_ascii_whitespace) {
+        if batch.buf[start..].iter().all(u8::is_ascii_whitespace) {
+            batch.buf.truncate(start);
             continue;
         }
-        batch.push((*lineno, buf));
+        batch.lines.push((*lineno, start, batch.buf.len()));
     }
-    Ok(batch)
+    Ok(())
 }
 
 /// One scanned line: a detection or an error.
@@ -110,14 +131,16 @@ pub fn scan_with<R: BufRead>(
 ) -> std::io::Result<Totals> {
     let mut totals = Totals::default();
     let mut lineno = 0u64;
+    let mut batch = Batch::default();
     loop {
-        let batch = read_batch(&mut input, &mut lineno)?;
-        if batch.is_empty() {
+        read_batch(&mut input, &mut lineno, &mut batch)?;
+        if batch.lines.is_empty() {
             break;
         }
-        let results: Vec<Outcome> = batch
-            .par_iter()
-            .map(|(n, line)| match parse_line(line, *n) {
+        let results: Vec<Outcome> = (0..batch.lines.len())
+            .into_par_iter()
+            .map(|i| batch.line(i))
+            .map(|(n, line)| match parse_line(line, n) {
                 Ok(ad) => Outcome::Ok(Box::new(detector.scan(&ad))),
                 Err(e) => Outcome::Err(e),
             })
@@ -151,62 +174,89 @@ pub fn scan_line(detector: &Detector, line: &[u8], lineno: u64, out: &mut Vec<u8
     kind
 }
 
+/// Lines per task of the pool: a batch is shared out in groups this size, each written into one
+/// buffer (not one per line).
+const GROUP: usize = 32;
+
 /// Scans JSON lines from `input` to JSON lines on `output`.
 ///
-/// A pipeline: the calling thread reads a batch, the pool scans *and serialises* it in parallel,
-/// and a writer thread writes the previous batch meanwhile. At most a few batches are in flight,
-/// so memory stays bounded.
-pub fn scan_jsonl<R: BufRead, W: Write + Send>(
+/// A pipeline of three stages that run at the same time: a reader thread reads the next batch, the
+/// pool scans *and serialises* the current one in parallel, and a writer thread writes the
+/// previous one. Reading and writing thus never leave the cores that scan waiting. At most a few
+/// batches are in flight (the channels are bounded), so memory stays bounded.
+pub fn scan_jsonl<R: BufRead + Send, W: Write + Send>(
     detector: &Detector,
     mut input: R,
     output: &mut W,
 ) -> std::io::Result<Totals> {
+    type Parts = Vec<Vec<u8>>;
     let mut totals = Totals::default();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    let (out_tx, out_rx) = std::sync::mpsc::sync_channel::<Parts>(2);
+    let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(1);
+    // Batches go back to the reader to be filled again (their buffers keep their capacity).
+    let (free_tx, free_rx) = std::sync::mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> std::io::Result<()> {
-            for chunk in rx {
-                output.write_all(&chunk)?;
+            for parts in out_rx {
+                for part in parts {
+                    output.write_all(&part)?;
+                }
             }
             output.flush()
         });
-        let mut lineno = 0u64;
-        let read = (|| -> std::io::Result<()> {
+        scope.spawn(move || {
+            let mut lineno = 0u64;
             loop {
-                let batch = read_batch(&mut input, &mut lineno)?;
-                if batch.is_empty() {
+                let mut batch = free_rx.try_recv().unwrap_or_default();
+                let read = read_batch(&mut input, &mut lineno, &mut batch);
+                let done = read.is_err() || batch.lines.is_empty();
+                // A closed channel: the scan stopped (the writer failed).
+                if batch_tx.send(read.map(|_| batch)).is_err() || done {
+                    return;
+                }
+            }
+        });
+        let scanned = (|| -> std::io::Result<()> {
+            for batch in &batch_rx {
+                let batch = batch?;
+                if batch.lines.is_empty() {
                     return Ok(());
                 }
-                // Lines in groups, each written into one buffer (not one per line).
                 let parts: Vec<(Vec<u8>, [u64; 3])> = batch
-                    .par_chunks(64)
+                    .lines
+                    .par_chunks(GROUP)
                     .map(|lines| {
                         let mut out = Vec::with_capacity(lines.len() * 1024);
                         let mut kinds = [0u64; 3];
-                        for (n, line) in lines {
-                            kinds[scan_line(detector, line, *n, &mut out) as usize] += 1;
+                        for &(n, a, b) in lines {
+                            let line = &batch.buf[a..b];
+                            kinds[scan_line(detector, line, n, &mut out) as usize] += 1;
                         }
                         (out, kinds)
                     })
                     .collect();
-                let mut chunk = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+                let mut chunk = Vec::with_capacity(parts.len());
                 for (part, [_, relevant, errors]) in parts {
                     totals.relevant += relevant;
                     totals.errors += errors;
-                    chunk.extend_from_slice(&part);
+                    chunk.push(part);
                 }
-                totals.ads += batch.len() as u64;
-                if tx.send(chunk).is_err() {
+                totals.ads += batch.lines.len() as u64;
+                let _ = free_tx.send(batch);
+                if out_tx.send(chunk).is_err() {
                     // The writer stopped (its error is reported below).
                     return Ok(());
                 }
             }
+            Ok(())
         })();
-        drop(tx);
+        // Unblocks the reader if it waits to hand over a batch.
+        drop(batch_rx);
+        drop(out_tx);
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")));
-        read.and(written)
+        scanned.and(written)
     })?;
     Ok(totals)
 }

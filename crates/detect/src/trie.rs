@@ -6,6 +6,10 @@
 //! them inside longer words, dropped at once) it walks a trie from the positions that can hold a
 //! hit. A trie is built in one radix pass over the bytes of the keys, without the failure links
 //! that made building the automaton most of the start-up.
+//!
+//! Nodes are laid out depth first: every subtree is one contiguous stretch of `nodes` (and of
+//! `labels`), so a walk deep into a key reads nearby memory. Laid out breadth first, each step of
+//! a walk was a cache miss: that load was a third of the matcher's time.
 
 const NONE: u32 = u32::MAX;
 
@@ -79,16 +83,18 @@ impl Trie {
             classes,
             start: vec![NONE; classes * classes],
         };
-        // Breadth first over groups of keys sharing a prefix (an MSD radix sort): all children of
-        // a node are created together, so they are contiguous.
+        // Depth first over groups of keys sharing a prefix (an MSD radix sort): all children of
+        // a node are created together, so they are contiguous, and a node's subtree is created
+        // before its next sibling's, so it lies next to it.
         let mut order: Vec<u32> = (0..keys.len() as u32).collect();
         let mut scratch: Vec<u32> = vec![0; keys.len()];
         // Keys per byte class at the current depth, class 0 for keys that end there.
         let mut counts = vec![0usize; classes + 1];
         let mut offsets = vec![0usize; classes + 1];
-        // (node, first key in `order`, end, depth)
-        let mut queue = std::collections::VecDeque::from([(0u32, 0usize, keys.len(), 0usize)]);
-        while let Some((node, mut lo, hi, depth)) = queue.pop_front() {
+        // (node, first key in `order`, end, depth), the next to do last.
+        let mut stack = vec![(0u32, 0usize, keys.len(), 0usize)];
+        let mut children = Vec::new();
+        while let Some((node, mut lo, hi, depth)) = stack.pop() {
             if lo == hi {
                 continue; // no keys at all
             }
@@ -114,7 +120,7 @@ impl Trie {
                 let child = t.push(keys[order[lo] as usize][depth]);
                 t.nodes[node as usize].first = child;
                 t.nodes[node as usize].count = 1;
-                queue.push_back((child, lo, hi, depth + 1));
+                stack.push((child, lo, hi, depth + 1));
                 continue;
             }
             counts.iter_mut().for_each(|c| *c = 0);
@@ -139,12 +145,15 @@ impl Trie {
             }
             let first = t.nodes.len() as u32;
             let mut count = 0;
+            children.clear();
             for &keys_with_byte in counts[1..].iter().filter(|c| **c > 0) {
                 let child = t.push(keys[order[lo] as usize][depth]);
-                queue.push_back((child, lo, lo + keys_with_byte, depth + 1));
+                children.push((child, lo, lo + keys_with_byte, depth + 1));
                 lo += keys_with_byte;
                 count += 1;
             }
+            // The first child's subtree is laid out first, right after the children.
+            stack.extend(children.iter().rev());
             t.nodes[node as usize].first = first;
             t.nodes[node as usize].count = count;
             if count as usize >= DENSE_FROM {
