@@ -4,7 +4,9 @@
 # 1. starts `wildwatch fixture-market` (four sites), 2. crawls them with rate limits off and reports
 # pages/s and peak RSS, 3. crawls the same search and ad pages with a minimal Scrapy spider
 # (installed from PyPI into bench/out/venv) and reports its pages/s, 4. measures extraction alone
-# (pages/s per core) by importing the WARC files the crawl wrote.
+# on one core (`cargo bench -p wildwatch-crawl --bench extract`: the fixture's ad pages held in
+# memory, html5ever parsing alone as the baseline, then extraction, then extraction + detection),
+# and the import of one WARC file the crawl wrote (reading, extraction, detection and the store).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADS=${1:-2000}
@@ -85,5 +87,7 @@ ww, sc, rss, n, s = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), in
 print(f"wildwatch crawl : {ww:,.0f} pages/s, peak RSS {rss/1024:.0f} MB")
 print(f"scrapy          : {sc:,.0f} pages/s")
 print(f"ratio           : {ww/sc if sc else float('nan'):.1f}x")
-print(f"extraction      : {n/s:,.0f} ad pages/s on one core (import of one WARC file, {n} ads, {s:.1f} s incl. startup)")
+print(f"import          : {n/s:,.0f} ad pages/s on one core (one WARC file read, extracted, detected and stored: {n} ads, {s:.1f} s incl. startup)")
 PY
+echo "extraction on one core (pages held in memory):"
+cargo bench -q -p wildwatch-crawl --bench extract -- 500 3 2>/dev/null | tee "$OUT/extract.log"

@@ -2,6 +2,7 @@
 //! extraction from JSON-LD (schema.org Product/Offer), microdata, OpenGraph and the main text.
 //! Also: links on search pages, and recognising blocked and gone pages.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -63,20 +64,66 @@ const GONE: &[&str] = &[
     "advertentie is verwijderd",
 ];
 
-/// Classifies a page by its visible text (first 20,000 characters, lowercase).
+/// Classifies a page by its text (first 20,000 characters, lowercase): one automaton pass finds
+/// every blocked and gone phrase at once; the first blocked phrase in list order wins, as before.
 pub fn classify(html: &str) -> PageClass {
-    let head: String = html.chars().take(20_000).collect::<String>().to_lowercase();
-    if let Some(b) = BLOCKED.iter().find(|b| head.contains(*b)) {
-        return PageClass::Blocked((*b).to_string());
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(BLOCKED.iter().chain(GONE.iter()))
+            .expect("fixed phrase list builds")
+    });
+    const _: () = assert!(BLOCKED.len() + GONE.len() <= 64);
+    let head = lowercase_head(html, 20_000);
+    let mut found: u64 = 0;
+    for m in ac.find_overlapping_iter(&head) {
+        found |= 1 << m.pattern().as_usize();
     }
-    if GONE.iter().any(|g| head.contains(g)) {
-        return PageClass::Gone;
+    if found == 0 {
+        return PageClass::Normal;
     }
-    PageClass::Normal
+    let blocked_mask = (1u64 << BLOCKED.len()) - 1;
+    if found & blocked_mask != 0 {
+        let first = (found & blocked_mask).trailing_zeros() as usize;
+        return PageClass::Blocked(BLOCKED[first].to_string());
+    }
+    PageClass::Gone
 }
 
+/// The first `max` characters of `s`, lowercased: ASCII by table, other characters by
+/// [`char::to_lowercase`] (the same text as `str::to_lowercase` except for a word-final capital
+/// sigma, which no phrase contains).
+fn lowercase_head(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max * 2));
+    for c in s.chars().take(max) {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A parsed selector, from a per-thread cache: adapters and the generic extraction ask for the same
+/// few dozen selectors on every page, and parsing one costs more than matching it.
 fn sel(s: &str) -> Option<Selector> {
-    Selector::parse(s).ok()
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<String, Option<Selector>>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(hit) = c.get(s) {
+            return hit.clone();
+        }
+        // User adapters are few, but a cache must not grow without bound.
+        if c.len() >= 512 {
+            c.clear();
+        }
+        let parsed = Selector::parse(s).ok();
+        c.insert(s.to_string(), parsed.clone());
+        parsed
+    })
 }
 
 fn text_of(e: ElementRef<'_>) -> String {
@@ -404,6 +451,42 @@ mod tests {
         assert_eq!(a.title, "Grijze roodstaart & kooi");
         assert_eq!(a.description, "Tam, 5 jaar");
         assert_eq!(a.images, ["http://h/p.jpg"]);
+    }
+
+    #[test]
+    fn classify_equals_the_phrase_by_phrase_reading() {
+        let naive = |html: &str| {
+            let head: String = html.chars().take(20_000).collect::<String>().to_lowercase();
+            if let Some(b) = BLOCKED.iter().find(|b| head.contains(*b)) {
+                return PageClass::Blocked((*b).to_string());
+            }
+            if GONE.iter().any(|g| head.contains(g)) {
+                return PageClass::Gone;
+            }
+            PageClass::Normal
+        };
+        let mut pages = vec![
+            String::new(),
+            "<p>CAPTCHA</p> <p>ACCESS DENIED</p>".to_string(),
+            "access denied … then captcha".to_string(),
+            "Log in to see. Diese Anzeige ist NICHT MEHR VERFÜGBAR".to_string(),
+            "ÊTES-VOUS UN HUMAIN ? Cette annonce n’est plus disponible".to_string(),
+            "Annonce EXPIRÉE".to_string(),
+            format!("{}captcha", "x".repeat(19_993)),
+            format!("{}captcha", "é".repeat(19_993)),
+            format!("{}captcha", "é".repeat(19_994)),
+            "anmelden, umsind sie ein mensch".to_string(),
+        ];
+        for (i, p) in BLOCKED.iter().chain(GONE.iter()).enumerate() {
+            pages.push(format!(
+                "<b>{}</b> {}",
+                p.to_uppercase(),
+                GONE[i % GONE.len()]
+            ));
+        }
+        for p in &pages {
+            assert_eq!(classify(p), naive(p), "{p:.80}");
+        }
     }
 
     #[test]
