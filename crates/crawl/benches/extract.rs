@@ -76,7 +76,7 @@ fn fetch_pages(ads: usize) -> Vec<Page> {
     pages
 }
 
-fn time<F: FnMut(&Page)>(pages: &[Page], rounds: usize, mut f: F) -> Duration {
+fn time<F: FnMut(&Page)>(pages: &[&Page], rounds: usize, mut f: F) -> Duration {
     let start = Instant::now();
     for _ in 0..rounds {
         for p in pages {
@@ -114,44 +114,30 @@ fn main() {
         "{:<14} {:>8} {:>14} {:>14} {:>18} {:>8}",
         "site", "pages", "parse only/s", "extract/s", "extract+detect/s", "ratio"
     );
-    let mut all = [Duration::ZERO; 3];
     let mut groups: Vec<(String, Vec<&Page>)> = sites
         .iter()
         .map(|s| (s.clone(), pages.iter().filter(|p| &p.site == s).collect()))
         .collect();
     groups.push(("all".into(), pages.iter().collect()));
     for (site, group) in &groups {
-        let owned: Vec<Page> = group
-            .iter()
-            .map(|p| Page {
-                site: p.site.clone(),
-                url: p.url.clone(),
-                html: p.html.clone(),
-            })
-            .collect();
-        let n = (owned.len() * rounds) as f64;
-        let parse = time(&owned, rounds, |p| {
+        let n = (group.len() * rounds) as f64;
+        let parse = time(group, rounds, |p| {
             std::hint::black_box(scraper::Html::parse_document(&p.html));
         });
-        let ext = time(&owned, rounds, |p| {
+        let ext = time(group, rounds, |p| {
             std::hint::black_box(extract::classify(&p.html));
             std::hint::black_box(extract::extract_ad(&p.html, &p.url, adapter(&p.site)));
         });
-        let both = time(&owned, rounds, |p| {
+        let both = time(group, rounds, |p| {
             std::hint::black_box(extract::classify(&p.html));
             let ad = extract::extract_ad(&p.html, &p.url, adapter(&p.site));
             std::hint::black_box(wildwatch_crawl::detect(&det, &ad));
         });
-        if site != "all" {
-            all[0] += parse;
-            all[1] += ext;
-            all[2] += both;
-        }
         let per_s = |d: Duration| n / d.as_secs_f64();
         println!(
             "{:<14} {:>8} {:>14.0} {:>14.0} {:>18.0} {:>8.2}",
             site,
-            owned.len(),
+            group.len(),
             per_s(parse),
             per_s(ext),
             per_s(both),
