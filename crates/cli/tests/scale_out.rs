@@ -44,9 +44,19 @@ impl TestDb {
             .unwrap()
             .subsec_nanos();
         let schema = format!("ww_cli_{}_{nanos}", std::process::id());
-        admin
-            .batch_execute(&format!("CREATE SCHEMA {schema}"))
-            .unwrap();
+        // Retried, and the server's own message printed: a CREATE SCHEMA failed once in a full
+        // run, with nothing to say why.
+        let mut tries = 0;
+        while let Err(e) = admin.batch_execute(&format!("CREATE SCHEMA {schema}")) {
+            tries += 1;
+            let detail = e.as_db_error().map(|d| format!("{d:?}")).unwrap_or_default();
+            eprintln!("CREATE SCHEMA {schema} failed (try {tries}): {e} {detail}");
+            assert!(tries < 3, "CREATE SCHEMA {schema}: {e} {detail}");
+            std::thread::sleep(Duration::from_millis(200));
+            if admin.is_closed() {
+                admin = Client::connect(&Self::base(), NoTls).unwrap();
+            }
+        }
         Some(TestDb { admin, schema })
     }
 
