@@ -294,6 +294,8 @@ pub const MIGRATIONS: &[&str] = &[
         error TEXT
     );
     "#,
+    // 7: pending search pages are read first (see `pending`), through their own index.
+    "CREATE INDEX frontier_pending_kind ON frontier(campaign_id, state, kind, seq);",
 ];
 
 /// Tables only PostgreSQL has: the work queue's leases and the per-host politeness slots shared

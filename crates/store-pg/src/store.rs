@@ -417,16 +417,33 @@ impl Store for PgStore {
         })
     }
 
+    /// Search pages first, then the rest, each in the order found (as the SQLite store).
     fn pending(&self, campaign: i64, limit: usize) -> Result<Vec<FrontierItem>> {
         self.with_client(|c| {
-            let rows = c
+            let mut out: Vec<FrontierItem> = c
                 .query(
                     "SELECT url, kind, platform, keyword, page, attempts FROM frontier \
-                     WHERE campaign_id = $1 AND state = 'pending' ORDER BY seq LIMIT $2",
+                     WHERE campaign_id = $1 AND state = 'pending' AND kind = 'search' \
+                     ORDER BY seq LIMIT $2",
                     &[&campaign, &(limit as i64)],
                 )
-                .map_err(pg)?;
-            Ok(rows.iter().map(item_from_row).collect())
+                .map_err(pg)?
+                .iter()
+                .map(item_from_row)
+                .collect();
+            let left = limit - out.len();
+            if left > 0 {
+                let rows = c
+                    .query(
+                        "SELECT url, kind, platform, keyword, page, attempts FROM frontier \
+                         WHERE campaign_id = $1 AND state = 'pending' AND kind <> 'search' \
+                         ORDER BY seq LIMIT $2",
+                        &[&campaign, &(left as i64)],
+                    )
+                    .map_err(pg)?;
+                out.extend(rows.iter().map(item_from_row));
+            }
+            Ok(out)
         })
     }
 

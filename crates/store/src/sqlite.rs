@@ -103,6 +103,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     crate::app::MIGRATION_4,
     crate::action::MIGRATION_5,
     crate::links::MIGRATION_6,
+    // 7: pending search pages are read first (see `pending`), through their own index.
+    "CREATE INDEX frontier_pending_kind ON frontier(campaign_id, state, kind, seq);",
 ];
 
 /// Statements run on every commit, prepared once per connection (rusqlite's statement cache)
@@ -153,10 +155,9 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Every statement of a commit stays prepared (the default keeps 16).
+        // (and the web app runs a few dozen distinct statements on each pooled connection).
         conn.set_prepared_statement_cache_capacity(128);
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // The web app runs a few dozen distinct statements on each pooled connection.
-        conn.set_prepared_statement_cache_capacity(64);
         let mut s = SqliteStore { conn };
         s.migrate()?;
         Ok(s)
@@ -421,22 +422,37 @@ impl Store for SqliteStore {
         Ok(n)
     }
 
+    /// Search pages first, then the rest, each in the order found: a search page leads to the
+    /// next one and to its ads, so fetching it before the ads already queued keeps every
+    /// pagination chain moving (otherwise the crawl ends by walking the chains one page at a time).
     fn pending(&self, campaign: i64, limit: usize) -> Result<Vec<FrontierItem>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut out = Vec::with_capacity(limit.min(1024));
+        for sql in [
             "SELECT url, kind, platform, keyword, page, attempts FROM frontier \
-             WHERE campaign_id = ?1 AND state = 'pending' ORDER BY seq LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![campaign, limit as i64], |r| {
-            Ok(FrontierItem {
-                url: r.get(0)?,
-                kind: UrlKind::parse(&r.get::<_, String>(1)?),
-                platform: r.get(2)?,
-                keyword: r.get(3)?,
-                page: r.get::<_, i64>(4)? as u32,
-                attempts: r.get::<_, i64>(5)? as u32,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+             WHERE campaign_id = ?1 AND state = 'pending' AND kind = 'search' ORDER BY seq LIMIT ?2",
+            "SELECT url, kind, platform, keyword, page, attempts FROM frontier \
+             WHERE campaign_id = ?1 AND state = 'pending' AND kind <> 'search' ORDER BY seq LIMIT ?2",
+        ] {
+            let left = limit - out.len();
+            if left == 0 {
+                break;
+            }
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = stmt.query_map(params![campaign, left as i64], |r| {
+                Ok(FrontierItem {
+                    url: r.get(0)?,
+                    kind: UrlKind::parse(&r.get::<_, String>(1)?),
+                    platform: r.get(2)?,
+                    keyword: r.get(3)?,
+                    page: r.get::<_, i64>(4)? as u32,
+                    attempts: r.get::<_, i64>(5)? as u32,
+                })
+            })?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        Ok(out)
     }
 
     fn attempt_failed(

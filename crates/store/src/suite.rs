@@ -257,12 +257,15 @@ pub fn discovered_urls_are_queued_with_the_commit(s: &mut dyn Store) {
         next.clone(),
     ];
     assert_eq!(s.commit_fetch(&cm).unwrap().queued, 3);
+    // Search pages come first (they lead to more pages), then the rest in the order found.
     let p = s.pending(c, 10).unwrap();
     assert_eq!(
         p.iter().map(|i| i.url.as_str()).collect::<Vec<_>>(),
-        ["http://a/ad1", "http://a/ad2", "http://a/s?q=papagei&p=2"]
+        ["http://a/s?q=papagei&p=2", "http://a/ad1", "http://a/ad2"]
     );
-    assert_eq!(p[2], next);
+    assert_eq!(p[0], next);
+    // A limit takes search pages first.
+    assert_eq!(s.pending(c, 2).unwrap()[1].url, "http://a/ad1");
     // Found again on another page: not queued twice.
     let mut again = commit(c, "http://a/ad1", None);
     again.discovered = vec![item("http://a/ad2", UrlKind::Ad)];
