@@ -8,9 +8,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use wildwatch_crawl::adapter::Adapter;
 use wildwatch_crawl::{Campaign, CrawlOptions};
 use wildwatch_detect::Detector;
-use wildwatch_store::{
-    AdContent, AdFilter, FetchCommit, FetchState, PageRecord, SqliteStore, Store,
-};
+use wildwatch_store::{AdContent, AdFilter, FetchCommit, FetchState, SqliteStore, Store};
 
 #[derive(Args)]
 pub struct CrawlArgs {
@@ -357,22 +355,84 @@ pub fn evidence_on(data: &Path, db: Option<&str>, cmd: &EvidenceCommand) -> Resu
     Ok(())
 }
 
-fn commit_import(
-    store: &mut dyn Store,
-    cid: i64,
-    det: &Detector,
-    ad: AdContent,
-    page: Option<PageRecord>,
-) -> Result<wildwatch_store::CommitResult> {
-    let d = wildwatch_crawl::detect(det, &ad);
-    Ok(store.commit_fetch(&FetchCommit {
-        campaign: cid,
-        url: ad.url.clone(),
-        state: FetchState::Done,
-        page,
-        ad: Some((ad, d)),
-        discovered: vec![],
-    })?)
+/// What `import` read and has still to detect and store: an ad (JSON lines, CSV) or an archived
+/// page to extract an ad from (WARC).
+enum ImportItem {
+    Ad(AdContent),
+    Page {
+        text: String,
+        url: String,
+        adapter: std::sync::Arc<Adapter>,
+    },
+}
+
+/// Ads read by `import`, waiting to be extracted and detected (on every core) and committed
+/// together: one transaction per [`ImportBatch::MAX`] ads instead of one per ad. Dedup is
+/// unchanged: the ads of a batch are committed in file order, each seeing the ones before it.
+#[derive(Default)]
+struct ImportBatch {
+    items: Vec<ImportItem>,
+    good: u64,
+    new: u64,
+}
+
+impl ImportBatch {
+    const MAX: usize = 256;
+
+    fn push(
+        &mut self,
+        store: &mut dyn Store,
+        cid: i64,
+        det: &Detector,
+        item: ImportItem,
+    ) -> Result<()> {
+        self.items.push(item);
+        if self.items.len() >= Self::MAX {
+            self.flush(store, cid, det)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, store: &mut dyn Store, cid: i64, det: &Detector) -> Result<()> {
+        use rayon::prelude::*;
+        let commits: Vec<FetchCommit> = std::mem::take(&mut self.items)
+            .into_par_iter()
+            .filter_map(|item| {
+                let ad = match item {
+                    ImportItem::Ad(ad) => ad,
+                    ImportItem::Page { text, url, adapter } => {
+                        // Challenge and login pages are not ads.
+                        if let wildwatch_crawl::extract::PageClass::Blocked(_) =
+                            wildwatch_crawl::extract::classify(&text)
+                        {
+                            return None;
+                        }
+                        let ad = wildwatch_crawl::extract::extract_ad(&text, &url, &adapter);
+                        if ad.title.is_empty() && ad.description.is_empty() {
+                            return None;
+                        }
+                        ad
+                    }
+                };
+                let d = wildwatch_crawl::detect(det, &ad);
+                Some(FetchCommit {
+                    campaign: cid,
+                    url: ad.url.clone(),
+                    state: FetchState::Done,
+                    page: None,
+                    ad: Some((ad, d)),
+                    discovered: vec![],
+                })
+            })
+            .collect();
+        for r in store.commit_fetches(&commits)? {
+            self.good += 1;
+            if r.ad == Some(wildwatch_store::AdOutcome::New) {
+                self.new += 1;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn field(v: &serde_json::Value, keys: &[&str]) -> Option<String> {
@@ -423,19 +483,15 @@ pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> 
         &serde_json::json!({"import": a.file.display().to_string()}),
     )?;
     let name = a.file.to_string_lossy().to_lowercase();
-    let (mut good, mut new, mut bad) = (0u64, 0u64, 0u64);
+    let mut bad = 0u64;
     let mut report = |line: u64, why: &str| {
         bad += 1;
         eprintln!("{}: line {line}: {why}", a.file.display());
     };
-    let mut tally = |r: wildwatch_store::CommitResult| {
-        good += 1;
-        if r.ad == Some(wildwatch_store::AdOutcome::New) {
-            new += 1;
-        }
-    };
+    let mut batch = ImportBatch::default();
     if name.ends_with(".warc") || name.ends_with(".warc.gz") {
-        let mut adapters: std::collections::HashMap<String, Adapter> = Default::default();
+        let mut adapters: std::collections::HashMap<String, std::sync::Arc<Adapter>> =
+            Default::default();
         for (i, rec) in wildwatch_warc::responses(&a.file)?.enumerate() {
             let rec = match rec {
                 Ok(r) => r,
@@ -470,22 +526,20 @@ pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> 
                 .unwrap_or_default();
             let adapter = adapters
                 .entry(site)
-                .or_insert_with(|| adapter_for(&*store, &rec.found.url, &a.platform))
+                .or_insert_with(|| {
+                    std::sync::Arc::new(adapter_for(&*store, &rec.found.url, &a.platform))
+                })
                 .clone();
             // Search pages and other non-ad pages of a known platform are not ads.
             if !adapter.is_ad_url(&rec.found.url) {
                 continue;
             }
-            if let wildwatch_crawl::extract::PageClass::Blocked(_) =
-                wildwatch_crawl::extract::classify(&text)
-            {
-                continue;
-            }
-            let ad = wildwatch_crawl::extract::extract_ad(&text, &rec.found.url, &adapter);
-            if ad.title.is_empty() && ad.description.is_empty() {
-                continue;
-            }
-            tally(commit_import(&mut *store, cid, det, ad, None)?);
+            let item = ImportItem::Page {
+                text,
+                url: rec.found.url.clone(),
+                adapter,
+            };
+            batch.push(&mut *store, cid, det, item)?;
         }
     } else if name.ends_with(".csv") {
         let mut rdr = csv::ReaderBuilder::new()
@@ -513,7 +567,7 @@ pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> 
                 })
                 .collect();
             match ad_from_value(&serde_json::Value::Object(obj), &a.platform) {
-                Ok(ad) => tally(commit_import(&mut *store, cid, det, ad, None)?),
+                Ok(ad) => batch.push(&mut *store, cid, det, ImportItem::Ad(ad))?,
                 Err(why) => report(line, &why),
             }
         }
@@ -528,7 +582,7 @@ pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> 
             }
             match serde_json::from_slice::<serde_json::Value>(&line) {
                 Ok(v) if v.is_object() => match ad_from_value(&v, &a.platform) {
-                    Ok(ad) => tally(commit_import(&mut *store, cid, det, ad, None)?),
+                    Ok(ad) => batch.push(&mut *store, cid, det, ImportItem::Ad(ad))?,
                     Err(why) => report(n, &why),
                 },
                 Ok(_) => report(n, "not a JSON object"),
@@ -536,6 +590,8 @@ pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> 
             }
         }
     }
+    batch.flush(&mut *store, cid, det)?;
+    let (good, new) = (batch.good, batch.new);
     eprintln!(
         "imported {good} ads ({new} new, {} already stored) from {}; {bad} bad rows",
         good - new,

@@ -184,4 +184,21 @@ fn imports_report_bad_rows_and_keep_good_ones() {
         .unwrap();
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("Psittacus erithacus"), "{s}");
+    // Ads are committed in batches: a repeat inside one file (one batch) is still one ad, and a
+    // file longer than a batch lands whole.
+    let mut big = String::new();
+    for i in 0..600 {
+        big.push_str(&format!(
+            "{{\"id\":\"b{}\",\"title\":\"Schildkröte {i}\",\"platform\":\"kleinanzeigen\"}}\n",
+            i % 500
+        ));
+    }
+    let jl = dir.path().join("big.jsonl");
+    std::fs::write(&jl, big).unwrap();
+    let out = ww(&data).arg("import").arg(&jl).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("imported 600 ads (500 new, 100 already stored)"),
+        "{err}"
+    );
 }

@@ -49,7 +49,10 @@ impl TestDb {
         let mut tries = 0;
         while let Err(e) = admin.batch_execute(&format!("CREATE SCHEMA {schema}")) {
             tries += 1;
-            let detail = e.as_db_error().map(|d| format!("{d:?}")).unwrap_or_default();
+            let detail = e
+                .as_db_error()
+                .map(|d| format!("{d:?}"))
+                .unwrap_or_default();
             eprintln!("CREATE SCHEMA {schema} failed (try {tries}): {e} {detail}");
             assert!(tries < 3, "CREATE SCHEMA {schema}: {e} {detail}");
             std::thread::sleep(Duration::from_millis(200));
