@@ -129,21 +129,7 @@ pub fn crawl(
     } else {
         wildwatch_crawl::crawl_in(&mut *store, &c, &json, &opts, det)?
     };
-    eprintln!(
-        "{}: {} pages in {:.1}s ({:.0} pages/s); ads: {} new ({} high risk), {} changed, {} unchanged, {} gone; {} blocked, {} disallowed by robots.txt, {} errors",
-        c.name,
-        r.pages,
-        r.seconds,
-        r.pages as f64 / r.seconds.max(0.001),
-        r.ads_new,
-        r.high_risk,
-        r.ads_changed,
-        r.ads_unchanged,
-        r.gone,
-        r.blocked,
-        r.robots,
-        r.errors
-    );
+    eprintln!("{}", r.summary(&c.name));
     Ok(())
 }
 

@@ -232,17 +232,8 @@ pub fn worker(data: &Path, db: Option<&str>, a: &WorkerArgs, det: &Detector) -> 
     };
     let report = |store: &LeasedStore, r: &wildwatch_crawl::CrawlReport| {
         eprintln!(
-            "worker {owner}: {}: {} pages in {:.1}s ({:.0} pages/s); ads: {} new ({} high risk), {} changed, {} unchanged, {} gone; {} errors; {} commits dropped (lease lost); {} reconnects",
-            c.name,
-            r.pages,
-            r.seconds,
-            r.pages as f64 / r.seconds.max(0.001),
-            r.ads_new,
-            r.high_risk,
-            r.ads_changed,
-            r.ads_unchanged,
-            r.gone,
-            r.errors,
+            "worker {owner}: {}; {} commits dropped (lease lost); {} reconnects",
+            r.summary(&c.name),
             store.dropped_commits(),
             store.inner().reconnects()
         );

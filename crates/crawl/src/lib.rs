@@ -224,6 +224,27 @@ pub struct CrawlReport {
     pub seconds: f64,
 }
 
+impl CrawlReport {
+    /// The one-line summary the CLI prints at the end of a crawl: `name: N pages in S s …`.
+    pub fn summary(&self, name: &str) -> String {
+        format!(
+            "{name}: {} pages in {:.1}s ({:.0} pages/s); ads: {} new ({} high risk), {} changed, \
+             {} unchanged, {} gone; {} blocked, {} disallowed by robots.txt, {} errors",
+            self.pages,
+            self.seconds,
+            self.pages as f64 / self.seconds.max(0.001),
+            self.ads_new,
+            self.high_risk,
+            self.ads_changed,
+            self.ads_unchanged,
+            self.gone,
+            self.blocked,
+            self.robots,
+            self.errors
+        )
+    }
+}
+
 /// Keywords generated from the reference names in a language: group names and the names of
 /// parts and derivatives (Papagei, Landschildkröte, Elfenbein …), short ones first.
 pub fn default_keywords(det: &Detector, lang: &str, max: usize) -> Vec<String> {
