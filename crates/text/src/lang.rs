@@ -192,16 +192,20 @@ pub fn identify_hinted(normalized: &str, original: &str, hint: Option<Lang>) -> 
         return [Lang::En, Lang::Fr, Lang::De, Lang::Nl, Lang::Other][best];
     }
     use whatlang::Lang as W;
-    let detector = whatlang::Detector::with_allowlist(vec![
-        W::Eng,
-        W::Fra,
-        W::Deu,
-        W::Nld,
-        W::Spa,
-        W::Ita,
-        W::Por,
-        W::Pol,
-    ]);
+    // Built once (it was built, with its allow-list, for every ad that came this far).
+    static DETECTOR: OnceLock<whatlang::Detector> = OnceLock::new();
+    let detector = DETECTOR.get_or_init(|| {
+        whatlang::Detector::with_allowlist(vec![
+            W::Eng,
+            W::Fra,
+            W::Deu,
+            W::Nld,
+            W::Spa,
+            W::Ita,
+            W::Por,
+            W::Pol,
+        ])
+    });
     match detector.detect(original) {
         Some(info) => match info.lang() {
             W::Eng => Lang::En,
