@@ -344,7 +344,7 @@ pub fn evidence_on(data: &Path, db: Option<&str>, cmd: &EvidenceCommand) -> Resu
 /// What `import` read and has still to detect and store: an ad (JSON lines, CSV) or an archived
 /// page to extract an ad from (WARC).
 enum ImportItem {
-    Ad(AdContent),
+    Ad(Box<AdContent>),
     Page {
         text: String,
         url: String,
@@ -385,7 +385,7 @@ impl ImportBatch {
             .into_par_iter()
             .filter_map(|item| {
                 let ad = match item {
-                    ImportItem::Ad(ad) => ad,
+                    ImportItem::Ad(ad) => *ad,
                     ImportItem::Page { text, url, adapter } => {
                         // Challenge and login pages are not ads.
                         if let wildwatch_crawl::extract::PageClass::Blocked(_) =
@@ -553,7 +553,7 @@ pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> 
                 })
                 .collect();
             match ad_from_value(&serde_json::Value::Object(obj), &a.platform) {
-                Ok(ad) => batch.push(&mut *store, cid, det, ImportItem::Ad(ad))?,
+                Ok(ad) => batch.push(&mut *store, cid, det, ImportItem::Ad(Box::new(ad)))?,
                 Err(why) => report(line, &why),
             }
         }
@@ -568,7 +568,7 @@ pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> 
             }
             match serde_json::from_slice::<serde_json::Value>(&line) {
                 Ok(v) if v.is_object() => match ad_from_value(&v, &a.platform) {
-                    Ok(ad) => batch.push(&mut *store, cid, det, ImportItem::Ad(ad))?,
+                    Ok(ad) => batch.push(&mut *store, cid, det, ImportItem::Ad(Box::new(ad)))?,
                     Err(why) => report(n, &why),
                 },
                 Ok(_) => report(n, "not a JSON object"),
