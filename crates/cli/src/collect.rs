@@ -353,17 +353,20 @@ enum ImportItem {
 }
 
 /// Ads read by `import`, waiting to be extracted and detected (on every core) and committed
-/// together: one transaction per [`ImportBatch::MAX`] ads instead of one per ad. Dedup is
-/// unchanged: the ads of a batch are committed in file order, each seeing the ones before it.
+/// together: one transaction per [`ImportBatch::MAX`] ads (or [`ImportBatch::MAX_BYTES`] of page
+/// text, as archived pages may be 10 MB each) instead of one per ad. Dedup is unchanged: the ads
+/// of a batch are committed in file order, each seeing the ones before it.
 #[derive(Default)]
 struct ImportBatch {
     items: Vec<ImportItem>,
+    bytes: usize,
     good: u64,
     new: u64,
 }
 
 impl ImportBatch {
     const MAX: usize = 256;
+    const MAX_BYTES: usize = 64 << 20;
 
     fn push(
         &mut self,
@@ -372,8 +375,11 @@ impl ImportBatch {
         det: &Detector,
         item: ImportItem,
     ) -> Result<()> {
+        if let ImportItem::Page { text, .. } = &item {
+            self.bytes += text.len();
+        }
         self.items.push(item);
-        if self.items.len() >= Self::MAX {
+        if self.items.len() >= Self::MAX || self.bytes >= Self::MAX_BYTES {
             self.flush(store, cid, det)?;
         }
         Ok(())
@@ -381,6 +387,7 @@ impl ImportBatch {
 
     fn flush(&mut self, store: &mut dyn Store, cid: i64, det: &Detector) -> Result<()> {
         use rayon::prelude::*;
+        self.bytes = 0;
         let commits: Vec<FetchCommit> = std::mem::take(&mut self.items)
             .into_par_iter()
             .filter_map(|item| {
