@@ -40,6 +40,15 @@ done
 grep -E "pages in" "$OUT/crawl.log"
 WW_PPS=$(grep -oE '\(([0-9]+) pages/s\)' "$OUT/crawl.log" | grep -oE '[0-9]+' | head -1)
 RSS=$(grep "Maximum resident" "$OUT/crawl.log" | awk '{print $NF}')
+# Pages stored per second of the crawl (the store's fetch times): the steady rate, and the tail
+# spent waiting for slow pages.
+python3 - "$OUT/data/wildwatch.db" <<'PY'
+import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT fetched_at, COUNT(*) FROM pages GROUP BY fetched_at ORDER BY fetched_at").fetchall()
+t0 = rows[0][0] if rows else 0
+print("pages per second of the crawl: " + ", ".join(f"+{t - t0}s {n}" for t, n in rows))
+PY
 
 # Scrapy peer: same seeds, same link rules (search pages -> ad pages), no rate limit, obeys robots.txt.
 python3 -m venv "$OUT/venv" >/dev/null 2>&1 || { apt-get install -y python3-venv >/dev/null 2>&1; python3 -m venv "$OUT/venv"; }

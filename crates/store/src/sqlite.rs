@@ -154,8 +154,8 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Every statement of a commit stays prepared (the default keeps 16).
-        // (and the web app runs a few dozen distinct statements on each pooled connection).
+        // Every statement of a commit stays prepared (the default keeps 16), and so do the few
+        // dozen distinct statements the web app runs on each pooled connection.
         conn.set_prepared_statement_cache_capacity(128);
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let mut s = SqliteStore { conn };
