@@ -56,7 +56,8 @@ pub struct WorkerArgs {
     /// A job that failed this many times is given up (marked failed, with its error).
     #[arg(long, default_value_t = 3)]
     max_job_attempts: i64,
-    /// Seconds to keep trying to connect again when the PostgreSQL connection is lost.
+    /// Seconds to keep trying to connect (at start, or again when the PostgreSQL connection is
+    /// lost) while the server cannot be reached.
     #[arg(long, default_value_t = 120.0)]
     reconnect_secs: f64,
 }
@@ -194,11 +195,16 @@ pub fn worker(data: &Path, db: Option<&str>, a: &WorkerArgs, det: &Detector) -> 
              --db postgres://… (or WILDWATCH_DB); on the embedded store use `wildwatch crawl`"
         );
     };
-    let pg = PgStore::connect(u)?;
     let (c, json) = Campaign::from_file(&a.campaign)?;
     if !(a.lease_secs > 0.0 && a.lease_secs.is_finite()) {
         bail!("--lease-secs must be a positive number of seconds");
     }
+    if !(a.reconnect_secs >= 0.0 && a.reconnect_secs.is_finite()) {
+        bail!("--reconnect-secs must be a number of seconds (0 or more)");
+    }
+    let wait = Duration::from_secs_f64(a.reconnect_secs);
+    // A worker started while PostgreSQL is (re)starting waits for it, as it would mid-crawl.
+    let pg = PgStore::connect_waiting(u, wait)?;
     let opts = WorkerOptions {
         owner: WorkerOptions::default_owner(),
         lease: Duration::from_secs_f64(a.lease_secs),
@@ -210,10 +216,6 @@ pub fn worker(data: &Path, db: Option<&str>, a: &WorkerArgs, det: &Detector) -> 
         },
         poll: Duration::from_millis(250),
     };
-    if !(a.reconnect_secs >= 0.0 && a.reconnect_secs.is_finite()) {
-        bail!("--reconnect-secs must be a number of seconds (0 or more)");
-    }
-    pg.set_reconnect_for(Duration::from_secs_f64(a.reconnect_secs));
     let owner = opts.owner.clone();
     let lease = opts.lease;
     let poll = opts.poll;
@@ -270,11 +272,7 @@ pub fn worker(data: &Path, db: Option<&str>, a: &WorkerArgs, det: &Detector) -> 
         // its lease is renewed through the queue's.
         let w = match &mut work {
             Some(w) => w,
-            None => {
-                let w = PgStore::connect(u)?;
-                w.set_reconnect_for(Duration::from_secs_f64(a.reconnect_secs));
-                work.insert(w)
-            }
+            None => work.insert(PgStore::connect_waiting(u, wait)?),
         };
         let outcome = crate::jobs::run_job(w, store.inner(), det, &job, &owner, lease);
         let pg = store.inner();

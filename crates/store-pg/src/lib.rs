@@ -30,6 +30,26 @@ pub(crate) fn pg(e: postgres::Error) -> StoreError {
     StoreError::Backend(Box::new(e))
 }
 
+/// A driver error with a sentence saying what was being done; the driver's error stays its
+/// source, so that callers can still tell a lost connection from a refusal.
+#[derive(Debug)]
+struct Explained {
+    what: String,
+    cause: postgres::Error,
+}
+
+impl std::fmt::Display for Explained {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.what)
+    }
+}
+
+impl std::error::Error for Explained {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.cause)
+    }
+}
+
 /// The store on PostgreSQL.
 pub struct PgStore {
     /// One connection; `RefCell` because the trait reads through `&self` and the driver needs
@@ -132,9 +152,10 @@ impl PgStore {
             config.application_name("wildwatch");
         }
         let client = config.connect(NoTls).map_err(|e| {
-            StoreError::Backend(
-                format!("cannot connect to PostgreSQL at {}: {e}", redact(url)).into(),
-            )
+            StoreError::Backend(Box::new(Explained {
+                what: format!("cannot connect to PostgreSQL at {}: {e}", redact(url)),
+                cause: e,
+            }))
         })?;
         let s = PgStore {
             client: RefCell::new(client),
@@ -144,6 +165,30 @@ impl PgStore {
         };
         s.migrate()?;
         Ok(s)
+    }
+
+    /// [`PgStore::connect`] for a long-running worker: while the server cannot be reached, or
+    /// ends the new session (restarting), it is tried again with growing pauses for up to
+    /// `wait`, which then also becomes [`PgStore::set_reconnect_for`]. A refusal that waiting
+    /// cannot change (a malformed URL, a wrong password, a missing database) fails at once.
+    pub fn connect_waiting(url: &str, wait: Duration) -> Result<PgStore> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match PgStore::connect(url) {
+                Ok(s) => {
+                    s.set_reconnect_for(wait);
+                    return Ok(s);
+                }
+                Err(StoreError::Backend(e))
+                    if is_transient_connect_error(&*e) && started.elapsed() + pause <= wait =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// How long a lost connection is tried again before the store gives up (default 120 s; zero
@@ -159,20 +204,24 @@ impl PgStore {
 
     /// The schema version (the number of the last migration applied; same numbering as SQLite).
     pub fn schema_version(&self) -> Result<i64> {
-        let mut c = self.client.borrow_mut();
-        let row = c
-            .query_one(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE kind = 'store'",
-                &[],
-            )
-            .map_err(pg)?;
-        Ok(row.get(0))
+        self.with_client(|c| {
+            let row = c
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE kind = 'store'",
+                    &[],
+                )
+                .map_err(pg)?;
+            Ok(row.get(0))
+        })
     }
 
     /// Applies what is missing, under an advisory lock so that workers starting together migrate
-    /// once.
+    /// once. One transaction, run again on a new connection if the session is ended meanwhile.
     fn migrate(&self) -> Result<()> {
-        let mut c = self.client.borrow_mut();
+        self.with_client(Self::migrate_on)
+    }
+
+    fn migrate_on(c: &mut Client) -> Result<()> {
         let mut tx = c.transaction().map_err(pg)?;
         // Any number; it only has to be the same in every wildwatch process.
         tx.execute("SELECT pg_advisory_xact_lock(7384920111)", &[])
@@ -302,6 +351,32 @@ fn connection_lost(client: &Client, e: &(dyn std::error::Error + Send + Sync + '
         // No SQL state: the error came from the socket, not from PostgreSQL.
         None => std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()),
     }
+}
+
+/// For [`PgStore::connect_waiting`]: the error of a first connection that may go away by itself
+/// (no server yet, or PostgreSQL starting, stopping or ending the session), as opposed to one it
+/// will not (bad URL, refused login, no such database).
+fn is_transient_connect_error(e: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(p) = c.downcast_ref::<postgres::Error>() {
+            return match p.code() {
+                Some(code) => {
+                    let code = code.code();
+                    code.starts_with("57P") || code.starts_with("08")
+                }
+                None => {
+                    p.is_closed()
+                        || std::error::Error::source(p).is_some_and(|s| s.is::<std::io::Error>())
+                }
+            };
+        }
+        if c.is::<std::io::Error>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 fn is_deadlock(e: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {

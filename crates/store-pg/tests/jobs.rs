@@ -147,3 +147,84 @@ fn a_store_connects_again_when_postgres_ends_its_session() {
     assert_eq!(s.frontier_counts(c).unwrap().done, 1);
     assert_eq!(s.reconnects(), 2);
 }
+
+#[test]
+fn a_session_ended_while_migrating_is_made_again_and_errors_say_what_postgres_said() {
+    let Some(db) = common::TestDb::new() else {
+        return;
+    };
+    let app = format!("ww-migrate-{}", db.schema);
+    let url = format!("{} application_name={app}", db.url());
+    // Another session holds the migration lock, so the new store waits inside its migration.
+    let mut holder = db.client();
+    holder
+        .execute("SELECT pg_advisory_lock(7384920111)", &[])
+        .unwrap();
+    let connecting = std::thread::spawn(move || {
+        let s = PgStore::connect(&url).map_err(|e| e.to_string())?;
+        Ok::<_, String>(s.reconnects())
+    });
+    let started = std::time::Instant::now();
+    let mut admin = db.client();
+    loop {
+        let waiting: i64 = admin
+            .query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity \
+                 WHERE application_name = $1 AND wait_event_type = 'Lock'",
+                &[&app],
+            )
+            .unwrap()
+            .get(0);
+        if waiting == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the store never waited for the migration lock"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Its session is ended mid-migration (a worker starting while PostgreSQL restarts), then the
+    // lock is let go: the store connects again and migrates.
+    assert_eq!(terminate(&db, &app), 1);
+    holder
+        .execute("SELECT pg_advisory_unlock(7384920111)", &[])
+        .unwrap();
+    assert_eq!(connecting.join().unwrap(), Ok(1));
+
+    // A statement PostgreSQL refuses is reported with PostgreSQL's own words, not "db error".
+    let s = db.store();
+    admin.batch_execute("DROP TABLE schema_migrations").unwrap();
+    let e = s.schema_version().unwrap_err().to_string();
+    assert!(
+        e.contains("schema_migrations") && e.contains("does not exist"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_worker_waits_for_a_server_that_is_not_up_but_not_for_a_refusal() {
+    // Nothing listens on port 1: tried again until the wait is over, then explained.
+    let started = std::time::Instant::now();
+    let e = PgStore::connect_waiting(
+        "host=127.0.0.1 port=1 user=postgres dbname=test",
+        Duration::from_millis(700),
+    )
+    .err()
+    .expect("nothing listens on port 1")
+    .to_string();
+    assert!(started.elapsed() >= Duration::from_millis(300), "{e}");
+    assert!(e.contains("cannot connect to PostgreSQL at"), "{e}");
+    let Some(_db) = common::TestDb::new() else {
+        return;
+    };
+    // A database that does not exist will not appear by waiting: the error comes at once.
+    let started = std::time::Instant::now();
+    let url = format!("{} dbname=ww_no_such_database", common::base_url());
+    let e = PgStore::connect_waiting(&url, Duration::from_secs(60))
+        .err()
+        .expect("no such database")
+        .to_string();
+    assert!(started.elapsed() < Duration::from_secs(30), "{e}");
+    assert!(e.contains("ww_no_such_database"), "{e}");
+}

@@ -33,7 +33,8 @@ pub enum StoreError {
     #[error("{0}")]
     NotFound(String),
     /// Another backend (PostgreSQL, in `wildwatch-store-pg`) said no.
-    #[error("database error: {0}")]
+    /// Shown with its causes (the driver's "db error" alone does not say what PostgreSQL said).
+    #[error("database error: {}", with_causes(&**.0))]
     Backend(Box<dyn std::error::Error + Send + Sync>),
     /// The database was written by a newer wildwatch.
     #[error("the database is at schema version {found}, newer than this wildwatch ({known}); upgrade wildwatch")]
@@ -43,6 +44,21 @@ pub enum StoreError {
         /// Newest version this build knows.
         known: i64,
     },
+}
+
+/// An error and its chain of causes, joined by ": " (a cause already in the text is not repeated).
+fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+    }
+    out
 }
 
 /// Result alias.
