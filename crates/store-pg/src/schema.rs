@@ -296,6 +296,9 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 7: pending search pages are read first (see `pending`), through their own index.
     "CREATE INDEX frontier_pending_kind ON frontier(campaign_id, state, kind, seq);",
+    // 8: the campaign's last seq (read by every commit that queues URLs) from an index, not by
+    // scanning the campaign's whole frontier: that made a crawl quadratic in its frontier's size.
+    "CREATE INDEX frontier_campaign_seq ON frontier(campaign_id, seq);",
 ];
 
 /// Tables only PostgreSQL has: the work queue's leases and the per-host politeness slots shared

@@ -235,3 +235,41 @@ fn ads_list_pages_sorts_counts_and_menus_agree() {
         assert!(n > 0, "{q:?}");
     }
 }
+
+#[test]
+fn queuing_reads_the_last_seq_from_an_index_not_the_whole_frontier() {
+    // Every commit that queues URLs reads the campaign's last seq; a scan of the frontier there
+    // made a crawl quadratic (400 µs per commit at 18,000 URLs, growing with every URL).
+    let s = SqliteStore::in_memory().unwrap();
+    let plan: Vec<String> = s
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", crate::sqlite::LAST_SEQ))
+        .unwrap()
+        .query_map([1i64], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|d| d.contains("frontier_campaign_seq")),
+        "{plan:?}"
+    );
+    // And the seq it gives still orders what is queued after what was there.
+    let mut s = s;
+    let c = s.campaign("t", &serde_json::json!({})).unwrap();
+    s.enqueue(
+        c,
+        &[
+            item("http://a/1", UrlKind::Ad),
+            item("http://a/2", UrlKind::Ad),
+        ],
+    )
+    .unwrap();
+    s.enqueue(c, &[item("http://a/3", UrlKind::Ad)]).unwrap();
+    let order: Vec<String> = s
+        .pending(c, 10)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.url)
+        .collect();
+    assert_eq!(order, ["http://a/1", "http://a/2", "http://a/3"]);
+}
