@@ -337,9 +337,13 @@ fn connection_lost(client: &Client, e: &(dyn std::error::Error + Send + Sync + '
     if client.is_closed() {
         return true;
     }
-    let Some(e) = e.downcast_ref::<postgres::Error>() else {
-        return false;
-    };
+    e.downcast_ref::<postgres::Error>()
+        .is_some_and(session_lost)
+}
+
+/// The driver's error says the session is gone: closed, ended by PostgreSQL (class 57P:
+/// terminated by an administrator, crash, restart), failed (class 08), or the socket failed.
+fn session_lost(e: &postgres::Error) -> bool {
     if e.is_closed() {
         return true;
     }
@@ -360,16 +364,7 @@ fn is_transient_connect_error(e: &(dyn std::error::Error + Send + Sync + 'static
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cause {
         if let Some(p) = c.downcast_ref::<postgres::Error>() {
-            return match p.code() {
-                Some(code) => {
-                    let code = code.code();
-                    code.starts_with("57P") || code.starts_with("08")
-                }
-                None => {
-                    p.is_closed()
-                        || std::error::Error::source(p).is_some_and(|s| s.is::<std::io::Error>())
-                }
-            };
+            return session_lost(p);
         }
         if c.is::<std::io::Error>() {
             return true;
