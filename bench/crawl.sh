@@ -50,7 +50,8 @@ t0 = rows[0][0] if rows else 0
 print("pages per second of the crawl: " + ", ".join(f"+{t - t0}s {n}" for t, n in rows))
 PY
 
-# Scrapy peer: same seeds, same link rules (search pages -> ad pages), no rate limit, obeys robots.txt.
+# Scrapy peer: same seeds, same link rules (search pages -> ad pages, next and numbered page links),
+# no rate limit, obeys robots.txt.
 python3 -m venv "$OUT/venv" >/dev/null 2>&1 || { apt-get install -y python3-venv >/dev/null 2>&1; python3 -m venv "$OUT/venv"; }
 "$OUT/venv/bin/pip" install -q scrapy >/dev/null
 cat > "$OUT/spider.py" <<'PY'
@@ -59,7 +60,7 @@ from scrapy.crawler import CrawlerProcess
 PORT = int(sys.argv[1]); KW = ["a", "e", "o"]
 SEARCH = [f"http://127.0.0.1:{PORT}/recherche?text={{k}}&page=1", f"http://127.0.0.1:{PORT+1}/s-suchanfrage.html?keywords={{k}}&seite=1",
           f"http://127.0.0.1:{PORT+2}/q/{{k}}/p/1/"]
-AD = re.compile(r"/ad/\d+\.htm|/s-anzeige/[^/]+/\d+|/v/[^/]+/\d+|/viewtopic\.php\?t=\d+")
+AD = re.compile(r"/ad/\d+\.htm|/s-anzeige/[^/]+/\d+|/v/[^/]+/m\d+|/viewtopic\.php\?t=\d+")
 class S(scrapy.Spider):
     name = "peer"
     custom_settings = {"ROBOTSTXT_OBEY": True, "CONCURRENT_REQUESTS": 64, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
@@ -74,13 +75,18 @@ class S(scrapy.Spider):
         for h in r.css("a::attr(href)").getall():
             u = r.urljoin(h)
             if AD.search(u): yield scrapy.Request(u, callback=self.ad)
-        n = r.css("a[rel=next]::attr(href)").get()
-        if n: yield scrapy.Request(r.urljoin(n), callback=self.search)
+        # The next page and the numbered page links, as wildwatch's adapters follow them
+        # (Scrapy's duplicate filter drops pages already requested).
+        for n in r.css("a[rel=next]::attr(href), nav.pagination a.pagination-page::attr(href)").getall():
+            yield scrapy.Request(r.urljoin(n), callback=self.search)
     def ad(self, r):
         S.pages += 1
         yield {"title": r.css("h1::text, h2::text, title::text").get()}
-t = time.time(); p = CrawlerProcess(); p.crawl(S); p.start(); d = time.time() - t
-print(f"scrapy: {S.pages} pages in {d:.1f}s ({S.pages/d:.0f} pages/s)")
+t = time.time(); p = CrawlerProcess(); c = p.create_crawler(S); p.crawl(c); p.start(); d = time.time() - t
+# Pages = every HTTP response received (robots.txt, redirects, 404/410 and challenge pages too),
+# as wildwatch counts every response it archives; the pages its callbacks saw are printed too.
+n = c.stats.get_value("downloader/response_count", 0)
+print(f"scrapy: {n} pages in {d:.1f}s ({n/d:.0f} pages/s); {S.pages} search and ad pages parsed")
 PY
 "$OUT/venv/bin/python" "$OUT/spider.py" $PORT | tee "$OUT/scrapy.log"
 SC_PPS=$(grep -oE '\(([0-9]+) pages/s\)' "$OUT/scrapy.log" | grep -oE '[0-9]+' | head -1)

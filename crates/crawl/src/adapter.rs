@@ -12,6 +12,7 @@
 //! ad_url_pattern = "/ad/"   # regex an ad URL matches
 //! id_pattern = "/ad/(\\d+)" # regex whose first group is the platform's ad id
 //! next_page = "a[rel=next]" # CSS selector of the next-page link
+//! page_links = "nav.pagination a" # numbered page links (their text is the page number)
 //! max_pages = 20
 //! [fields]                  # CSS selectors; "sel@attr" reads an attribute
 //! title = "h1"
@@ -59,6 +60,10 @@ pub struct Adapter {
     /// CSS selector of the next-page link.
     #[serde(default)]
     pub next_page: Option<String>,
+    /// CSS selector of numbered page links (`1 2 3 … 101`); a link's text is its page number.
+    /// Pages up to `max_pages` are queued as soon as a listing page shows them.
+    #[serde(default)]
+    pub page_links: Option<String>,
     /// Most search pages per keyword.
     #[serde(default = "default_max_pages")]
     pub max_pages: u32,
@@ -140,6 +145,7 @@ impl Adapter {
         for (what, v) in [
             ("result_links", &self.result_links),
             ("next_page", &self.next_page),
+            ("page_links", &self.page_links),
         ] {
             if let Some(v) = v {
                 scraper::Selector::parse(v).map_err(|e| {
@@ -209,6 +215,7 @@ impl Adapter {
             ad_url_pattern: None,
             id_pattern: None,
             next_page: None,
+            page_links: None,
             max_pages: 5,
             fields: BTreeMap::new(),
             compiled: Some((None, None)),

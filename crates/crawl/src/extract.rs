@@ -376,23 +376,37 @@ fn main_text(doc: &Html) -> Option<String> {
         })
 }
 
-/// Links on a search page: ad pages, and the next search page.
-pub fn search_links(html: &str, url: &str, adapter: &Adapter) -> (Vec<String>, Option<String>) {
+/// Links on a search page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchLinks {
+    /// Ad pages, in page order, each once.
+    pub ads: Vec<String>,
+    /// The next search page (`next_page`), if the page shows one.
+    pub next: Option<String>,
+    /// Numbered page links (`page_links`): the page number each shows, and its URL. Real listings
+    /// show a window of pages around the current one and the last page; following them walks a
+    /// long listing several pages per step instead of one.
+    pub pages: Vec<(u32, String)>,
+}
+
+/// Links on a search page: ad pages, the next search page and the numbered page links.
+pub fn search_links(html: &str, url: &str, adapter: &Adapter) -> SearchLinks {
     let doc = Html::parse_document(html);
     let Ok(base) = Url::parse(url) else {
-        return (Vec::new(), None);
+        return SearchLinks::default();
+    };
+    let same_site = |abs: &str| {
+        Url::parse(abs).ok().is_some_and(|u| {
+            u.host_str() == base.host_str()
+                && u.port_or_known_default() == base.port_or_known_default()
+        })
     };
     let links_sel = adapter.result_links.as_deref().unwrap_or("a[href]");
     let mut ads: Vec<String> = Vec::new();
     if let Some(s) = sel(links_sel) {
         for e in doc.select(&s) {
             if let Some(abs) = e.value().attr("href").and_then(|h| absolute(&base, h)) {
-                let is_ad = adapter.is_ad_url(&abs);
-                let same_site = Url::parse(&abs)
-                    .ok()
-                    .and_then(|u| u.host_str().map(String::from))
-                    == base.host_str().map(String::from);
-                if is_ad && same_site && !ads.contains(&abs) {
+                if adapter.is_ad_url(&abs) && same_site(&abs) && !ads.contains(&abs) {
                     ads.push(abs);
                 }
             }
@@ -406,7 +420,26 @@ pub fn search_links(html: &str, url: &str, adapter: &Adapter) -> (Vec<String>, O
         doc.select(&s)
             .find_map(|e| e.value().attr("href").and_then(|h| absolute(&base, h)))
     });
-    (ads, next.filter(|n| n != url))
+    let mut pages: Vec<(u32, String)> = Vec::new();
+    if let Some(s) = adapter.page_links.as_deref().and_then(sel) {
+        for e in doc.select(&s) {
+            // The page number is the link's text ("7"); links without one ("…", "»") are skipped.
+            let Ok(n) = text_of(e).trim().parse::<u32>() else {
+                continue;
+            };
+            let Some(abs) = e.value().attr("href").and_then(|h| absolute(&base, h)) else {
+                continue;
+            };
+            if n > 0 && abs != url && same_site(&abs) && !pages.iter().any(|(_, u)| *u == abs) {
+                pages.push((n, abs));
+            }
+        }
+    }
+    SearchLinks {
+        ads,
+        next: next.filter(|n| n != url),
+        pages,
+    }
 }
 
 #[cfg(test)]
@@ -487,6 +520,44 @@ mod tests {
         for p in &pages {
             assert_eq!(classify(p), naive(p), "{p:.80}");
         }
+    }
+
+    #[test]
+    fn search_links_reads_ads_next_and_numbered_pages() {
+        let a = Adapter::parse(
+            "name = 'x'\nsearch = '{base}/s?q={keyword}&p={page}'\nad_url_pattern = '/ad/'\n\
+             page_links = 'nav.pagination a.pagination-page'",
+            "test",
+        )
+        .unwrap();
+        let html = r#"<ul><li><a href="/ad/1">a</a><li><a href="/ad/2">b</a><li><a href="/ad/1">a again</a>
+          <li><a href="http://other:9/ad/3">elsewhere</a><li><a href="http://h:8/ad/4">other port</a></ul>
+          <nav class="pagination"><a rel="prev" href="/s?q=k&amp;p=6">prev</a>
+          <a class="pagination-page" href="/s?q=k&amp;p=1">1</a><span class="pagination-gap">…</span>
+          <a class="pagination-page" href="/s?q=k&amp;p=6"> 6 </a><span class="pagination-current">7</span>
+          <a class="pagination-page" href="/s?q=k&amp;p=8">8</a><a class="pagination-page" href="/s?q=k&amp;p=8">8</a>
+          <a class="pagination-page" href="/s?q=k&amp;p=7">7</a>
+          <a class="pagination-page" href="http://other/s?q=k&amp;p=9">9</a>
+          <a class="pagination-page" href="/s?q=k&amp;p=99">»</a>
+          <a class="pagination-page" href="/s?q=k&amp;p=101">101</a>
+          <a rel="next" href="/s?q=k&amp;p=8">next</a></nav>"#;
+        let l = search_links(html, "http://h/s?q=k&p=7", &a);
+        assert_eq!(l.ads, ["http://h/ad/1", "http://h/ad/2"]);
+        assert_eq!(l.next.as_deref(), Some("http://h/s?q=k&p=8"));
+        assert_eq!(
+            l.pages,
+            [
+                (1, "http://h/s?q=k&p=1".to_string()),
+                (6, "http://h/s?q=k&p=6".to_string()),
+                (8, "http://h/s?q=k&p=8".to_string()),
+                (101, "http://h/s?q=k&p=101".to_string()),
+            ],
+            "numbered, same site, each once, not the page itself"
+        );
+        // Without `page_links` only the next page is followed.
+        assert!(search_links(html, "http://h/s?q=k&p=7", &generic())
+            .pages
+            .is_empty());
     }
 
     #[test]

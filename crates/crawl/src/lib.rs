@@ -792,11 +792,12 @@ fn process(
     }
     match item.kind {
         UrlKind::Search => {
-            let (ads, next) = pre
+            let links = pre
                 .links
                 .take()
                 .unwrap_or_else(|| extract::search_links(&f.text, &f.final_url, &plat.adapter));
-            let mut discovered: Vec<FrontierItem> = ads
+            let mut discovered: Vec<FrontierItem> = links
+                .ads
                 .into_iter()
                 .map(|url| FrontierItem {
                     url,
@@ -809,21 +810,43 @@ fn process(
                 .collect();
             let has_results = !discovered.is_empty();
             if has_results && item.page < plat.max_pages {
-                let next_url = next.unwrap_or_else(|| {
-                    plat.adapter.search_url(
+                // Without a next link, the next page is guessed from the search template, unless
+                // the page shows numbered page links: then it is the last page.
+                let next_url = match links.next {
+                    Some(n) => Some(n),
+                    None if links.pages.is_empty() => Some(plat.adapter.search_url(
                         &plat.base,
                         item.keyword.as_deref().unwrap_or(""),
                         item.page + 1,
-                    )
-                });
-                discovered.push(FrontierItem {
-                    url: next_url,
-                    kind: UrlKind::Search,
-                    platform: plat.adapter.name.clone(),
-                    keyword: item.keyword.clone(),
-                    page: item.page + 1,
-                    attempts: 0,
-                });
+                    )),
+                    None => None,
+                };
+                // Numbered page links (up to max_pages; page 1 is where the search began) join
+                // the frontier with the next page, so a long listing is walked several pages per
+                // step and its last pages are not left to the end of the crawl.
+                let mut pages: Vec<(u32, String)> = links
+                    .pages
+                    .into_iter()
+                    .filter(|(n, u)| {
+                        *n > 1
+                            && *n <= plat.max_pages
+                            && *n != item.page
+                            && Some(u) != next_url.as_ref()
+                    })
+                    .collect();
+                if let Some(u) = next_url {
+                    pages.insert(0, (item.page + 1, u));
+                }
+                for (n, url) in pages {
+                    discovered.push(FrontierItem {
+                        url,
+                        kind: UrlKind::Search,
+                        platform: plat.adapter.name.clone(),
+                        keyword: item.keyword.clone(),
+                        page: n,
+                        attempts: 0,
+                    });
+                }
             }
             batch.push(
                 commit(FetchState::Done, Some(page), None, discovered),

@@ -18,7 +18,7 @@ pub(crate) fn photo_hash(f: &Fetched) -> Result<photo::PhotoHash, String> {
 pub struct Prepared {
     pub(crate) archived: Option<Archived>,
     pub(crate) class: Option<PageClass>,
-    pub(crate) links: Option<(Vec<String>, Option<String>)>,
+    pub(crate) links: Option<extract::SearchLinks>,
     pub(crate) ad: Option<(AdContent, DetectionRecord)>,
     pub(crate) phash: Option<Result<photo::PhotoHash, String>>,
 }

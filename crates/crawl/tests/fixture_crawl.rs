@@ -118,3 +118,90 @@ fn crawls_every_site_style_and_resumes_exactly() {
     assert!(after.iter().any(|a| a.gone_at.is_some()) || after.iter().any(|a| a.versions > 1));
     fx.shutdown();
 }
+
+/// A listing's numbered page links are followed up to `max_pages`: its last page is queued by the
+/// first page's commit (not after every page before it), each page once, none past `max_pages`.
+#[test]
+fn numbered_page_links_are_followed_up_to_max_pages_each_page_once() {
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads: 400,
+            seed: 11,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let lbc = fx.site("leboncoin").unwrap();
+    let mk = |max_pages: u32| {
+        Campaign::parse(
+            &format!(
+                "name = \"pages\"\nrate_per_host = 0\nconcurrency_per_host = 8\ntimeout_secs = 5\nphotos_per_ad = 0\nkeywords = [\"\"]\n\
+                 [[platform]]\nadapter = \"leboncoin\"\nbase_url = \"{}\"\nmax_pages = {max_pages}\n",
+                lbc.base_url
+            ),
+            "test",
+        )
+        .unwrap()
+    };
+    let listed = fx
+        .truth()
+        .iter()
+        .filter(|t| t.site == "leboncoin" && t.listed)
+        .count();
+    let last = listed.div_ceil(20) as u32;
+    assert!(last >= 15, "{last} pages");
+    for (max_pages, want) in [(1000, last), (7, 7)] {
+        let (c, json) = mk(max_pages);
+        let dir = tempfile::tempdir().unwrap();
+        let r = crawl(&c, &json, &opts(dir.path(), None), det()).unwrap();
+        let db = rusqlite::Connection::open(dir.path().join("w.db")).unwrap();
+        let search: Vec<(u32, String, String)> = db
+            .prepare("SELECT page, url, state FROM frontier WHERE kind = 'search' ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut pages: Vec<u32> = search.iter().map(|s| s.0).collect();
+        pages.sort_unstable();
+        assert_eq!(
+            pages,
+            (1..=want).collect::<Vec<_>>(),
+            "max_pages {max_pages}: each page once, none past max_pages"
+        );
+        assert!(search.iter().all(|s| s.2 == "done"), "{search:?}");
+        for (n, url, _) in &search {
+            assert!(url.ends_with(&format!("&page={n}")), "page {n} is {url}");
+        }
+        // Page 1 showed 2..=5 and the last page: they were queued together, ahead of the middle.
+        let order: Vec<u32> = search.iter().map(|s| s.0).collect();
+        let expect_first: Vec<u32> = [1, 2, 3, 4, 5, last]
+            .into_iter()
+            .filter(|p| *p <= want)
+            .collect();
+        assert_eq!(order[..expect_first.len()], expect_first[..], "{order:?}");
+        let stored: std::collections::BTreeSet<String> =
+            SqliteStore::open(&dir.path().join("w.db"))
+                .unwrap()
+                .list_ads(&AdFilter::default())
+                .unwrap()
+                .into_iter()
+                .map(|a| a.url)
+                .collect();
+        if max_pages == 1000 {
+            let plain: Vec<String> = fx
+                .truth()
+                .into_iter()
+                .filter(|t| t.site == "leboncoin" && t.listed && t.special == "none")
+                .map(|t| t.url)
+                .collect();
+            assert!(plain.len() > listed / 2);
+            for u in &plain {
+                assert!(stored.contains(u), "listed ad {u} not reached: {r:?}");
+            }
+        }
+        assert!(stored.len() <= want as usize * 20, "{} ads", stored.len());
+    }
+    fx.shutdown();
+}

@@ -97,7 +97,9 @@ fn record_member(fields: &[(&str, &str)], block: &[&[u8]]) -> io::Result<Vec<u8>
         head.push_str("\r\n");
     }
     head.push_str(&format!("Content-Length: {len}\r\n\r\n"));
-    let mut gz = GzEncoder::new(Vec::with_capacity(len / 3 + 512), Compression::default());
+    // Level 2, not the default 6: on the bench crawl's WARC files, 2.5 % larger and 5 % less of
+    // the crawl's CPU (level 1, zlib-rs's quick deflate, saves 11 % but is 24 % larger).
+    let mut gz = GzEncoder::new(Vec::with_capacity(len / 3 + 512), Compression::new(2));
     gz.write_all(head.as_bytes())?;
     for b in block {
         gz.write_all(b)?;
