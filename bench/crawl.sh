@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Crawl throughput against Scrapy as the peer, in one run, on the fixture marketplace over loopback.
-#   bench/crawl.sh [ADS_PER_SITE]   (default 2000)
+#   bench/crawl.sh [ADS_PER_SITE]   (default 5000: ~16,600 pages; at 2000 the fixture's slow ads, 3 s each,
+#   are a large part of a 7 s crawl)
 # 1. starts `wildwatch fixture-market` (four sites), 2. crawls them with rate limits off and reports
 # pages/s and peak RSS, 3. crawls the same search and ad pages with a minimal Scrapy spider
 # (installed from PyPI into bench/out/venv) and reports its pages/s, 4. measures extraction alone
@@ -9,7 +10,7 @@
 # and the import of one WARC file the crawl wrote (reading, extraction, detection and the store).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ADS=${1:-2000}
+ADS=${1:-5000}
 OUT=bench/out/crawl; rm -rf "$OUT"; mkdir -p "$OUT"
 command -v /usr/bin/time >/dev/null || { apt-get install -y time >/dev/null 2>&1 || true; }
 cargo build --release -q
@@ -18,7 +19,9 @@ PORT=18700
 $BIN fixture-market --addr 127.0.0.1:$PORT --ads "$ADS" --seed 3 > "$OUT/sites.txt" 2>&1 &
 FX=$!
 trap 'kill $FX 2>/dev/null || true' EXIT
-sleep 2
+# The fixture prints its sites once it serves them (larger worlds take longer to build).
+for _ in $(seq 600); do grep -q '^forum ' "$OUT/sites.txt" 2>/dev/null && break; kill -0 $FX 2>/dev/null || break; sleep 0.1; done
+grep -q '^forum ' "$OUT/sites.txt" || { echo "the fixture marketplace did not start:"; head -3 "$OUT/sites.txt"; exit 1; }
 cat > "$OUT/campaign.toml" <<TOML
 name = "bench"
 keywords = ["a", "e", "o"]
