@@ -47,11 +47,17 @@ RSS=$(grep "Maximum resident" "$OUT/crawl.log" | awk '{print $NF}')
 # spent waiting for slow pages.
 python3 - "$OUT/data/wildwatch.db" <<'PY'
 import sqlite3, sys
-rows = sqlite3.connect(sys.argv[1]).execute(
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute(
     "SELECT fetched_at, COUNT(*) FROM pages GROUP BY fetched_at ORDER BY fetched_at").fetchall()
 t0 = rows[0][0] if rows else 0
 print("pages per second of the crawl: " + ", ".join(f"+{t - t0}s {n}" for t, n in rows))
+n, last = db.execute("SELECT COUNT(*), MAX(fetched_at) FROM pages WHERE kind = 'search'").fetchone()
+print(f"search pages: {n}, the last fetched at +{(last or t0) - t0}s")
 PY
+# The crawler's CPU and its evidence (WARC gzip level 2: see crates/warc/src/writer.rs).
+grep -E "User time|System time" "$OUT/crawl.log" | sed 's/^\s*/crawl /'
+du -sk "$OUT/data/evidence" | awk '{printf "evidence: %.1f MB of WARC files\n", $1 / 1024}'
 
 # Scrapy peer: same seeds, same link rules (search pages -> ad pages, next and numbered page links),
 # no rate limit, obeys robots.txt.
