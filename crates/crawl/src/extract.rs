@@ -247,11 +247,15 @@ fn contacts(text: &str) -> Vec<String> {
 }
 
 fn absolute(base: &Url, href: &str) -> Option<String> {
-    let u = base.join(href.trim()).ok()?;
+    absolute_url(base, href).map(String::from)
+}
+
+/// `href` resolved against `base`, without its fragment, if it is an http(s) URL.
+fn absolute_url(base: &Url, href: &str) -> Option<Url> {
+    let mut u = base.join(href.trim()).ok()?;
     matches!(u.scheme(), "http" | "https").then(|| {
-        let mut u = u;
         u.set_fragment(None);
-        u.to_string()
+        u
     })
 }
 
@@ -395,18 +399,19 @@ pub fn search_links(html: &str, url: &str, adapter: &Adapter) -> SearchLinks {
     let Ok(base) = Url::parse(url) else {
         return SearchLinks::default();
     };
-    let same_site = |abs: &str| {
-        Url::parse(abs).ok().is_some_and(|u| {
-            u.host_str() == base.host_str()
-                && u.port_or_known_default() == base.port_or_known_default()
-        })
+    // A link's href resolved against the page, if it is on the same site (host and port).
+    let same_site_link = |e: ElementRef<'_>| {
+        let u = absolute_url(&base, e.value().attr("href")?)?;
+        (u.host_str() == base.host_str()
+            && u.port_or_known_default() == base.port_or_known_default())
+        .then(|| String::from(u))
     };
     let links_sel = adapter.result_links.as_deref().unwrap_or("a[href]");
     let mut ads: Vec<String> = Vec::new();
     if let Some(s) = sel(links_sel) {
         for e in doc.select(&s) {
-            if let Some(abs) = e.value().attr("href").and_then(|h| absolute(&base, h)) {
-                if adapter.is_ad_url(&abs) && same_site(&abs) && !ads.contains(&abs) {
+            if let Some(abs) = same_site_link(e) {
+                if adapter.is_ad_url(&abs) && !ads.contains(&abs) {
                     ads.push(abs);
                 }
             }
@@ -427,10 +432,10 @@ pub fn search_links(html: &str, url: &str, adapter: &Adapter) -> SearchLinks {
             let Ok(n) = text_of(e).trim().parse::<u32>() else {
                 continue;
             };
-            let Some(abs) = e.value().attr("href").and_then(|h| absolute(&base, h)) else {
+            let Some(abs) = same_site_link(e) else {
                 continue;
             };
-            if n > 0 && abs != url && same_site(&abs) && !pages.iter().any(|(_, u)| *u == abs) {
+            if n > 0 && abs != url && !pages.iter().any(|(_, u)| *u == abs) {
                 pages.push((n, abs));
             }
         }

@@ -824,7 +824,7 @@ fn process(
                 // Numbered page links (up to max_pages; page 1 is where the search began) join
                 // the frontier with the next page, so a long listing is walked several pages per
                 // step and its last pages are not left to the end of the crawl.
-                let mut pages: Vec<(u32, String)> = links
+                let numbered: Vec<(u32, String)> = links
                     .pages
                     .into_iter()
                     .filter(|(n, u)| {
@@ -834,10 +834,8 @@ fn process(
                             && Some(u) != next_url.as_ref()
                     })
                     .collect();
-                if let Some(u) = next_url {
-                    pages.insert(0, (item.page + 1, u));
-                }
-                for (n, url) in pages {
+                let next = next_url.map(|u| (item.page + 1, u));
+                for (n, url) in next.into_iter().chain(numbered) {
                     discovered.push(FrontierItem {
                         url,
                         kind: UrlKind::Search,
