@@ -7,9 +7,11 @@
 
 pub mod eval;
 pub mod extract;
+pub mod kind;
 pub mod lexicon;
 pub mod matcher;
 mod risk;
+pub mod stages;
 pub mod stream;
 mod trie;
 
@@ -18,6 +20,7 @@ use wildwatch_refdata::{NameKind, RefData, TaxonId};
 use wildwatch_text::{identify_hinted, normalize, Lang};
 
 pub use extract::Rates;
+pub use kind::ItemKind;
 pub use lexicon::{Lexicon, List};
 use matcher::{Matcher, Meaning};
 
@@ -105,8 +108,11 @@ pub struct Detection {
     pub price_eur: Option<f64>,
     /// Documentation claimed.
     pub documents: Vec<&'static str>,
-    /// `offer`, `wanted` or `swap`.
+    /// `offer`, `wanted`, `swap` or `discussion`.
     pub intent: &'static str,
+    /// What the ad offers: a specimen, or a stamp, coin, book, print, figurine, replica, fossil,
+    /// imitation, vehicle or tool part, brand product, or something else.
+    pub item_kind: ItemKind,
     /// Language.
     pub lang: &'static str,
     /// 0–100.
@@ -130,6 +136,8 @@ pub struct Detector {
     /// rather than per hit).
     terms: Vec<Vec<lexicon::Entry>>,
     implied: Vec<Vec<Option<TaxonId>>>,
+    /// By `List as usize` and row: the term counts only in an ad of its own language.
+    own_language_only: Vec<Vec<bool>>,
 }
 
 /// Document codes in output order.
@@ -143,6 +151,33 @@ pub const DOCUMENT_CODES: [&str; 8] = [
     "antique",
     "dna_sexed",
 ];
+
+/// True when the hit is the first part of a compound: the word goes on after it, with no space
+/// or hyphen between.
+fn is_modifier(n: &wildwatch_text::Normalized, h: &matcher::Hit) -> bool {
+    n.text.as_bytes().get(h.end).is_some_and(|&b| b != b' ')
+        && n.flag_at(h.end) & wildwatch_text::JOIN == 0
+}
+
+/// Where a compound's head may start after a first part ending at a position: the start of
+/// every lexicon hit inside a word, less a linking element before it (Elefant|en|stoßzahn,
+/// Schildkröte|n|panzer, Rind|s|leder).
+fn compound_heads(n: &wildwatch_text::Normalized, hits: &[matcher::Hit]) -> Vec<usize> {
+    const LINKERS: &[&str] = &["", "s", "n", "en", "es", "e", "er", "ns", "ens"];
+    let text = n.text.as_bytes();
+    let mut out = Vec::new();
+    for h in hits {
+        for l in LINKERS {
+            let Some(at) = h.start.checked_sub(l.len()) else {
+                continue;
+            };
+            if text.get(at..h.start) == Some(l.as_bytes()) {
+                out.push(at);
+            }
+        }
+    }
+    out
+}
 
 /// The usual language of a platform's ads, a weak prior for language identification.
 fn platform_lang(platform: Option<&str>) -> Option<Lang> {
@@ -214,8 +249,19 @@ pub(crate) struct Evidence {
     pub offer_override: bool,
     pub live: usize,
     pub live_in_title: bool,
+    /// Where the live-specimen words stand (for corroboration of ambiguous names).
+    pub live_spans: Vec<[usize; 2]>,
     pub count_words: Vec<(u32, String, [usize; 2])>,
     pub obfuscated: Vec<(String, [usize; 2])>,
+    /// What the item may really be (stamp, coin, book, print …).
+    pub kinds: kind::KindCues,
+    /// Names of other taxa or things that contain a listed name (tiger shark): (words, what
+    /// they name, span).
+    pub other_names: Vec<(String, String, [usize; 2])>,
+    /// News, petitions, law talk.
+    pub discussion: Vec<(String, [usize; 2])>,
+    /// Words of a sale (for sale, VB, te koop, price).
+    pub sale: Vec<(String, [usize; 2])>,
 }
 
 impl Detector {
@@ -224,8 +270,21 @@ impl Detector {
         let matcher = Matcher::build(&refdata, &lexicon)?;
         let mut terms = vec![Vec::new(); List::ALL.len()];
         let mut implied = vec![Vec::new(); List::ALL.len()];
+        let mut own_language_only = vec![Vec::new(); List::ALL.len()];
+        let false_friends: rustc_hash::FxHashSet<(String, String)> = lexicon
+            .entries(List::FalseFriends)
+            .iter()
+            .map(|e| (normalize(&e.term).text, e.lang.clone()))
+            .collect();
         for list in List::ALL {
             let entries = lexicon.entries(list);
+            own_language_only[list as usize] = entries
+                .iter()
+                .map(|e| {
+                    list.language_bound()
+                        || false_friends.contains(&(normalize(&e.term).text, e.lang.clone()))
+                })
+                .collect();
             implied[list as usize] = entries
                 .iter()
                 .map(|e| {
@@ -243,6 +302,7 @@ impl Detector {
             matcher,
             terms,
             implied,
+            own_language_only,
         })
     }
 
@@ -271,6 +331,7 @@ impl Detector {
             _ => identify_hinted(&n.text, &text, platform_lang(ad.platform.as_deref())),
         };
         let hits = self.matcher.find(&n, !matches!(lang, Lang::En | Lang::Fr));
+        let heads = compound_heads(&n, &hits);
         let mut ev = Evidence::default();
         // Taxa named without doubt somewhere in the ad (a pattern with one meaning).
         let sure: Vec<TaxonId> = hits
@@ -319,12 +380,14 @@ impl Detector {
                         let implied = self.implied[list as usize][row as usize];
                         material_hit |= list == List::Parts
                             && !matches!(e.flag.as_str(), "generic" | "object" | "goods");
-                        // Short terms only in their own language (false friends: "bein", "nz");
-                        // long ones in any, so a wrong language guess loses nothing.
+                        // A term counts whatever language the ad is guessed to be in, so a
+                        // wrong guess hides nothing, except the words of intent, counts and code
+                        // words and the false friends (German "Fell", English "fell"), which
+                        // count only in their own language.
                         if e.lang != "any"
                             && lang != Lang::Other
                             && e.lang != lang.code()
-                            && (e.term.chars().count() < 7 || list.language_bound())
+                            && self.own_language_only[list as usize][row as usize]
                         {
                             continue;
                         }
@@ -345,6 +408,12 @@ impl Detector {
             }
             if let Some(g) = p.group {
                 best_taxon = best_taxon.map(|(_, kind)| (g, kind));
+            }
+            // A name as the first part of a compound names the animal only when a word of ours
+            // follows it (Tiger|fell, Elefanten|stoßzahn, Papageien|käfig); otherwise the
+            // compound is something else (Tiger|lotus, Elefanten|gras, Nashorn|käfer).
+            if best_taxon.is_some() && is_modifier(&n, h) && !heads.contains(&h.end) {
+                best_taxon = None;
             }
             // A taxon that another hit of this ad names wins among a name's meanings
             // ("Brazilian rosewood (Dalbergia nigra)").
@@ -377,6 +446,7 @@ impl Detector {
                 ev.obfuscated.push((words, span));
             }
         }
+        ev.kinds.add_patterns(&text);
         risk::decide(self, ad, &text, &n.text, title_end, lang, ev)
     }
 
@@ -466,6 +536,8 @@ impl Detector {
                 }
             }
             List::Intent => match e.value.as_str() {
+                "discussion" => ev.discussion.push((words.to_string(), span)),
+                "sale" => ev.sale.push((words.to_string(), span)),
                 "wanted" => ev.wanted.push((words.to_string(), span)),
                 // "Achète" opens a buyer's ad; "acheté à un particulier" is history.
                 "wanted_start" if at_start => ev.wanted.push((words.to_string(), span)),
@@ -476,13 +548,27 @@ impl Detector {
             List::Live => {
                 ev.live += 1;
                 ev.live_in_title |= in_title;
+                if ev.live_spans.len() < 16 {
+                    ev.live_spans.push(span);
+                }
             }
             List::Counts => {
                 if let Ok(c) = e.value.parse() {
                     ev.count_words.push((c, words.to_string(), span));
                 }
             }
-            List::Excluded | List::Ambiguous | List::Groups => {}
+            List::ItemKinds => {
+                if let Some(cue) = kind::Cue::parse(&e.value) {
+                    ev.kinds.add(cue, words, span, &e.list);
+                }
+            }
+            List::OtherNames => {
+                if ev.other_names.len() < 8 {
+                    ev.other_names
+                        .push((words.to_string(), e.value.clone(), span));
+                }
+            }
+            List::Excluded | List::Ambiguous | List::Groups | List::FalseFriends => {}
         }
         false
     }

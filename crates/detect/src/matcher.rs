@@ -238,7 +238,7 @@ impl Matcher {
             group_keys.extend(variants(&e.term, true).into_iter().map(|k| (k, taxon)));
         }
         for list in List::ALL {
-            if matches!(list, List::Ambiguous | List::Groups) {
+            if list.is_meta() {
                 continue;
             }
             for (row, e) in lexicon.entries(list).iter().enumerate() {

@@ -7,6 +7,8 @@ use wildwatch_refdata::{Annex, Appendix, TaxonId};
 use wildwatch_text::Lang;
 
 use crate::extract;
+use crate::kind::{self, ItemKind};
+use crate::stages::{self, Intent};
 use crate::{AdInput, Detection, Detector, Evidence, Reason, SpeciesHit, DOCUMENT_CODES};
 
 fn reason(
@@ -35,6 +37,10 @@ pub(crate) fn decide(
     mut ev: Evidence,
 ) -> Detection {
     let mut reasons: Vec<Reason> = Vec::new();
+    // "not fake", "keine Kunstharz-Kopie": a negated look-alike cue says the opposite.
+    let negations = ev.kinds.negations.clone();
+    ev.looks
+        .retain(|l| !kind::negated(&negations, l.2, text));
     let kinds: BTreeSet<&str> = ev.looks.iter().map(|l| l.0.as_str()).collect();
     let has = |k: &str| kinds.contains(k);
     let look_reason = |reasons: &mut Vec<Reason>, kind: &str, why: &str| {
@@ -208,7 +214,41 @@ pub(crate) fn decide(
             look_reason(&mut reasons, "product", "product context");
             ev.taxa.retain(|t| !t.3);
             lookalike = true;
-        } else if !strong_context {
+        } else if strong_context {
+            // Each ambiguous name needs its own corroboration near it ("used once" in an ad for
+            // leather boots is no snow leopard), unless the ad names a taxon without doubt (then
+            // the class check below decides).
+            let sure_taxon = ev.taxa.iter().any(|t| !t.3);
+            let found: Vec<Option<(String, &'static str)>> = ev
+                .taxa
+                .iter()
+                .map(|t| {
+                    t.3.then(|| stages::corroboration(&ev, text, t.2, t.4))
+                        .flatten()
+                })
+                .collect();
+            let before = ev.taxa.len();
+            let mut i = 0;
+            ev.taxa.retain(|t| {
+                let keep = !t.3 || sure_taxon || found[i].is_some();
+                if let (true, Some((words, what))) = (t.3, &found[i]) {
+                    reasons.push(reason(
+                        "CORROBORATED",
+                        format!(
+                            "'{}' is also an ordinary word or a brand; '{words}' ({what}) says it is the animal or plant",
+                            t.1
+                        ),
+                        Some("ambiguous_names.csv".into()),
+                        Some(t.2),
+                    ));
+                }
+                i += 1;
+                keep
+            });
+            if ev.taxa.is_empty() && before > 0 {
+                lookalike = true;
+            }
+        } else {
             let before = ev.taxa.len();
             ev.taxa.retain(|t| !t.3 || t.4);
             // Only a name that is also a brand or an everyday word (Puma, Jaguar, Merlin), and
@@ -307,7 +347,22 @@ pub(crate) fn decide(
             ));
         }
     }
-    let relevant = !listed.is_empty() && !accessory_ad;
+    // A longer name of another taxon (tiger shark) won over the listed name inside it.
+    reasons.extend(stages::other_names(&ev));
+    // What the item is: a stamp, a book, a replica … names the animal but is not it.
+    let kind = stages::item_kind(&ev, text, has_code);
+    if kind.blocks() && !listed.is_empty() && !accessory_ad {
+        lookalike = true;
+        if let (Some(why), Some(cue)) = (kind.reason_text(), &kind.cue) {
+            reasons.push(reason("ITEM_KIND", why, Some(cue.list.clone()), Some(cue.span)));
+        }
+    }
+    // News, petitions and law talk offer nothing.
+    let price = extract::price_normalized(ad.price_text.as_deref(), text, normalized, &d.rates);
+    let venue = stages::Venue::of(ad.platform.as_deref());
+    let (intent, intent_reason) = stages::intent(&ev, price.is_some(), venue, text);
+    let discussion = intent == Intent::Discussion;
+    let relevant = !listed.is_empty() && !accessory_ad && !kind.blocks() && !discussion;
     if accessory_ad && !listed.is_empty() {
         look_reason(&mut reasons, "accessory", "an accessory, not a specimen");
     }
@@ -328,7 +383,9 @@ pub(crate) fn decide(
         || !(ev.generic_parts.is_empty() || body_words_only && live_context)
         || ev.goods > 0
         || has_code;
-    let category = if relevant {
+    let category = if discussion {
+        "none"
+    } else if relevant {
         if part {
             "part"
         } else {
@@ -492,27 +549,7 @@ pub(crate) fn decide(
     }
 
     // Intent.
-    let intent = if ev.offer_override {
-        "offer"
-    } else if let Some(w) = ev.wanted.first() {
-        reasons.push(reason(
-            "WANTED",
-            format!("'{}': a buyer's ad", w.0),
-            Some("intent.csv".into()),
-            Some(w.1),
-        ));
-        "wanted"
-    } else if let Some(s) = ev.swap.first() {
-        reasons.push(reason(
-            "SWAP",
-            format!("'{}': offered in exchange", s.0),
-            Some("intent.csv".into()),
-            Some(s.1),
-        ));
-        "swap"
-    } else {
-        "offer"
-    };
+    reasons.extend(intent_reason);
 
     // Specimens.
     let specimens = relevant.then(|| {
@@ -572,7 +609,6 @@ pub(crate) fn decide(
         }
     });
 
-    let price = extract::price_normalized(ad.price_text.as_deref(), text, normalized, &d.rates);
     if let Some(p) = &price {
         let (words, span) = if p.span.0 == usize::MAX {
             (ad.price_text.clone().unwrap_or_default(), None)
@@ -665,7 +701,16 @@ pub(crate) fn decide(
         specimens,
         price_eur: price.map(|p| p.eur),
         documents,
-        intent,
+        intent: intent.as_str(),
+        item_kind: if relevant {
+            ItemKind::Specimen
+        } else if discussion {
+            ItemKind::Other
+        } else if kind.blocks() {
+            kind.kind
+        } else {
+            stages::reported_kind(&ev, had_taxon || !chosen.is_empty(), accessory_ad)
+        },
         lang: lang.code(),
         risk_score: score,
         risk,

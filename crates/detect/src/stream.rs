@@ -304,6 +304,8 @@ pub fn write_detection(out: &mut Vec<u8>, d: &Detection) -> serde_json::Result<(
     }
     out.extend_from_slice(b"],\"intent\":");
     json_str(out, d.intent);
+    out.extend_from_slice(b",\"item_kind\":");
+    json_str(out, d.item_kind.as_str());
     out.extend_from_slice(b",\"lang\":");
     json_str(out, d.lang);
     out.extend_from_slice(b",\"risk_score\":");
@@ -467,6 +469,7 @@ mod tests {
             price_eur: Some(1463.09),
             documents: vec!["article10", "no_papers"],
             intent: "offer",
+            item_kind: crate::ItemKind::ReplicaCast,
             lang: "de",
             risk_score: 255,
             risk: "high",

@@ -1,0 +1,454 @@
+//! What the item really is. Most ads that name a listed species offer something else: a stamp,
+//! a coin, a book, a print, a figurine, a replica, a fossil, an imitation, a car part or a brand
+//! product. This stage collects the cues of each kind (from `data/lexicon/item_kinds.csv` and a
+//! few written patterns such as catalogue numbers and ISBNs) and decides the item kind.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+/// What an ad offers (the `item_kind` of the scan contract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// A real animal or plant, or a part or derivative of one (listed or not).
+    Specimen,
+    /// Stamps and philately.
+    Stamp,
+    /// Coins, banknotes, medals, phone cards.
+    Coin,
+    /// Books, magazines, films, posters, calendars.
+    Book,
+    /// Prints, engravings, paintings, drawings, photographs.
+    PrintArt,
+    /// Figurines, models, toys, plush, ornaments, patches, keychains.
+    FigurineToy,
+    /// Replicas and casts.
+    ReplicaCast,
+    /// Fossils and extinct animals.
+    Fossil,
+    /// Embossed, printed or imitation materials and patterns.
+    Imitation,
+    /// Vehicle and tool parts named after animals.
+    VehicleToolPart,
+    /// Goods where the animal is a brand, logo or product name.
+    BrandProduct,
+    /// Anything else, and posts that offer nothing.
+    Other,
+}
+
+impl ItemKind {
+    /// Every kind, in contract order.
+    pub const ALL: [ItemKind; 12] = [
+        ItemKind::Specimen,
+        ItemKind::Stamp,
+        ItemKind::Coin,
+        ItemKind::Book,
+        ItemKind::PrintArt,
+        ItemKind::FigurineToy,
+        ItemKind::ReplicaCast,
+        ItemKind::Fossil,
+        ItemKind::Imitation,
+        ItemKind::VehicleToolPart,
+        ItemKind::BrandProduct,
+        ItemKind::Other,
+    ];
+
+    /// The contract's name of the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Specimen => "specimen",
+            ItemKind::Stamp => "stamp",
+            ItemKind::Coin => "coin",
+            ItemKind::Book => "book",
+            ItemKind::PrintArt => "print_art",
+            ItemKind::FigurineToy => "figurine_toy",
+            ItemKind::ReplicaCast => "replica_cast",
+            ItemKind::Fossil => "fossil",
+            ItemKind::Imitation => "imitation",
+            ItemKind::VehicleToolPart => "vehicle_tool_part",
+            ItemKind::BrandProduct => "brand_product",
+            ItemKind::Other => "other",
+        }
+    }
+
+    /// Parses a contract name.
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        ItemKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Words for a reason.
+    fn describe(self) -> &'static str {
+        match self {
+            ItemKind::Specimen => "a specimen",
+            ItemKind::Stamp => "a stamp or philatelic item",
+            ItemKind::Coin => "a coin, banknote, medal or card",
+            ItemKind::Book => "a book, magazine, film, poster or calendar",
+            ItemKind::PrintArt => "a print, engraving, painting or photograph",
+            ItemKind::FigurineToy => "a figurine, model, toy or ornament",
+            ItemKind::ReplicaCast => "a replica or cast",
+            ItemKind::Fossil => "a fossil or an extinct animal (not listed)",
+            ItemKind::Imitation => "an imitation material or pattern",
+            ItemKind::VehicleToolPart => "a vehicle or tool part",
+            ItemKind::BrandProduct => "a brand product",
+            ItemKind::Other => "something else",
+        }
+    }
+
+    /// How decisive a cue of this kind is when several kinds are named: a stamp of a tiger
+    /// figurine is a stamp; a replica of a fossil is a replica.
+    fn precedence(self) -> u8 {
+        match self {
+            ItemKind::Stamp => 0,
+            ItemKind::Coin => 1,
+            ItemKind::Book => 2,
+            ItemKind::ReplicaCast => 3,
+            ItemKind::Fossil => 4,
+            ItemKind::Imitation => 5,
+            ItemKind::PrintArt => 6,
+            ItemKind::FigurineToy => 7,
+            ItemKind::VehicleToolPart => 8,
+            ItemKind::BrandProduct => 9,
+            ItemKind::Specimen | ItemKind::Other => 10,
+        }
+    }
+
+    /// Kinds whose objects may still be made of a listed material (an ivory figurine, a painting
+    /// on ivory, a python-leather sneaker): a named material keeps them specimens.
+    fn may_be_made_of_specimen(self) -> bool {
+        matches!(
+            self,
+            ItemKind::PrintArt
+                | ItemKind::FigurineToy
+                | ItemKind::VehicleToolPart
+                | ItemKind::BrandProduct
+        )
+    }
+}
+
+/// What a row of `item_kinds.csv` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cue {
+    /// The item is of this kind.
+    Kind(ItemKind),
+    /// A phrase naming a real specimen ("not a replica", "kein Abguss").
+    Genuine,
+    /// A negation that cancels the cue right after it ("not embossed").
+    Negation,
+}
+
+impl Cue {
+    /// Parses the `kind` column.
+    pub(crate) fn parse(s: &str) -> Option<Cue> {
+        match s {
+            "genuine" => Some(Cue::Genuine),
+            "negation" => Some(Cue::Negation),
+            "specimen" | "other" => None,
+            k => ItemKind::parse(k).map(Cue::Kind),
+        }
+    }
+}
+
+/// One cue found in the ad.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct KindCue {
+    /// The kind it names.
+    pub kind: ItemKind,
+    /// The ad's words.
+    pub words: String,
+    /// Byte span in `title + "\n" + description`.
+    pub span: [usize; 2],
+    /// The list or pattern that fired.
+    pub list: String,
+}
+
+/// The cues of one ad, as gathered from the matcher's hits.
+#[derive(Debug, Default)]
+pub(crate) struct KindCues {
+    /// Cues of a kind.
+    pub cues: Vec<KindCue>,
+    /// Genuine phrases (words, span).
+    pub genuine: Vec<(String, [usize; 2])>,
+    /// Negation words (span).
+    pub negations: Vec<[usize; 2]>,
+}
+
+impl KindCues {
+    /// Records one lexicon hit.
+    pub(crate) fn add(&mut self, cue: Cue, words: &str, span: [usize; 2], list: &str) {
+        match cue {
+            Cue::Kind(kind) if self.cues.len() < 32 => self.cues.push(KindCue {
+                kind,
+                words: words.to_string(),
+                span,
+                list: list.to_string(),
+            }),
+            Cue::Kind(_) => {}
+            Cue::Genuine => self.genuine.push((words.to_string(), span)),
+            Cue::Negation => self.negations.push(span),
+        }
+    }
+
+    /// Adds the cues that are patterns rather than words: catalogue numbers, ISBNs, a year with
+    /// a face value ("1982, 24c"), souvenir-sheet marks ("S/S").
+    pub(crate) fn add_patterns(&mut self, text: &str) {
+        for (re, kind, what) in patterns() {
+            if let Some(m) = re.find(text) {
+                self.cues.push(KindCue {
+                    kind: *kind,
+                    words: m.as_str().to_string(),
+                    span: [m.start(), m.end()],
+                    list: format!("pattern: {what}"),
+                });
+            }
+        }
+    }
+
+    /// The cues not cancelled by a negation right before them ("not embossed", "keine Prägung",
+    /// "geen replica").
+    fn standing<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a KindCue> + 'a {
+        self.cues
+            .iter()
+            .filter(move |c| !negated(&self.negations, c.span, text))
+    }
+}
+
+/// True when one of the negation words stands right before `span` (at most one word between:
+/// "not embossed", "not a replica", "keine Prägung").
+pub(crate) fn negated(negations: &[[usize; 2]], span: [usize; 2], text: &str) -> bool {
+    negations.iter().any(|n| {
+        n[1] <= span[0]
+            && span[0] - n[1] <= 12
+            && text
+                .get(n[1]..span[0])
+                .is_some_and(|gap| gap.split_whitespace().count() <= 1)
+    })
+}
+
+fn patterns() -> &'static [(Regex, ItemKind, &'static str)] {
+    static P: OnceLock<Vec<(Regex, ItemKind, &'static str)>> = OnceLock::new();
+    P.get_or_init(|| {
+        let re = |s: &str| Regex::new(s).expect("item kind pattern");
+        vec![
+            (
+                re(r"(?i)\b(?:SG|Mi\.?(?:\s?Nr\.?)?|Michel(?:\s?Nr\.?)?|Scott|Sc\.|Yv\.?|Yvert(?:\s?n°)?|YT|NVPH|Facit|SACC)\s?#?\s?\d{1,4}[a-z]?\b"),
+                ItemKind::Stamp,
+                "stamp catalogue number",
+            ),
+            (
+                re(r"\b(?:1[89]\d\d|20[0-2]\d)\s?[,:/-]?\s?\d{1,3}\s?(?:c|ct|cts|f|fr|p|d|pf|pfg|rp|kr)\b"),
+                ItemKind::Stamp,
+                "year and face value",
+            ),
+            (
+                re(r"(?i)(?:^|\s)(?:S/S|M/S)(?:\s|$|[,.;:])"),
+                ItemKind::Stamp,
+                "souvenir or miniature sheet mark",
+            ),
+            (
+                re(r"(?i)\bISBN(?:-1[03])?:?\s?[\dX][\d\- ]{8,16}[\dX]\b"),
+                ItemKind::Book,
+                "ISBN",
+            ),
+            (
+                re(r"\b97[89]\d{10}\b"),
+                ItemKind::Book,
+                "ISBN",
+            ),
+            (
+                re(r"\b1:(?:6|8|10|12|16|18|20|24|32|35|43|48|50|64|72|76|87|100|144|160|200|350|700)\b"),
+                ItemKind::FigurineToy,
+                "model scale",
+            ),
+            (
+                re(r"(?i)\b\d{2,4}\s?cc\b"),
+                ItemKind::VehicleToolPart,
+                "engine size",
+            ),
+            (
+                re(r"(?i)\b(?:20|35|37\.5|50|70|75|100)\s?cl\b"),
+                ItemKind::BrandProduct,
+                "bottle size",
+            ),
+        ]
+    })
+}
+
+/// What the item-kind stage decided.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct KindDecision {
+    /// The kind.
+    pub kind: ItemKind,
+    /// The cue that decided it, when a cue did.
+    pub cue: Option<KindCue>,
+}
+
+impl KindDecision {
+    /// True when the item is not a specimen of any taxon it names.
+    pub(crate) fn blocks(&self) -> bool {
+        self.cue.is_some() && self.kind != ItemKind::Specimen
+    }
+
+    /// The reason a person can check.
+    pub(crate) fn reason_text(&self) -> Option<String> {
+        let cue = self.cue.as_ref()?;
+        Some(format!(
+            "'{}': {}, not a specimen",
+            cue.words,
+            self.kind.describe()
+        ))
+    }
+}
+
+/// What the rest of the ad says about the material, for the decision.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct MaterialFacts {
+    /// A listed material is named (ivory, tortoiseshell, rhino horn, coral …).
+    pub material: bool,
+    /// A part of a named taxon (leather, skin, feathers) and a taxon named without doubt.
+    pub part_of_sure_taxon: bool,
+    /// A code word is used.
+    pub code_word: bool,
+}
+
+/// Decides the item kind from the cues. The strongest cue decides; a kind whose objects may be
+/// made of a listed material (figurine, print, part, brand product) stays a specimen when the ad
+/// names such a material; a code word always keeps the ad a specimen.
+pub(crate) fn decide(cues: &KindCues, text: &str, facts: MaterialFacts) -> KindDecision {
+    let strongest = cues
+        .standing(text)
+        .min_by_key(|c| (c.kind.precedence(), c.span[0]))
+        .cloned();
+    let Some(cue) = strongest else {
+        return KindDecision {
+            kind: ItemKind::Specimen,
+            cue: None,
+        };
+    };
+    let made_of_specimen = cue.kind.may_be_made_of_specimen()
+        && (facts.material
+            || (facts.part_of_sure_taxon
+                && matches!(
+                    cue.kind,
+                    ItemKind::VehicleToolPart | ItemKind::BrandProduct
+                )));
+    if facts.code_word || made_of_specimen {
+        return KindDecision {
+            kind: ItemKind::Specimen,
+            cue: None,
+        };
+    }
+    KindDecision {
+        kind: cue.kind,
+        cue: Some(cue),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cues_of(text: &str, words: &[(&str, ItemKind)]) -> KindCues {
+        let mut c = KindCues::default();
+        for (w, k) in words {
+            let s = text.find(w).unwrap();
+            c.add(Cue::Kind(*k), w, [s, s + w.len()], "item_kinds.csv");
+        }
+        c.add_patterns(text);
+        c
+    }
+
+    #[test]
+    fn catalogue_numbers_and_face_values_are_stamps() {
+        for text in [
+            "WWF Tiger 4v SG 1220 set",
+            "Panda Mi 7121 Block",
+            "Parrots Scott #3105",
+            "Yvert n° 2345 perroquets",
+            "NVPH 1234 papegaaien",
+            "Orang-utan 1982, 24c",
+            "Elefant 1961 40f",
+            "Birds of paradise S/S",
+        ] {
+            let c = cues_of(text, &[]);
+            let d = decide(&c, text, MaterialFacts::default());
+            assert_eq!(d.kind, ItemKind::Stamp, "{text}");
+            assert!(d.reason_text().unwrap().contains("stamp"), "{text}");
+        }
+    }
+
+    #[test]
+    fn isbn_is_a_book() {
+        let text = "Parrots of the world ISBN 978-0-691-15074-6";
+        let d = decide(&cues_of(text, &[]), text, MaterialFacts::default());
+        assert_eq!(d.kind, ItemKind::Book);
+    }
+
+    #[test]
+    fn ordinary_numbers_are_no_cue() {
+        for text in [
+            "Graupapagei 2 Jahre 800 €",
+            "ball python 2019 female 1500g",
+            "1.1 Testudo hermanni NZ 2024",
+        ] {
+            let d = decide(&cues_of(text, &[]), text, MaterialFacts::default());
+            assert_eq!(d.kind, ItemKind::Specimen, "{text}");
+            assert!(!d.blocks());
+        }
+    }
+
+    #[test]
+    fn a_negated_cue_does_not_count() {
+        let text = "genuine crocodile leather, not embossed";
+        let mut c = cues_of(text, &[("embossed", ItemKind::Imitation)]);
+        let n = text.find("not").unwrap();
+        c.add(Cue::Negation, "not", [n, n + 3], "item_kinds.csv");
+        assert!(!decide(&c, text, MaterialFacts::default()).blocks());
+        let text = "Krokoleder Tasche keine Prägung";
+        let mut c = cues_of(text, &[("Prägung", ItemKind::Imitation)]);
+        let n = text.find("keine").unwrap();
+        c.add(Cue::Negation, "keine", [n, n + 5], "item_kinds.csv");
+        assert!(!decide(&c, text, MaterialFacts::default()).blocks());
+    }
+
+    #[test]
+    fn a_listed_material_keeps_a_figurine_a_specimen_but_not_a_replica() {
+        let text = "carved ivory figurine";
+        let c = cues_of(text, &[("figurine", ItemKind::FigurineToy)]);
+        let facts = MaterialFacts {
+            material: true,
+            ..MaterialFacts::default()
+        };
+        assert_eq!(decide(&c, text, facts).kind, ItemKind::Specimen);
+        let text = "ivory replica resin";
+        let c = cues_of(text, &[("replica", ItemKind::ReplicaCast)]);
+        assert_eq!(decide(&c, text, facts).kind, ItemKind::ReplicaCast);
+    }
+
+    #[test]
+    fn the_strongest_kind_decides() {
+        let text = "Stamp showing a tiger figurine";
+        let c = cues_of(
+            text,
+            &[
+                ("figurine", ItemKind::FigurineToy),
+                ("Stamp", ItemKind::Stamp),
+            ],
+        );
+        assert_eq!(
+            decide(&c, text, MaterialFacts::default()).kind,
+            ItemKind::Stamp
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in ItemKind::ALL {
+            assert_eq!(ItemKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(Cue::parse("negation"), Some(Cue::Negation));
+        assert_eq!(Cue::parse("specimen"), None);
+        assert_eq!(Cue::parse("stamps"), None);
+    }
+}
