@@ -183,7 +183,9 @@ def write_ambiguous(found):
 
 # Lexicon lists whose terms count in an ad of any language (a wrong language guess must not hide
 # a part, a material or a live word), except the terms written here.
-CROSS_LANGUAGE_LISTS = ("parts", "live", "lookalikes", "item_kinds", "other_names", "documents", "excluded")
+CROSS_LANGUAGE_LISTS = (
+    "parts", "live", "lookalikes", "item_kinds", "other_names", "documents", "excluded", "intent",
+)
 
 
 def write_false_friends():

@@ -260,8 +260,10 @@ pub(crate) struct Evidence {
     pub other_names: Vec<(String, String, [usize; 2])>,
     /// News, petitions, law talk.
     pub discussion: Vec<(String, [usize; 2])>,
-    /// Words of a sale (for sale, VB, te koop, price).
+    /// Words of a sale (for sale, VB, te koop, shipping).
     pub sale: Vec<(String, [usize; 2])>,
+    /// Words of a sale that a question may use too (sell, price, verkaufen).
+    pub sale_weak: Vec<(String, [usize; 2])>,
 }
 
 impl Detector {
@@ -281,8 +283,12 @@ impl Detector {
             own_language_only[list as usize] = entries
                 .iter()
                 .map(|e| {
-                    list.language_bound()
-                        || false_friends.contains(&(normalize(&e.term).text, e.lang.clone()))
+                    // Discussion and sale words count in any language, like parts do; buyer's,
+                    // swap and offer phrases, counts and code words only in their own.
+                    let bound = list.language_bound()
+                        && !(list == List::Intent
+                            && matches!(e.value.as_str(), "discussion" | "sale" | "sale_weak"));
+                    bound || false_friends.contains(&(normalize(&e.term).text, e.lang.clone()))
                 })
                 .collect();
             implied[list as usize] = entries
@@ -538,6 +544,7 @@ impl Detector {
             List::Intent => match e.value.as_str() {
                 "discussion" => ev.discussion.push((words.to_string(), span)),
                 "sale" => ev.sale.push((words.to_string(), span)),
+                "sale_weak" => ev.sale_weak.push((words.to_string(), span)),
                 "wanted" => ev.wanted.push((words.to_string(), span)),
                 // "Achète" opens a buyer's ad; "acheté à un particulier" is history.
                 "wanted_start" if at_start => ev.wanted.push((words.to_string(), span)),

@@ -178,10 +178,13 @@ impl Venue {
     }
 }
 
-/// The intent: a buyer's ad, a swap, an offer, or a discussion that offers nothing. A post with
-/// a price, a word of a sale, a buyer's or a swap word is never a discussion. Otherwise it is one
-/// when it uses discussion words (news, petition, seized, "is it legal"), or, on a social network
-/// or forum, when it asks a question.
+/// The intent: a buyer's ad, a swap, an offer, or a discussion that offers nothing. Buyer's and
+/// swap words decide first. Otherwise the post is weighed: a price (3), words of a sale (2 each,
+/// up to 2), weaker ones that questions use too ("can I sell", 1 each, up to 2) and live or
+/// count words (1) against
+/// discussion words (news, petition, seized, "is it legal": 2 each, up to 3), a question mark (1)
+/// and a social network or forum as venue (1). It is a discussion when the second weighs more:
+/// a post on a social network or forum that says nothing of a sale is one.
 pub(crate) fn intent(
     ev: &Evidence,
     has_price: bool,
@@ -209,32 +212,50 @@ pub(crate) fn intent(
         );
         return (Intent::Swap, Some(r));
     }
-    if !ev.sale.is_empty() || has_price {
+    // Live-specimen words and counts (a pair, 1.2, 3 jeunes) are how offers talk.
+    let specimen_talk = ev.live > 0 || !ev.count_words.is_empty();
+    let offer = 3 * usize::from(has_price)
+        + 2 * ev.sale.len().min(2)
+        + ev.sale_weak.len().min(2)
+        + usize::from(specimen_talk);
+    let question = text.contains('?');
+    if std::env::var_os("WW_DEBUG_INTENT").is_some() {
+        eprintln!("DBG disc={:?} sale={:?} weak={:?} price={has_price} venue={venue:?}", ev.discussion, ev.sale, ev.sale_weak);
+    }
+    let social = venue == Venue::Social;
+    let discussion =
+        2 * ev.discussion.len().min(3) + usize::from(question) + usize::from(social);
+    if discussion <= offer || ev.discussion.is_empty() && !social {
         return (Intent::Offer, None);
     }
-    if let Some(d) = ev.discussion.first() {
-        let r = reason(
-            "DISCUSSION",
-            format!(
-                "'{}': news, opinion, a petition or law talk, with no price and no word of a sale",
-                d.0
-            ),
-            "intent.csv",
-            d.1,
-        );
-        return (Intent::Discussion, Some(r));
+    let mut why: Vec<String> = ev
+        .discussion
+        .iter()
+        .take(3)
+        .map(|d| format!("'{}'", d.0))
+        .collect();
+    if question {
+        why.push("a question".into());
     }
-    if venue == Venue::Social && text.contains('?') {
-        let r = Reason {
-            code: "DISCUSSION",
-            text: "a question on a social network or forum, with no price and no word of a sale"
-                .to_string(),
-            list: None,
-            span: None,
-        };
-        return (Intent::Discussion, Some(r));
+    if social {
+        why.push("posted on a social network or forum".into());
     }
-    (Intent::Offer, None)
+    let text = format!(
+        "{}: news, opinion, a petition, law talk or a question, {}",
+        why.join(", "),
+        if offer == 0 {
+            "with no price and no word of a sale".to_string()
+        } else {
+            format!("outweighing its price or sale words ({discussion} against {offer})")
+        }
+    );
+    let r = Reason {
+        code: "DISCUSSION",
+        text,
+        list: Some("intent.csv".into()),
+        span: ev.discussion.first().map(|d| d.1),
+    };
+    (Intent::Discussion, Some(r))
 }
 
 #[cfg(test)]
@@ -258,6 +279,12 @@ mod tests {
         assert_eq!(intent(&ev, true, m, "").0, Intent::Offer);
         ev.sale.push(("for sale".into(), [10, 18]));
         assert_eq!(intent(&ev, false, m, "").0, Intent::Offer);
+        // Two discussion words and a question outweigh a weak "sell".
+        let mut ev = Evidence::default();
+        ev.discussion.push(("is it legal".into(), [0, 11]));
+        ev.discussion.push(("Ivory Act".into(), [12, 21]));
+        ev.sale_weak.push(("sell".into(), [22, 26]));
+        assert_eq!(intent(&ev, false, m, "is it legal … sell?").0, Intent::Discussion);
         let mut ev = Evidence::default();
         ev.discussion.push(("news".into(), [0, 4]));
         ev.wanted.push(("WTB".into(), [5, 8]));
@@ -273,7 +300,10 @@ mod tests {
             intent(&ev, false, social, "Can I take my tortoise to France?").0,
             Intent::Discussion
         );
-        assert_eq!(intent(&ev, false, social, "Grey parrot").0, Intent::Offer);
+        assert_eq!(
+            intent(&ev, false, social, "Great day at the falconry centre").0,
+            Intent::Discussion
+        );
         assert_eq!(intent(&ev, true, social, "").0, Intent::Offer);
         let market = Venue::of(Some("leboncoin"));
         assert_eq!(intent(&ev, false, market, "Perroquet gris").0, Intent::Offer);
