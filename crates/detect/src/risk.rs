@@ -41,6 +41,9 @@ pub(crate) fn decide(
     let negations = ev.kinds.negations.clone();
     ev.looks
         .retain(|l| !kind::negated(&negations, l.2, text));
+    // "pas palissandre", "kein Elfenbein", "not ivory": the material is denied.
+    ev.materials
+        .retain(|m| !kind::negated(&negations, m.3, text));
     let kinds: BTreeSet<&str> = ev.looks.iter().map(|l| l.0.as_str()).collect();
     let has = |k: &str| kinds.contains(k);
     let look_reason = |reasons: &mut Vec<Reason>, kind: &str, why: &str| {

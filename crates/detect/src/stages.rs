@@ -194,7 +194,10 @@ pub(crate) fn intent(
     if ev.offer_override {
         return (Intent::Offer, None);
     }
-    if let Some(w) = ev.wanted.first() {
+    // "Getuigen gezocht: diefstal", "cherche des bénévoles": two discussion words and no price
+    // or sale word make a buyer's word part of the discussion.
+    let many_discussion_words = ev.discussion.len() >= 2 && ev.sale.is_empty() && !has_price;
+    if let Some(w) = ev.wanted.first().filter(|_| !many_discussion_words) {
         let r = reason(
             "WANTED",
             format!("'{}': a buyer's ad", w.0),
@@ -203,7 +206,7 @@ pub(crate) fn intent(
         );
         return (Intent::Wanted, Some(r));
     }
-    if let Some(s) = ev.swap.first() {
+    if let Some(s) = ev.swap.first().filter(|_| !many_discussion_words) {
         let r = reason(
             "SWAP",
             format!("'{}': offered in exchange", s.0),
