@@ -432,8 +432,18 @@ impl Detector {
                 }
             }
             // A part word that is also a species' common name (agarwood, rosewood) means the
-            // material, and the taxon the material implies.
-            if material_hit {
+            // material, and the taxon the material implies. A name of another, unlisted taxon
+            // with the same words ("Aloe vera") means that taxon.
+            let other_taxon = p.meanings.iter().any(|m| {
+                matches!(
+                    m,
+                    Meaning::Term {
+                        list: List::OtherNames,
+                        ..
+                    }
+                )
+            });
+            if material_hit || other_taxon {
                 best_taxon = None;
             }
             if relevant_hit || best_taxon.is_some() {

@@ -41,6 +41,11 @@ pub(crate) fn decide(
     let negations = ev.kinds.negations.clone();
     ev.looks
         .retain(|l| !kind::negated(&negations, l.2, text));
+    // "Warthog tusks", "slagtanden van een keiler": when the ad names the unlisted animal, a
+    // part word says whose part it is, not the taxon it would imply alone (elephant ivory).
+    if !ev.other_names.is_empty() && ev.taxa.is_empty() {
+        ev.materials.retain(|m| m.1.is_none());
+    }
     // "pas palissandre", "kein Elfenbein", "not ivory": the material is denied.
     ev.materials
         .retain(|m| !kind::negated(&negations, m.3, text));

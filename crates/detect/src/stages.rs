@@ -217,9 +217,13 @@ pub(crate) fn intent(
     }
     // Live-specimen words and counts (a pair, 1.2, 3 jeunes) are how offers talk.
     let specimen_talk = ev.live > 0 || !ev.count_words.is_empty();
+    // "Not selling, just asking": a denied sale word does not count.
+    let stands = |w: &&(String, [usize; 2])| !kind::negated(&ev.kinds.negations, w.1, text);
+    let sale = ev.sale.iter().filter(stands).count();
+    let sale_weak = ev.sale_weak.iter().filter(stands).count();
     let offer = 3 * usize::from(has_price)
-        + 2 * ev.sale.len().min(2)
-        + ev.sale_weak.len().min(2)
+        + 2 * sale.min(2)
+        + sale_weak.min(2)
         + usize::from(specimen_talk);
     let question = text.contains('?');
     if std::env::var_os("WW_DEBUG_INTENT").is_some() {
