@@ -223,6 +223,8 @@ pub(crate) struct Evidence {
     pub objects: usize,
     /// Leather goods (belt, handbag, boots): a part when a listed reptile is named.
     pub goods: usize,
+    /// The words and spans of the goods (for corroboration of ambiguous names).
+    pub goods_spans: Vec<(String, [usize; 2])>,
     pub codes: Vec<(
         String, /*term*/
         Option<TaxonId>,
@@ -480,7 +482,12 @@ impl Detector {
         match list {
             List::Parts => match e.flag.as_str() {
                 "object" => ev.objects += 1,
-                "goods" => ev.goods += 1,
+                "goods" => {
+                    ev.goods += 1;
+                    if ev.goods_spans.len() < 8 {
+                        ev.goods_spans.push((words.to_string(), span));
+                    }
+                }
                 "generic" if !ev.generic_parts.iter().any(|g| g.0 == e.value) => ev
                     .generic_parts
                     .push((e.value.clone(), words.to_string(), span)),

@@ -40,6 +40,9 @@ pub struct Pattern {
     pub meanings: Vec<Meaning>,
     /// German/Dutch word that may stand inside a compound (Landschildkröte, Elfenbeinschnitzerei).
     pub compound: bool,
+    /// A name in another language that German and Dutch ads use as the first part of a compound
+    /// (Leopard|enfell, Python|leder): accepted there only as a modifier, never as a head.
+    pub modifier: bool,
     /// Written with a hyphen or space where the text may have none (so a split is not evasion).
     pub has_joiner: bool,
     /// Short patterns match only as exact whole words (no plural endings).
@@ -162,6 +165,7 @@ impl Matcher {
                             patterns.push(Pattern {
                                 meanings: Vec::new(),
                                 compound: false,
+                                modifier: false,
                                 has_joiner: false,
                                 exact: len <= 3,
                                 ambiguous: ambiguous.contains(v.key()),
@@ -175,6 +179,7 @@ impl Matcher {
                         p.meanings.push(meaning);
                     }
                     p.compound |= compound_lang && len >= 5 && !spaced;
+                    p.modifier |= matches!(meaning, Meaning::Name { .. }) && len >= 5 && !spaced;
                     // Names of four letters or fewer (Ara, Boa, Uhu, Once) are too often other words.
                     p.ambiguous |= matches!(meaning, Meaning::Name { .. }) && len <= 4;
                     p.has_joiner |= term.contains(['-', ' ']);
@@ -404,8 +409,8 @@ impl Matcher {
         let right_inflected = !p.exact && inflection(text, end, word_end);
         let hit_end = if right_exact || right_inflected {
             word_end
-        } else if compound && left && !p.exact {
-            // Compound modifier: Elfenbein|schnitzerei, Papageien|käfig.
+        } else if (compound || p.modifier && compounds) && left && !p.exact {
+            // Compound modifier: Elfenbein|schnitzerei, Papageien|käfig, Leopard|enfell.
             end
         } else {
             return None;

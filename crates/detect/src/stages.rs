@@ -83,6 +83,9 @@ pub(crate) fn corroboration(
     if let Some(g) = ev.generic_parts.iter().find(|g| near(g.2)) {
         return Some((g.1.clone(), "a part word"));
     }
+    if let Some(g) = ev.goods_spans.iter().find(|g| near(g.1)) {
+        return Some((g.0.clone(), "a leather-goods word"));
+    }
     if let Some(c) = ev.count_words.iter().find(|c| near(c.2)) {
         return Some((c.1.clone(), "a count of specimens"));
     }
@@ -180,8 +183,8 @@ impl Venue {
 
 /// The intent: a buyer's ad, a swap, an offer, or a discussion that offers nothing. Buyer's and
 /// swap words decide first. Otherwise the post is weighed: a price (3), words of a sale (2 each,
-/// up to 2), weaker ones that questions use too ("can I sell", 1 each, up to 2) and live or
-/// count words (1) against
+/// up to 2), weaker ones that questions use too ("can I sell", 1 each, up to 2) and live,
+/// part or count words (1) against
 /// discussion words (news, petition, seized, "is it legal": 2 each, up to 3), a question mark (1)
 /// and a social network or forum as venue (1). It is a discussion when the second weighs more:
 /// a post on a social network or forum that says nothing of a sale is one.
@@ -215,8 +218,12 @@ pub(crate) fn intent(
         );
         return (Intent::Swap, Some(r));
     }
-    // Live-specimen words and counts (a pair, 1.2, 3 jeunes) are how offers talk.
-    let specimen_talk = ev.live > 0 || !ev.count_words.is_empty();
+    // Live-specimen, part and count words (a pair, 1.2, Fell, claws) are how offers talk.
+    let specimen_talk = ev.live > 0
+        || !ev.count_words.is_empty()
+        || !ev.materials.is_empty()
+        || !ev.generic_parts.is_empty()
+        || ev.goods > 0;
     // "Not selling, just asking": a denied sale word does not count.
     let stands = |w: &&(String, [usize; 2])| !kind::negated(&ev.kinds.negations, w.1, text);
     let sale = ev.sale.iter().filter(stands).count();
