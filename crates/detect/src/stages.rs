@@ -181,6 +181,13 @@ impl Venue {
     }
 }
 
+/// True when the sentence around `span` ends with a question mark.
+fn in_question(text: &str, span: [usize; 2]) -> bool {
+    text.get(span[1]..)
+        .and_then(|rest| rest.find(['.', '!', '?', '\n']).map(|i| rest[i..].starts_with('?')))
+        .unwrap_or(false)
+}
+
 /// The intent: a buyer's ad, a swap, an offer, or a discussion that offers nothing. Buyer's and
 /// swap words decide first. Otherwise the post is weighed: a price (3), words of a sale (2 each,
 /// up to 2), weaker ones that questions use too ("can I sell", 1 each, up to 2) and live,
@@ -224,8 +231,11 @@ pub(crate) fn intent(
         || !ev.materials.is_empty()
         || !ev.generic_parts.is_empty()
         || ev.goods > 0;
-    // "Not selling, just asking": a denied sale word does not count.
-    let stands = |w: &&(String, [usize; 2])| !kind::negated(&ev.kinds.negations, w.1, text);
+    // "Not selling, just asking" and "can I sell it?": a denied sale word, or one in a
+    // question, does not count.
+    let stands = |w: &&(String, [usize; 2])| {
+        !kind::negated(&ev.kinds.negations, w.1, text) && !in_question(text, w.1)
+    };
     let sale = ev.sale.iter().filter(stands).count();
     let sale_weak = ev.sale_weak.iter().filter(stands).count();
     let offer = 3 * usize::from(has_price)
@@ -275,6 +285,15 @@ pub(crate) fn intent(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sale_word_in_a_question_is_no_sale() {
+        let t = "Wenn ich die innerhalb DE verkaufe, brauche ich da Papiere? Danke";
+        let at = t.find("verkaufe").unwrap();
+        assert!(in_question(t, [at, at + 8]));
+        let t = "Verkaufe Graupapagei. Fragen?";
+        assert!(!in_question(t, [0, 8]));
+    }
 
     #[test]
     fn words_between_spans() {
