@@ -35,6 +35,9 @@ pub struct Gold {
     pub intent: String,
     /// Risk class.
     pub risk: String,
+    /// What the item is (`specimen`, `stamp` …); corpora written before it existed leave it out.
+    #[serde(default)]
+    pub item_kind: Option<String>,
 }
 
 fn offer() -> String {
@@ -139,19 +142,24 @@ pub struct Report {
     pub by_lang: BTreeMap<String, Scores>,
     /// By gold category.
     pub by_category: BTreeMap<String, Scores>,
+    /// By gold item kind (ads whose gold names one).
+    pub by_item_kind: BTreeMap<String, Scores>,
+    /// By gold intent.
+    pub by_intent: BTreeMap<String, Scores>,
     /// Errors.
     pub misses: Vec<Miss>,
     /// Lines that could not be read.
     pub bad_lines: Vec<String>,
 }
 
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 9] = [
     "category",
     "species",
     "specimens",
     "price",
     "documents",
     "intent",
+    "item_kind",
     "lang",
     "risk",
 ];
@@ -220,6 +228,20 @@ pub fn evaluate<R: BufRead>(detector: &Detector, input: R) -> std::io::Result<Re
             &det,
             &misses,
         );
+        if let Some(kind) = &gold.item_kind {
+            add(
+                report.by_item_kind.entry(kind.clone()).or_default(),
+                &gold,
+                &det,
+                &misses,
+            );
+        }
+        add(
+            report.by_intent.entry(gold.intent.clone()).or_default(),
+            &gold,
+            &det,
+            &misses,
+        );
     }
     Ok(report)
 }
@@ -279,6 +301,14 @@ fn compare(gold: &Gold, det: &Detection) -> Vec<Judgement> {
         gold.intent.clone(),
         det.intent.to_string(),
     ));
+    if let Some(kind) = &gold.item_kind {
+        out.push((
+            "item_kind",
+            *kind == det.item_kind.as_str(),
+            kind.clone(),
+            det.item_kind.as_str().to_string(),
+        ));
+    }
     out.push((
         "lang",
         gold.lang == det.lang,
@@ -332,7 +362,7 @@ impl Report {
         let header = |s: &mut String, label: &str| {
             let _ = writeln!(
                 s,
-                "{label:<12} {:>5}  {:>6} {:>6} {:>6}  {}",
+                "{label:<17} {:>5}  {:>6} {:>6} {:>6}  {}",
                 "ads",
                 "P",
                 "R",
@@ -348,7 +378,7 @@ impl Report {
         let row = |s: &mut String, name: &str, sc: &Scores| {
             let _ = writeln!(
                 s,
-                "{name:<12} {:>5}  {:>6.3} {:>6.3} {:>6.3}  {} {:>9.3}",
+                "{name:<17} {:>5}  {:>6.3} {:>6.3} {:>6.3}  {} {:>9.3}",
                 sc.ads,
                 sc.precision(),
                 sc.recall(),
@@ -371,10 +401,19 @@ impl Report {
         for (k, v) in &self.by_lang {
             row(&mut s, k, v);
         }
-        let _ = writeln!(s);
-        header(&mut s, "category");
-        for (k, v) in &self.by_category {
-            row(&mut s, k, v);
+        for (label, table) in [
+            ("category", &self.by_category),
+            ("item kind", &self.by_item_kind),
+            ("intent", &self.by_intent),
+        ] {
+            if table.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s);
+            header(&mut s, label);
+            for (k, v) in table {
+                row(&mut s, k, v);
+            }
         }
         if !self.bad_lines.is_empty() {
             let _ = writeln!(s, "\nunreadable lines:");
@@ -419,6 +458,7 @@ fn short(f: &str) -> &str {
         "category" => "category",
         "specimens" => "count",
         "documents" => "docs",
+        "item_kind" => "kind",
         other => other,
     }
 }
