@@ -329,10 +329,7 @@ pub(crate) fn decide(cues: &KindCues, text: &str, facts: MaterialFacts) -> KindD
     let made_of_specimen = cue.kind.may_be_made_of_specimen()
         && (facts.material
             || (facts.part_of_sure_taxon
-                && matches!(
-                    cue.kind,
-                    ItemKind::VehicleToolPart | ItemKind::BrandProduct
-                )));
+                && matches!(cue.kind, ItemKind::VehicleToolPart | ItemKind::BrandProduct)));
     if facts.code_word || made_of_specimen {
         return KindDecision {
             kind: ItemKind::Specimen,

@@ -300,7 +300,13 @@ impl Lexicon {
                 List::Lookalikes => !LOOK_KINDS.contains(&value.as_str()),
                 List::Intent => !matches!(
                     value.as_str(),
-                    "wanted" | "wanted_start" | "swap" | "offer" | "sale" | "sale_weak" | "discussion"
+                    "wanted"
+                        | "wanted_start"
+                        | "swap"
+                        | "offer"
+                        | "sale"
+                        | "sale_weak"
+                        | "discussion"
                 ),
                 List::ItemKinds => crate::kind::Cue::parse(&value).is_none(),
                 List::Counts => value.parse::<u32>().is_err(),

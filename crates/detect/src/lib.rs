@@ -5,13 +5,13 @@
 //! then shared by all threads; [`Detector::scan`] is pure and allocation-light.
 #![deny(missing_docs)]
 
+mod decide;
 pub mod eval;
+mod evidence;
 pub mod extract;
 pub mod kind;
 pub mod lexicon;
 pub mod matcher;
-mod risk;
-pub mod stages;
 pub mod stream;
 mod trie;
 
@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use wildwatch_refdata::{NameKind, RefData, TaxonId};
 use wildwatch_text::{identify_hinted, normalize, Lang};
 
+pub use decide::{Category, Intent, Risk, Venue};
+use evidence::{Evidence, TaxonHit, Words};
 pub use extract::Rates;
 pub use kind::ItemKind;
 pub use lexicon::{Lexicon, List};
@@ -196,76 +198,8 @@ fn platform_lang(platform: Option<&str>) -> Option<Lang> {
     }
 }
 
-fn static_doc(s: &str) -> Option<&'static str> {
+pub(crate) fn static_doc(s: &str) -> Option<&'static str> {
     DOCUMENT_CODES.iter().copied().find(|d| *d == s)
-}
-
-/// Facts gathered from the hits of one ad, before deciding. Tuples keep the words and byte span
-/// of each hit next to what it means.
-#[derive(Default)]
-#[allow(clippy::type_complexity)]
-pub(crate) struct Evidence {
-    pub taxa: Vec<(
-        TaxonId,
-        String,
-        [usize; 2],
-        bool, /*ambiguous*/
-        bool, /*scientific binomial*/
-    )>,
-    pub materials: Vec<(
-        String, /*concept*/
-        Option<TaxonId>,
-        String,
-        [usize; 2],
-        String, /*list*/
-    )>,
-    pub generic_parts: Vec<(String, String, [usize; 2])>,
-    pub objects: usize,
-    /// Leather goods (belt, handbag, boots): a part when a listed reptile is named.
-    pub goods: usize,
-    /// The words and spans of the goods (for corroboration of ambiguous names).
-    pub goods_spans: Vec<(String, [usize; 2])>,
-    pub codes: Vec<(
-        String, /*term*/
-        Option<TaxonId>,
-        [usize; 2],
-        String, /*stands_for*/
-        String, /*list*/
-    )>,
-    pub context_codes: Vec<(String, Option<TaxonId>, [usize; 2], String, String)>,
-    pub looks: Vec<(
-        String, /*kind*/
-        String,
-        [usize; 2],
-        String, /*list*/
-        bool,   /*in title*/
-    )>,
-    pub docs: Vec<(&'static str, String, [usize; 2], String)>,
-    pub dubious: Vec<(String, [usize; 2])>,
-    /// "keine", "none", "geen" …: a document word followed by one of these is denied.
-    pub negations: Vec<[usize; 2]>,
-    /// Every span that named a taxon or a material, repeats included (for counts before them).
-    pub name_spans: Vec<[usize; 2]>,
-    pub wanted: Vec<(String, [usize; 2])>,
-    pub swap: Vec<(String, [usize; 2])>,
-    pub offer_override: bool,
-    pub live: usize,
-    pub live_in_title: bool,
-    /// Where the live-specimen words stand (for corroboration of ambiguous names).
-    pub live_spans: Vec<[usize; 2]>,
-    pub count_words: Vec<(u32, String, [usize; 2])>,
-    pub obfuscated: Vec<(String, [usize; 2])>,
-    /// What the item may really be (stamp, coin, book, print …).
-    pub kinds: kind::KindCues,
-    /// Names of other taxa or things that contain a listed name (tiger shark): (words, what
-    /// they name, span).
-    pub other_names: Vec<(String, String, [usize; 2])>,
-    /// News, petitions, law talk.
-    pub discussion: Vec<(String, [usize; 2])>,
-    /// Words of a sale (for sale, VB, te koop, shipping).
-    pub sale: Vec<(String, [usize; 2])>,
-    /// Words of a sale that a question may use too (sell, price, verkaufen).
-    pub sale_weak: Vec<(String, [usize; 2])>,
 }
 
 impl Detector {
@@ -401,16 +335,8 @@ impl Detector {
                         }
                         let at_start = text[..a].trim_end_matches([' ', '\t']).is_empty()
                             || text[..a].trim_end_matches([' ', '\t']).ends_with('\n');
-                        relevant_hit |= Self::term(
-                            &mut ev,
-                            list,
-                            e,
-                            implied,
-                            &words,
-                            span,
-                            a < title_end,
-                            at_start,
-                        );
+                        relevant_hit |=
+                            ev.record(list, e, implied, &words, span, a < title_end, at_start);
                     }
                 }
             }
@@ -452,148 +378,24 @@ impl Detector {
                 ev.name_spans.push(span);
             }
             if let Some((taxon, kind)) =
-                best_taxon.filter(|(t, _)| !ev.taxa.iter().any(|x| x.0 == *t))
+                best_taxon.filter(|(t, _)| !ev.taxa.iter().any(|x| x.taxon == *t))
             {
                 let binomial = matches!(kind, NameKind::Scientific | NameKind::Synonym)
                     && words.split_whitespace().count() >= 2;
-                ev.taxa
-                    .push((taxon, words.clone(), span, p.ambiguous, binomial));
+                ev.taxa.push(TaxonHit {
+                    taxon,
+                    words: words.clone(),
+                    span,
+                    ambiguous: p.ambiguous,
+                    binomial,
+                });
                 relevant_hit = true;
             }
             if obfuscated && relevant_hit && ev.obfuscated.len() < 8 {
-                ev.obfuscated.push((words, span));
+                ev.obfuscated.push(Words { words, span });
             }
         }
         ev.kinds.add_patterns(&text);
-        risk::decide(self, ad, &text, &n.text, title_end, lang, ev)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn term(
-        ev: &mut Evidence,
-        list: List,
-        e: &lexicon::Entry,
-        implied: Option<TaxonId>,
-        words: &str,
-        span: [usize; 2],
-        in_title: bool,
-        at_start: bool,
-    ) -> bool {
-        match list {
-            List::Parts => match e.flag.as_str() {
-                "object" => ev.objects += 1,
-                "goods" => {
-                    ev.goods += 1;
-                    if ev.goods_spans.len() < 8 {
-                        ev.goods_spans.push((words.to_string(), span));
-                    }
-                }
-                "generic" if !ev.generic_parts.iter().any(|g| g.0 == e.value) => ev
-                    .generic_parts
-                    .push((e.value.clone(), words.to_string(), span)),
-                "generic" => {}
-                _ => {
-                    if !ev.materials.iter().any(|m| m.0 == e.value) {
-                        ev.materials.push((
-                            e.value.clone(),
-                            implied,
-                            words.to_string(),
-                            span,
-                            e.list.clone(),
-                        ));
-                    }
-                    return true;
-                }
-            },
-            List::CodeWords => {
-                let entry = (
-                    words.to_string(),
-                    implied,
-                    span,
-                    e.value.clone(),
-                    e.list.clone(),
-                );
-                if ev
-                    .codes
-                    .iter()
-                    .chain(&ev.context_codes)
-                    .any(|c| c.0.eq_ignore_ascii_case(words))
-                {
-                    return e.flag != "yes";
-                }
-                if e.flag == "yes" {
-                    ev.context_codes.push(entry);
-                } else {
-                    ev.codes.push(entry);
-                    return true;
-                }
-            }
-            List::Lookalikes if ev.looks.len() > 64 => {}
-            List::Lookalikes => ev.looks.push((
-                e.value.clone(),
-                words.to_string(),
-                span,
-                e.list.clone(),
-                in_title,
-            )),
-            List::Documents => {
-                if e.value == "dubious" {
-                    ev.dubious.push((words.to_string(), span));
-                } else if e.value == "dubious_papers" {
-                    // "papers can be arranged": a claim of papers, and a dubious one.
-                    ev.dubious.push((words.to_string(), span));
-                    if !ev.docs.iter().any(|x| x.0 == "cites_certificate") {
-                        ev.docs.push((
-                            "cites_certificate",
-                            words.to_string(),
-                            span,
-                            e.list.clone(),
-                        ));
-                    }
-                } else if e.value == "negation" {
-                    ev.negations.push(span);
-                } else if let Some(d) =
-                    static_doc(&e.value).filter(|d| !ev.docs.iter().any(|x| x.0 == *d))
-                {
-                    ev.docs.push((d, words.to_string(), span, e.list.clone()));
-                }
-            }
-            List::Intent => match e.value.as_str() {
-                "discussion" => ev.discussion.push((words.to_string(), span)),
-                "sale" => ev.sale.push((words.to_string(), span)),
-                "sale_weak" => ev.sale_weak.push((words.to_string(), span)),
-                "wanted" => ev.wanted.push((words.to_string(), span)),
-                // "Achète" opens a buyer's ad; "acheté à un particulier" is history.
-                "wanted_start" if at_start => ev.wanted.push((words.to_string(), span)),
-                "wanted_start" => {}
-                "swap" => ev.swap.push((words.to_string(), span)),
-                _ => ev.offer_override = true,
-            },
-            List::Live => {
-                ev.live += 1;
-                ev.live_in_title |= in_title;
-                if ev.live_spans.len() < 16 {
-                    ev.live_spans.push(span);
-                }
-            }
-            List::Counts => {
-                if let Ok(c) = e.value.parse() {
-                    ev.count_words.push((c, words.to_string(), span));
-                }
-            }
-            List::ItemKinds => {
-                if let Some(cue) = kind::Cue::parse(&e.value) {
-                    ev.kinds.add(cue, words, span, &e.list);
-                }
-            }
-            List::OtherNames => {
-                if ev.other_names.len() < 8 {
-                    ev.other_names
-                        .push((words.to_string(), e.value.clone(), span));
-                }
-            }
-            List::Excluded | List::Ambiguous | List::Groups | List::FalseFriends => {}
-        }
-        false
+        decide::decide(self, ad, &text, &n.text, title_end, lang, ev)
     }
 }

@@ -1,0 +1,171 @@
+//! Stage 4 — taxa: the named taxa, then those implied by materials and code words, without the
+//! ancestors of others; which of them are listed; and the SPECIES and PART reasons.
+
+use wildwatch_refdata::{Annex, Appendix, TaxonId};
+
+use crate::evidence::{Evidence, Span};
+use crate::{Detector, Reason, SpeciesHit};
+
+/// A taxon the ad names or implies, with the words that did.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Chosen {
+    /// The taxon.
+    pub taxon: TaxonId,
+    /// The ad's words.
+    pub words: String,
+    /// Where.
+    pub span: Option<Span>,
+}
+
+/// The taxa named, then those implied by materials and code words; ancestors of named taxa
+/// dropped; a material's implied taxon gives way to a listed animal the ad names.
+pub(crate) fn choose(d: &Detector, ev: &Evidence) -> Vec<Chosen> {
+    let mut named: Vec<Chosen> = ev
+        .taxa
+        .iter()
+        .map(|t| Chosen {
+            taxon: t.taxon,
+            words: t.words.clone(),
+            span: Some(t.span),
+        })
+        .collect();
+    for m in &ev.materials {
+        if let Some(t) = m.implies {
+            named.push(Chosen {
+                taxon: t,
+                words: m.words.clone(),
+                span: Some(m.span),
+            });
+        }
+    }
+    for c in &ev.codes {
+        if let Some(t) = c.implies {
+            named.push(Chosen {
+                taxon: t,
+                words: c.words.clone(),
+                span: Some(c.span),
+            });
+        }
+    }
+    let ids: Vec<TaxonId> = named.iter().map(|n| n.taxon).collect();
+    let mut chosen: Vec<Chosen> = Vec::new();
+    for (i, n) in named.iter().enumerate() {
+        if chosen.iter().any(|c| c.taxon == n.taxon) {
+            continue;
+        }
+        let ancestor_of_other = ids
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != i && *o != n.taxon && d.refdata.ancestors(*o).contains(&n.taxon));
+        if !ancestor_of_other {
+            chosen.push(n.clone());
+        }
+    }
+    // A material that implies a taxon (ivory → elephant) gives way to a named taxon of the same kind.
+    if chosen.len() > 1 {
+        let implied: Vec<TaxonId> = ev.materials.iter().filter_map(|m| m.implies).collect();
+        let has_named_animal = ev.taxa.iter().any(|t| d.refdata.taxon(t.taxon).is_listed());
+        if has_named_animal {
+            chosen.retain(|c| {
+                !implied.contains(&c.taxon) || ev.taxa.iter().any(|t| t.taxon == c.taxon)
+            });
+        }
+    }
+    chosen
+}
+
+/// The NOT_LISTED reason of every chosen taxon that is not listed.
+pub(crate) fn not_listed_reasons(d: &Detector, chosen: &[Chosen]) -> Vec<Reason> {
+    chosen
+        .iter()
+        .filter_map(|c| {
+            let t = d.refdata.taxon(c.taxon);
+            (!t.is_listed()).then(|| Reason {
+                code: "NOT_LISTED",
+                text: format!(
+                    "'{}' → {}: not listed in CITES or the EU annexes",
+                    c.words, t.name
+                ),
+                list: Some(t.eu_provenance.source.clone()),
+                span: c.span,
+            })
+        })
+        .collect()
+}
+
+/// The strictest appendix and annex among the listed taxa.
+pub(crate) type Strictest = (Option<Appendix>, Option<Annex>);
+
+/// The species of a relevant ad, their SPECIES reasons and the strictest listing among them.
+pub(crate) fn species(
+    d: &Detector,
+    listed: &[&Chosen],
+    reasons: &mut Vec<Reason>,
+) -> (Vec<SpeciesHit>, Option<Strictest>) {
+    let mut species = Vec::new();
+    let mut strictest: Option<Strictest> = None;
+    for c in listed {
+        let t = d.refdata.taxon(c.taxon);
+        species.push(SpeciesHit {
+            scientific_name: t.name.clone(),
+            cites: t.cites.map(Appendix::as_str),
+            eu_annex: t.eu_annex.map(Annex::as_str),
+            matched_text: c.words.clone(),
+        });
+        reasons.push(Reason {
+            code: "SPECIES",
+            text: format!(
+                "'{}' → {} (CITES {}, EU Annex {})",
+                c.words,
+                t.name,
+                t.cites.map(Appendix::as_str).unwrap_or("-"),
+                t.eu_annex.map(Annex::as_str).unwrap_or("-")
+            ),
+            list: Some(t.cites_provenance.source.clone()),
+            span: c.span,
+        });
+        let level = (t.cites, t.eu_annex);
+        strictest = Some(match strictest {
+            None => level,
+            Some(s) => (min_opt(s.0, level.0), min_opt(s.1, level.1)),
+        });
+    }
+    (species, strictest)
+}
+
+/// The PART reasons of a relevant ad: its materials and part words.
+pub(crate) fn part_reasons(ev: &Evidence) -> Vec<Reason> {
+    let materials = ev.materials.iter().map(|m| Reason {
+        code: "PART",
+        text: format!("'{}': {}", m.words, m.concept.replace('_', " ")),
+        list: Some(m.list.clone()),
+        span: Some(m.span),
+    });
+    let parts = ev.generic_parts.iter().map(|g| Reason {
+        code: "PART",
+        text: format!("'{}': {}", g.words, g.concept),
+        list: Some("parts.csv".into()),
+        span: Some(g.span),
+    });
+    materials.chain(parts).collect()
+}
+
+fn min_opt<T: Ord + Copy>(a: Option<T>, b: Option<T>) -> Option<T> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_of_options() {
+        assert_eq!(min_opt(Some(2), Some(1)), Some(1));
+        assert_eq!(min_opt(None, Some(3)), Some(3));
+        assert_eq!(min_opt::<u8>(None, None), None);
+    }
+}
