@@ -41,6 +41,8 @@ pub(crate) struct TaxonHit {
     pub ambiguous: bool,
     /// A scientific binomial (two words or more).
     pub binomial: bool,
+    /// The first part of a compound whose head is a word of ours: the head (Tiger|fell).
+    pub head: Option<String>,
 }
 
 /// A material or product of a listed taxon (ivory, rhino horn, caviar, coral).

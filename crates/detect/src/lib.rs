@@ -161,11 +161,13 @@ fn is_modifier(n: &wildwatch_text::Normalized, h: &matcher::Hit) -> bool {
         && n.flag_at(h.end) & wildwatch_text::JOIN == 0
 }
 
+/// Linking elements between the parts of a German or Dutch compound.
+const LINKERS: &[&str] = &["", "s", "n", "en", "es", "e", "er", "ns", "ens"];
+
 /// Where a compound's head may start after a first part ending at a position: the start of
 /// every lexicon hit inside a word, less a linking element before it (Elefant|en|stoßzahn,
 /// Schildkröte|n|panzer, Rind|s|leder).
 fn compound_heads(n: &wildwatch_text::Normalized, hits: &[matcher::Hit]) -> Vec<usize> {
-    const LINKERS: &[&str] = &["", "s", "n", "en", "es", "e", "er", "ns", "ens"];
     let text = n.text.as_bytes();
     let mut out = Vec::new();
     for h in hits {
@@ -258,6 +260,61 @@ impl Detector {
         self.matcher.len()
     }
 
+    /// The rest of the word after a compound's first part when it is, after a linking element,
+    /// a term of ours too short to be matched inside words (Tiger|fell, tijger|vel,
+    /// Papegaaien|kooi): its pattern and normalised range.
+    fn head_term(
+        &self,
+        n: &wildwatch_text::Normalized,
+        h: &matcher::Hit,
+    ) -> Option<(u32, usize, usize)> {
+        let text = n.text.as_bytes();
+        let word_end = text[h.end..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(text.len(), |i| h.end + i);
+        let rest = &text[h.end..word_end];
+        LINKERS.iter().find_map(|l| {
+            if !rest.starts_with(l.as_bytes()) || rest.len() <= l.len() {
+                return None;
+            }
+            let start = h.end + l.len();
+            self.matcher
+                .term_key(&text[start..word_end])
+                .map(|p| (p, start, word_end))
+        })
+    }
+
+    /// Records the lexicon meanings of a compound's head found by [`Detector::head_term`].
+    fn record_head(
+        &self,
+        ev: &mut Evidence,
+        n: &wildwatch_text::Normalized,
+        text: &str,
+        head: (u32, usize, usize),
+        title_end: usize,
+        lang: Lang,
+    ) {
+        let (pattern, start, end) = head;
+        let (a, b) = n.original_range(start, end);
+        let words = &text[a..b];
+        for m in &self.matcher.patterns[pattern as usize].meanings {
+            let Meaning::Term { list, row } = *m else {
+                continue;
+            };
+            let e = &self.terms[list as usize][row as usize];
+            if e.lang != "any"
+                && lang != Lang::Other
+                && e.lang != lang.code()
+                && self.own_language_only[list as usize][row as usize]
+            {
+                continue;
+            }
+            let implied = self.implied[list as usize][row as usize];
+            ev.record(list, e, implied, words, [a, b], a < title_end, false);
+        }
+    }
+
     /// Scans one ad.
     pub fn scan(&self, ad: &AdInput) -> Detection {
         let title = ad.title.as_deref().unwrap_or("");
@@ -346,8 +403,12 @@ impl Detector {
             // A name as the first part of a compound names the animal only when a word of ours
             // follows it (Tiger|fell, Elefanten|stoßzahn, Papageien|käfig); otherwise the
             // compound is something else (Tiger|lotus, Elefanten|gras, Nashorn|käfer).
-            if best_taxon.is_some() && is_modifier(&n, h) && !heads.contains(&h.end) {
-                best_taxon = None;
+            let modifier = best_taxon.is_some() && is_modifier(&n, h);
+            if modifier && !heads.contains(&h.end) {
+                match self.head_term(&n, h) {
+                    Some(head) => self.record_head(&mut ev, &n, &text, head, title_end, lang),
+                    None => best_taxon = None,
+                }
             }
             // A taxon that another hit of this ad names wins among a name's meanings
             // ("Brazilian rosewood (Dalbergia nigra)").
@@ -382,12 +443,21 @@ impl Detector {
             {
                 let binomial = matches!(kind, NameKind::Scientific | NameKind::Synonym)
                     && words.split_whitespace().count() >= 2;
+                // The whole compound word: its head corroborates the name (Tiger|fell).
+                let head = modifier.then(|| {
+                    text[b..]
+                        .split(|c: char| !c.is_alphanumeric())
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                });
                 ev.taxa.push(TaxonHit {
                     taxon,
                     words: words.clone(),
                     span,
                     ambiguous: p.ambiguous,
                     binomial,
+                    head,
                 });
                 relevant_hit = true;
             }

@@ -426,6 +426,22 @@ impl Matcher {
         })
     }
 
+    /// The pattern of a lexicon term whose whole key `word` (normalised) is, perhaps with an
+    /// inflection ending: the head of a compound such as Tiger|fell, tijger|vel, Luipaard|vel.
+    pub fn term_key(&self, word: &[u8]) -> Option<u32> {
+        let mut found = None;
+        self.all.walk(word.iter().copied(), |len, pattern| {
+            let term = self.patterns[pattern as usize]
+                .meanings
+                .iter()
+                .any(|m| matches!(m, Meaning::Term { .. }));
+            if term && (len == word.len() || inflection(word, len, word.len())) {
+                found = Some(pattern);
+            }
+        });
+        found
+    }
+
     /// True when the hit was found only by undoing an evasion (leetspeak, spacing, homoglyphs,
     /// hidden characters, or a word split where the name has none).
     pub fn obfuscated(&self, n: &Normalized, hit: &Hit) -> bool {

@@ -6,7 +6,19 @@ use crate::kind::{self, ItemKind, KindDecision, MaterialFacts};
 
 /// What the item is. A code word, or a listed material named for an object that may be made of
 /// one (an ivory figurine), keeps it a specimen.
-pub(crate) fn decide(ev: &Evidence, text: &str, has_code: bool) -> KindDecision {
+pub(crate) fn decide(ev: &mut Evidence, text: &str, has_code: bool) -> KindDecision {
+    // A fossil cue of the look-alike list ("ivoire de mammouth", "Mammutelfenbein") says what
+    // the item is even when it hides the item-kind word inside it.
+    let fossils: Vec<(String, crate::evidence::Span, String)> = ev
+        .looks
+        .iter()
+        .filter(|l| l.kind == "fossil")
+        .map(|l| (l.words.clone(), l.span, l.list.clone()))
+        .collect();
+    for (words, span, list) in fossils {
+        ev.kinds
+            .add(kind::Cue::Kind(ItemKind::Fossil), &words, span, &list);
+    }
     let facts = MaterialFacts {
         material: !ev.materials.is_empty(),
         part_of_sure_taxon: (!ev.generic_parts.is_empty() || !ev.goods.is_empty())

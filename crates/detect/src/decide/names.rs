@@ -32,9 +32,12 @@ const NEAR_WORDS: usize = 4;
 pub(crate) fn corroboration(
     ev: &Evidence,
     text: &str,
-    name_span: Span,
-    binomial: bool,
+    name: &TaxonHit,
 ) -> Option<(String, &'static str)> {
+    let (name_span, binomial) = (name.span, name.binomial);
+    if let Some(head) = name.head.as_ref().filter(|h| !h.is_empty()) {
+        return Some((head.clone(), "the rest of the compound word"));
+    }
     if binomial {
         return Some((
             text[name_span[0]..name_span[1]].to_string(),
@@ -105,11 +108,7 @@ fn keep_corroborated(ev: &mut Evidence, text: &str, reasons: &mut Vec<Reason>) -
     let found: Vec<Option<(String, &'static str)>> = ev
         .taxa
         .iter()
-        .map(|t| {
-            t.ambiguous
-                .then(|| corroboration(ev, text, t.span, t.binomial))
-                .flatten()
-        })
+        .map(|t| t.ambiguous.then(|| corroboration(ev, text, t)).flatten())
         .collect();
     let before = ev.taxa.len();
     let mut i = 0;
@@ -142,7 +141,7 @@ fn ambiguous_names(
         || !ev.generic_parts.is_empty()
         || doc_context
         || !ev.count_words.is_empty()
-        || ev.taxa.iter().any(|t| !t.ambiguous);
+        || ev.taxa.iter().any(|t| !t.ambiguous || t.head.is_some());
     let product = kinds.has("brand") || kinds.has("product");
     let ambiguous_only = ev.taxa.iter().all(|t| t.ambiguous);
     if product
@@ -249,9 +248,17 @@ mod tests {
             words: "leather".into(),
             span: [8, 15],
         });
-        assert!(corroboration(&ev, text, [once, once + 4], false).is_some());
+        let hit = |at: usize, len: usize, binomial: bool| TaxonHit {
+            taxon: 0,
+            words: text[at..at + len].to_string(),
+            span: [at, at + len],
+            ambiguous: true,
+            binomial,
+            head: None,
+        };
+        assert!(corroboration(&ev, text, &hit(once, 4, false)).is_some());
         let ships = text.find("ships").unwrap();
-        assert!(corroboration(&ev, text, [ships, ships + 5], false).is_none());
-        assert!(corroboration(&ev, text, [ships, ships + 5], true).is_some());
+        assert!(corroboration(&ev, text, &hit(ships, 5, false)).is_none());
+        assert!(corroboration(&ev, text, &hit(ships, 5, true)).is_some());
     }
 }
