@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Validate a market-corpus JSONL file: fields, enums, species names in taxa.csv."""
-import csv, json, sys
+import csv, json, os, sys
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 taxa = set()
-with open('/work/main/data/refdata/taxa.csv', newline='') as f:
+with open(ROOT + '/data/refdata/taxa.csv', newline='') as f:
     for r in csv.DictReader(f):
         taxa.add(r['full_name'])
-with open('/work/main/data/refdata/higher_taxa.csv', newline='') as f:
+with open(ROOT + '/data/refdata/higher_taxa.csv', newline='') as f:
     rd = csv.reader(f); hdr = next(rd)
     for r in rd:
         for c in r:

@@ -508,8 +508,15 @@ mod tests {
         let m = Matcher::build(&refdata, &Lexicon::shipped()).unwrap();
         let mut texts: Vec<String> = Vec::new();
         let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/eval");
-        for f in std::fs::read_dir(corpus).unwrap() {
-            let body = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        // The labelled corpora and the open part of the market corpus (not its sealed part).
+        let market = format!("{corpus}/market");
+        let files = [corpus, market.as_str()]
+            .into_iter()
+            .flat_map(|dir| std::fs::read_dir(dir).unwrap())
+            .map(|f| f.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"));
+        for f in files {
+            let body = std::fs::read_to_string(f).unwrap();
             for line in body.lines().filter(|l| !l.trim().is_empty()) {
                 let v: serde_json::Value = serde_json::from_str(line).unwrap();
                 let field = |k: &str| v[k].as_str().unwrap_or("").to_string();

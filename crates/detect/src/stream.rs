@@ -515,8 +515,15 @@ mod tests {
     fn scanned_ads_are_written_as_serde_json_writes_them() {
         let det = Detector::shipped().unwrap();
         let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/eval");
-        for f in std::fs::read_dir(corpus).unwrap() {
-            let body = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        // The labelled corpora and the open part of the market corpus (not its sealed part).
+        let market = format!("{corpus}/market");
+        let files = [corpus, market.as_str()]
+            .into_iter()
+            .flat_map(|dir| std::fs::read_dir(dir).unwrap())
+            .map(|f| f.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"));
+        for f in files {
+            let body = std::fs::read_to_string(f).unwrap();
             for (n, line) in body.lines().enumerate() {
                 if let Ok(ad) = parse_line(line.as_bytes(), n as u64 + 1) {
                     check(&det.scan(&ad));

@@ -5,17 +5,31 @@
 //! replaced by a directory rebuilt from a newer official Species+/Checklist export
 //! (`wildwatch refdata update`). Every listing value keeps its provenance: which file it came from and
 //! whether that source was verified.
+//!
+//! Later listing changes (CoP18–CoP20, `listing_changes_since_2017.csv`) are applied on load, each row
+//! ending in a [`ChangeRecord`] ([`RefData::listing_changes`]). A listing that covers only part of a
+//! species (populations, subspecies, `NC`) is modelled in [`Taxon::coverage`], and
+//! [`Taxon::listing_for_origin`] says which part applies to a specimen from a stated origin
+//! ([`origins_in`] finds origins in an ad's text).
 #![deny(missing_docs)]
 
+mod changes;
+mod coverage;
 mod listing;
 mod load;
+mod origin;
+mod places;
 pub mod update;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
+pub use changes::{ChangeOutcome, ChangeRecord};
+pub use coverage::{Coverage, ListedPart, PartialListing, Scope};
 pub use load::{FILES, SHIPPED};
+pub use origin::{origins_in, Basis, ListingChoice, Origin};
 
 /// A CITES appendix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -164,10 +178,11 @@ impl Provenance {
 }
 
 impl fmt::Display for Provenance {
+    /// `source, verified` or `source, unverified`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} ({})",
+            "{}, {}",
             self.source,
             if self.verified {
                 "verified"
@@ -196,7 +211,8 @@ pub struct Taxon {
     pub parent: Option<TaxonId>,
     /// The listing as written in the export, e.g. `I/II` or `II/NC`.
     pub cites_raw: String,
-    /// The appendix that applies to a specimen named only by this taxon (split listings resolved).
+    /// The appendix that applies to a specimen named only by this taxon (split listings resolved to
+    /// the strictest or commonest reading; [`Taxon::coverage`] says which part has which).
     pub cites: Option<Appendix>,
     /// Provenance of [`Taxon::cites`].
     pub cites_provenance: Provenance,
@@ -206,8 +222,14 @@ pub struct Taxon {
     pub eu_provenance: Provenance,
     /// Listing annotation (English), e.g. the Psittaciformes exclusions.
     pub annotation: Option<String>,
-    /// Notes on later changes that could not be applied to the whole taxon (population listings).
+    /// Notes: later changes that were not applied to the whole taxon (population listings, rejected
+    /// proposals, confirmations), EU population rows, and how a taxon not in the checklist came in.
     pub notes: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes of the countries the taxon occurs in (as in the checklist; empty when
+    /// not known).
+    pub distribution: Vec<String>,
+    /// Which parts of the taxon the listing covers.
+    pub coverage: Coverage,
 }
 
 /// Kingdom…genus of a taxon.
@@ -226,6 +248,27 @@ pub struct Lineage {
 }
 
 impl Taxon {
+    /// A taxon with nothing known but its name, rank and provenance (not listed until a listing is
+    /// set).
+    pub(crate) fn new(name: String, rank: Rank, provenance: Provenance) -> Taxon {
+        Taxon {
+            species_plus_id: None,
+            name,
+            rank,
+            lineage: Lineage::default(),
+            parent: None,
+            cites_raw: String::new(),
+            cites: None,
+            cites_provenance: provenance.clone(),
+            eu_annex: None,
+            eu_provenance: provenance,
+            annotation: None,
+            notes: Vec::new(),
+            distribution: Vec::new(),
+            coverage: Coverage::Whole,
+        }
+    }
+
     /// True when the taxon is listed in a CITES appendix or an EU annex.
     pub fn is_listed(&self) -> bool {
         self.cites.is_some() || self.eu_annex.is_some()
@@ -322,6 +365,8 @@ pub struct RefData {
     pub data_date: String,
     /// Where the data was loaded from (`shipped` or a directory).
     pub origin: String,
+    /// What became of each row of `listing_changes_since_2017.csv`, in file order.
+    pub listing_changes: Vec<ChangeRecord>,
     by_name: HashMap<String, Vec<TaxonId>>,
 }
 
@@ -355,11 +400,23 @@ impl RefData {
         out
     }
 
-    /// A human-readable description of a taxon's listing, names and provenance.
+    /// A human-readable description of a taxon's listing (each value with its source and whether
+    /// that source is verified), the parts it covers, its notes and its names with their sources.
     pub fn describe(&self, id: TaxonId) -> String {
-        use std::fmt::Write;
-        let t = self.taxon(id);
         let mut s = String::new();
+        self.describe_taxonomy(id, &mut s);
+        self.describe_listing(id, &mut s);
+        self.describe_names(id, &mut s);
+        let _ = writeln!(
+            s,
+            "  data:       checklist of {} ({})",
+            self.data_date, self.origin
+        );
+        s
+    }
+
+    fn describe_taxonomy(&self, id: TaxonId, s: &mut String) {
+        let t = self.taxon(id);
         let _ = writeln!(s, "{} ({})", t.name, t.rank.as_str().to_lowercase());
         let lin = &t.lineage;
         let chain: Vec<&str> = [
@@ -379,6 +436,11 @@ impl RefData {
         if let Some(sp) = t.species_plus_id {
             let _ = writeln!(s, "  Species+ id: {sp}");
         }
+    }
+
+    /// The CITES and EU lines (each with its provenance), the covered parts, annotation and notes.
+    fn describe_listing(&self, id: TaxonId, s: &mut String) {
+        let t = self.taxon(id);
         let _ = writeln!(
             s,
             "  CITES:      {} (as listed: {})  [{}]",
@@ -396,12 +458,42 @@ impl RefData {
             t.eu_annex.map(|a| a.as_str()).unwrap_or("not listed"),
             t.eu_provenance
         );
+        match &t.coverage {
+            Coverage::Whole => {}
+            Coverage::Members => {
+                let _ = writeln!(
+                    s,
+                    "  coverage:   its members are listed differently ({}): see each",
+                    t.cites_raw
+                );
+            }
+            Coverage::Parts(p) => {
+                let _ = writeln!(s, "  coverage:   {}", p.text);
+                for part in &p.parts {
+                    let _ = writeln!(
+                        s,
+                        "  part:       Appendix {} / {}: {}  [{}; annex: {}]",
+                        part.appendix.as_str(),
+                        part.annex
+                            .map(|a| format!("Annex {}", a.as_str()))
+                            .unwrap_or_else(|| "no EU annex".into()),
+                        part.scope.describe(),
+                        part.provenance,
+                        part.annex_provenance
+                    );
+                }
+            }
+        }
         if let Some(a) = &t.annotation {
             let _ = writeln!(s, "  annotation: {a}");
         }
         for n in &t.notes {
             let _ = writeln!(s, "  note:       {n}");
         }
+    }
+
+    /// Names by kind, grouped by their source.
+    fn describe_names(&self, id: TaxonId, s: &mut String) {
         for kind in [
             NameKind::En,
             NameKind::Fr,
@@ -409,32 +501,22 @@ impl RefData {
             NameKind::Nl,
             NameKind::Synonym,
         ] {
-            let names: Vec<String> = self
-                .names_of(id)
-                .filter(|n| n.kind == kind)
-                .map(|n| {
-                    if n.provenance.verified {
-                        n.text.clone()
-                    } else {
-                        format!("{} (unverified)", n.text)
-                    }
-                })
-                .collect();
-            if !names.is_empty() {
-                let _ = writeln!(
-                    s,
-                    "  {:<11} {}",
-                    format!("{}:", kind.as_str()),
-                    names.join("; ")
-                );
+            let mut groups: Vec<(&Provenance, Vec<&str>)> = Vec::new();
+            for n in self.names_of(id).filter(|n| n.kind == kind) {
+                match groups.iter_mut().find(|(p, _)| **p == n.provenance) {
+                    Some((_, names)) => names.push(&n.text),
+                    None => groups.push((&n.provenance, vec![&n.text])),
+                }
+            }
+            for (i, (provenance, names)) in groups.iter().enumerate() {
+                let label = if i == 0 {
+                    format!("{}:", kind.as_str())
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(s, "  {label:<11} {}  [{provenance}]", names.join("; "));
             }
         }
-        let _ = writeln!(
-            s,
-            "  data:       checklist of {} ({})",
-            self.data_date, self.origin
-        );
-        s
     }
 }
 

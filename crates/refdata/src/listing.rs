@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::changes::{self, Applied, PlannedRow};
+use crate::coverage::EuBasis;
 use crate::load::Table;
 use crate::{Annex, Appendix, Provenance, Rank, Taxon, TaxonId};
 
@@ -61,16 +63,41 @@ fn first_two_words(s: &str) -> String {
     s.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
 }
 
-#[allow(clippy::needless_range_loop)]
+/// What resolving the listings gives the rest of the loader.
+pub(crate) struct Resolved {
+    /// The listing changes as applied.
+    pub applied: Applied,
+    /// How each taxon's EU annex was decided.
+    pub eu_basis: Vec<EuBasis>,
+}
+
+/// Resolves every taxon's one appendix and annex: split listings, later changes, EU data, higher
+/// taxa, and inheritance from the parent.
 pub(crate) fn resolve(
     taxa: &mut [Taxon],
     by_sci: &HashMap<String, TaxonId>,
-    changes: Option<&Table>,
+    planned: &[PlannedRow],
     eu_verified: Option<&Table>,
     eu_overrides: Option<&Table>,
-) {
-    // Species and below: a split I/II listing means Appendix I unless Appendix I belongs only to
-    // subspecies (Boa constrictor occidentalis, Puma concolor coryi …).
+) -> Resolved {
+    resolve_species_splits(taxa);
+    let applied = changes::apply(taxa, planned);
+    let mut eu_basis: Vec<EuBasis> = applied
+        .changed
+        .iter()
+        .map(|&c| if c { EuBasis::Stated } else { EuBasis::Derived })
+        .collect();
+    default_eu_annex(taxa);
+    let eu_done = apply_eu_annex_rows(taxa, by_sci, eu_verified, &mut eu_basis);
+    apply_eu_overrides(taxa, by_sci, eu_overrides, &eu_done, &mut eu_basis);
+    resolve_higher_taxa(taxa, &applied.changed);
+    inherit_from_parents(taxa);
+    Resolved { applied, eu_basis }
+}
+
+/// Species and below: a split I/II listing means Appendix I unless Appendix I belongs only to
+/// subspecies (Boa constrictor occidentalis, Puma concolor coryi …).
+fn resolve_species_splits(taxa: &mut [Taxon]) {
     let mut subspecies_in_i: HashMap<TaxonId, bool> = HashMap::new();
     for t in taxa.iter() {
         if matches!(t.rank, Rank::Subspecies | Rank::Variety) {
@@ -109,120 +136,110 @@ pub(crate) fn resolve(
             ));
         }
     }
+}
 
-    // Later listing changes (CoP18, CoP19) that apply to a whole taxon.
-    if let Some(tab) = changes {
-        for (_, rec) in &tab.rows {
-            let taxon = tab.get(rec, "taxon");
-            let verified = tab.get(rec, "verified").starts_with("yes");
-            let source = format!(
-                "listing_changes_since_2017.csv: {} ({})",
-                tab.get(rec, "source"),
-                tab.get(rec, "cop")
-            );
-            let key = first_two_words(taxon);
-            let Some(&id) = by_sci.get(taxon).or_else(|| by_sci.get(&key)) else {
-                continue;
-            };
-            let t = &mut taxa[id as usize];
-            let whole = !taxon.contains('(') && by_sci.contains_key(taxon);
-            if !whole || t.rank.is_higher() {
-                t.notes.push(format!(
-                    "{}: {} [{}{}]",
-                    taxon,
-                    tab.get(rec, "change"),
-                    source,
-                    if verified {
-                        ", verified"
-                    } else {
-                        ", unverified"
-                    }
-                ));
-                continue;
-            }
-            if let Some(a) = Appendix::parse(tab.get(rec, "cites_appendix_new")) {
-                t.cites = Some(a);
-                t.cites_provenance = Provenance::new(source.clone(), verified);
-            }
-            if let Some(a) = Annex::parse(tab.get(rec, "eu_annex_new")) {
-                t.eu_annex = Some(a);
-                t.eu_provenance = Provenance::new(source, verified);
-            }
-        }
-    }
-
-    // Default EU annex from the appendix where nothing better is known.
+/// Default EU annex from the appendix where nothing better is known.
+fn default_eu_annex(taxa: &mut [Taxon]) {
     for t in taxa.iter_mut() {
         if t.eu_annex.is_none() && !t.rank.is_higher() {
             t.eu_annex = t.cites.map(Annex::from_appendix);
         }
     }
+}
 
+/// The rows of `eu_annex.csv`. A taxon may have several population rows; the one covering "all
+/// (other) populations" (or the first) gives the taxon's annex, and each scoped row is also a note.
+/// Returns which taxa got their annex here.
+fn apply_eu_annex_rows(
+    taxa: &mut [Taxon],
+    by_sci: &HashMap<String, TaxonId>,
+    tab: Option<&Table>,
+    eu_basis: &mut [EuBasis],
+) -> Vec<bool> {
     let mut eu_done: Vec<bool> = vec![false; taxa.len()];
-    if let Some(tab) = eu_verified {
-        // A taxon may have several population rows; the one covering "all (other) populations"
-        // (or the first) gives the default.
-        for (_, rec) in &tab.rows {
-            let name = tab.get(rec, "taxon");
-            let Some(&id) = by_sci.get(name) else {
-                continue;
-            };
-            let Some(annex) = Annex::parse(tab.get(rec, "annex")) else {
-                continue;
-            };
-            let scope = tab.get(rec, "scope");
-            let t = &mut taxa[id as usize];
-            let src = format!("eu_annex.csv: {}", tab.get(rec, "source"));
-            let verified = tab.get(rec, "verified").starts_with("yes");
-            if !eu_done[id as usize] || scope.is_empty() || scope.starts_with("all") {
-                t.eu_annex = Some(annex);
-                t.eu_provenance = Provenance::new(src.clone(), verified);
-                eu_done[id as usize] = true;
-            }
-            if !scope.is_empty() {
-                t.notes
-                    .push(format!("EU Annex {}: {} [{}]", annex.as_str(), scope, src));
-            }
+    let Some(tab) = tab else { return eu_done };
+    for (_, rec) in &tab.rows {
+        let name = tab.get(rec, "taxon");
+        let Some(&id) = by_sci.get(name) else {
+            continue;
+        };
+        let Some(annex) = Annex::parse(tab.get(rec, "annex")) else {
+            continue;
+        };
+        let scope = tab.get(rec, "scope");
+        let t = &mut taxa[id as usize];
+        let src = format!("eu_annex.csv: {}", tab.get(rec, "source"));
+        let verified = tab.get(rec, "verified").starts_with("yes");
+        if !eu_done[id as usize] || scope.is_empty() || scope.starts_with("all") {
+            t.eu_annex = Some(annex);
+            t.eu_provenance = Provenance::new(src.clone(), verified);
+            eu_done[id as usize] = true;
+        }
+        if scope.is_empty() {
+            eu_basis[id as usize] = EuBasis::Stated;
+        } else {
+            t.notes.push(format!(
+                "EU Annex {}: {} [{}]",
+                annex.as_str(),
+                scope,
+                Provenance::new(src, verified)
+            ));
         }
     }
-    if let Some(tab) = eu_overrides {
-        for (_, rec) in &tab.rows {
-            let name = tab.get(rec, "scientific_name");
-            let Some(&id) = by_sci.get(name) else {
-                if let Some(&id) = by_sci.get(&first_two_words(name)) {
-                    taxa[id as usize].notes.push(format!(
-                        "{name}: EU Annex {} [eu_annex_overrides.csv, unverified]",
-                        tab.get(rec, "eu_annex")
-                    ));
-                }
-                continue;
-            };
-            if eu_done[id as usize] {
-                continue;
-            }
-            let t = &mut taxa[id as usize];
-            let verified = tab.get(rec, "verified") == "yes";
-            let src = format!(
-                "eu_annex_overrides.csv: {} ({})",
-                tab.get(rec, "note"),
-                tab.get(rec, "source")
-            );
-            match tab.get(rec, "eu_annex") {
-                "NC" => {
-                    t.eu_annex = None;
-                    t.eu_provenance = Provenance::new(src, verified);
-                }
-                a => {
-                    if let Some(a) = Annex::parse(a) {
-                        t.eu_annex = Some(a);
-                        t.eu_provenance = Provenance::new(src, verified);
-                    }
-                }
-            }
-        }
-    }
+    eu_done
+}
 
-    // Higher taxa: the listing that most of their species have.
+/// The rows of `eu_annex_overrides.csv` for taxa `eu_annex.csv` did not decide; a row for part of a
+/// species ("Loxodonta africana (populations of …)") is a note on the species.
+fn apply_eu_overrides(
+    taxa: &mut [Taxon],
+    by_sci: &HashMap<String, TaxonId>,
+    tab: Option<&Table>,
+    eu_done: &[bool],
+    eu_basis: &mut [EuBasis],
+) {
+    let Some(tab) = tab else { return };
+    for (_, rec) in &tab.rows {
+        let name = tab.get(rec, "scientific_name");
+        let Some(&id) = by_sci.get(name) else {
+            if let Some(&id) = by_sci.get(&first_two_words(name)) {
+                taxa[id as usize].notes.push(format!(
+                    "{name}: EU Annex {} [eu_annex_overrides.csv, unverified]",
+                    tab.get(rec, "eu_annex")
+                ));
+            }
+            continue;
+        };
+        if eu_done[id as usize] {
+            continue;
+        }
+        let t = &mut taxa[id as usize];
+        let verified = tab.get(rec, "verified") == "yes";
+        let src = format!(
+            "eu_annex_overrides.csv: {} ({})",
+            tab.get(rec, "note"),
+            tab.get(rec, "source")
+        );
+        match tab.get(rec, "eu_annex") {
+            "NC" => {
+                t.eu_annex = None;
+                t.eu_provenance = Provenance::new(src, verified);
+                eu_basis[id as usize] = EuBasis::Stated;
+            }
+            a => {
+                if let Some(a) = Annex::parse(a) {
+                    t.eu_annex = Some(a);
+                    t.eu_provenance = Provenance::new(src, verified);
+                    eu_basis[id as usize] = EuBasis::Stated;
+                }
+            }
+        }
+    }
+}
+
+/// Higher taxa: the listing that most of their species have (taxa whose listing a later change set
+/// keep it).
+fn resolve_higher_taxa(taxa: &mut [Taxon], changed: &[bool]) {
     let mut tallies: HashMap<TaxonId, Tally> = HashMap::new();
     for t in taxa.iter() {
         if t.rank != Rank::Species {
@@ -246,7 +263,7 @@ pub(crate) fn resolve(
         }
     }
     for (i, t) in taxa.iter_mut().enumerate() {
-        if !t.rank.is_higher() {
+        if !t.rank.is_higher() || changed[i] {
             continue;
         }
         let (apps, _) = parse_listing(&t.cites_raw);
@@ -279,8 +296,11 @@ pub(crate) fn resolve(
             }
         }
     }
+}
 
-    // Species whose row carries no listing inherit their parent's.
+/// Species whose row carries no listing inherit their parent's.
+#[allow(clippy::needless_range_loop)] // parents are looked up by index while taxa change
+fn inherit_from_parents(taxa: &mut [Taxon]) {
     for i in 0..taxa.len() {
         if taxa[i].rank.is_higher() || !taxa[i].cites_raw.is_empty() || taxa[i].cites.is_some() {
             continue;

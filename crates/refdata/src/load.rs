@@ -1,14 +1,17 @@
 //! Reading the reference CSV files (shipped inside the binary, or from a directory) into [`RefData`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use crate::changes::{self, Registry};
+use crate::coverage::{self, CoverageInputs};
 use crate::listing;
 use crate::{
     fold, Lineage, Name, NameKind, Provenance, Rank, RefData, RefDataError, Taxon, TaxonId,
 };
 
-/// The files that make up a reference data set, in the order they are read.
+/// The files that make up a reference data set (a `--refdata` directory may replace each of them;
+/// the country table `origin_places.csv` is always the shipped one).
 pub const FILES: &[&str] = &[
     "taxa.csv",
     "synonyms.csv",
@@ -221,30 +224,35 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
         if let Some(sp) = sp_id {
             by_sp_id.insert(sp, id);
         }
-        taxa.push(Taxon {
-            species_plus_id: sp_id,
-            name: name.to_string(),
+        let mut taxon = Taxon::new(
+            name.to_string(),
             rank,
-            lineage: Lineage {
-                kingdom: t.get(rec, "kingdom").to_string(),
-                class: t.get(rec, "class").to_string(),
-                order: t.get(rec, "order").to_string(),
-                family: t.get(rec, "family").to_string(),
-                genus: t.get(rec, "genus").to_string(),
-            },
-            parent: None,
-            cites_raw: t.get(rec, "cites_listing").to_string(),
-            cites: None,
-            cites_provenance: Provenance::new(format!("taxa.csv ({source})"), true),
-            eu_annex: None,
-            eu_provenance: Provenance::new(
-                format!("taxa.csv ({source}), derived I→A, II→B, III→C"),
-                false,
-            ),
-            annotation,
-            notes: Vec::new(),
-        });
+            Provenance::new(format!("taxa.csv ({source})"), true),
+        );
+        taxon.species_plus_id = sp_id;
+        taxon.lineage = Lineage {
+            kingdom: t.get(rec, "kingdom").to_string(),
+            class: t.get(rec, "class").to_string(),
+            order: t.get(rec, "order").to_string(),
+            family: t.get(rec, "family").to_string(),
+            genus: t.get(rec, "genus").to_string(),
+        };
+        taxon.cites_raw = t.get(rec, "cites_listing").to_string();
+        taxon.eu_provenance = Provenance::new(
+            format!("taxa.csv ({source}), derived I→A, II→B, III→C"),
+            false,
+        );
+        taxon.annotation = annotation;
+        taxon.distribution = t
+            .get(rec, "distribution_iso2")
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect();
+        taxa.push(taxon);
     }
+    let from_checklist = taxa.len();
     if data_date.is_empty() {
         data_date = "unknown".into();
     }
@@ -283,27 +291,12 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
                     let genus = words.first().copied().unwrap_or_default().to_string();
                     let id = taxa.len() as TaxonId;
                     let prov = Provenance::new(format!("trade_focus_taxa.csv ({basis})"), false);
-                    taxa.push(Taxon {
-                        species_plus_id: None,
-                        name: sci.to_string(),
-                        rank,
-                        lineage: Lineage {
-                            genus: if rank >= Rank::Genus {
-                                genus
-                            } else {
-                                String::new()
-                            },
-                            ..Lineage::default()
-                        },
-                        parent: None,
-                        cites_raw: raw.to_string(),
-                        cites: None,
-                        cites_provenance: prov.clone(),
-                        eu_annex: None,
-                        eu_provenance: prov.clone(),
-                        annotation: None,
-                        notes: Vec::new(),
-                    });
+                    let mut taxon = Taxon::new(sci.to_string(), rank, prov.clone());
+                    if rank >= Rank::Genus {
+                        taxon.lineage.genus = genus;
+                    }
+                    taxon.cites_raw = raw.to_string();
+                    taxa.push(taxon);
                     by_sci.insert(sci.to_string(), id);
                     names.push(Name {
                         text: sci.to_string(),
@@ -340,17 +333,39 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
         }
     }
 
-    listing::link_parents(&mut taxa, &by_sci);
-
-    let changes = read("listing_changes_since_2017.csv")?
+    let synonyms = read("synonyms.csv")?
+        .map(|b| Table::parse("synonyms.csv", &b, &["taxon_id", "synonym_name"]))
+        .transpose()?;
+    let change_rows = read("listing_changes_since_2017.csv")?
         .map(|b| {
             Table::parse(
                 "listing_changes_since_2017.csv",
                 &b,
-                &["taxon", "cites_appendix_new"],
+                &["taxon", "change", "cites_appendix_new"],
             )
         })
-        .transpose()?;
+        .transpose()?
+        .map(|t| changes::read_rows(&t))
+        .unwrap_or_default();
+    let synonym_targets = synonym_map(
+        synonyms.as_ref(),
+        &changes::unknown_names(&change_rows, &by_sci),
+        &by_sp_id,
+        &by_sci,
+    );
+    let planned = changes::plan(
+        change_rows,
+        &mut Registry {
+            taxa: &mut taxa,
+            by_sci: &mut by_sci,
+            names: &mut names,
+            synonyms: &synonym_targets,
+            from_checklist,
+        },
+    );
+
+    listing::link_parents(&mut taxa, &by_sci);
+
     let eu_verified = read("eu_annex.csv")?
         .map(|b| Table::parse("eu_annex.csv", &b, &["taxon", "annex"]))
         .transpose()?;
@@ -363,30 +378,28 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
             )
         })
         .transpose()?;
-    listing::resolve(
+    let resolved = listing::resolve(
         &mut taxa,
         &by_sci,
-        changes.as_ref(),
+        &planned,
         eu_verified.as_ref(),
         eu_overrides.as_ref(),
     );
+    let scoped_annexes = coverage::scoped_annexes(eu_verified.as_ref(), &taxa, &by_sci);
+    coverage::build(
+        &mut taxa,
+        &CoverageInputs {
+            population_changes: &resolved.applied.population_changes,
+            scoped_annexes: &scoped_annexes,
+            eu_basis: &resolved.eu_basis,
+            changed: &resolved.applied.changed,
+        },
+    );
 
-    if let Some(b) = read("synonyms.csv")? {
-        let t = Table::parse("synonyms.csv", &b, &["taxon_id", "synonym_name"])?;
+    if let Some(t) = &synonyms {
         for (_, rec) in &t.rows {
             let syn = t.get(rec, "synonym_name");
-            // Split-out synonyms are ~1% noisy: a one-word "synonym" is an author or a genus fragment
-            // and would match ordinary words, so only binomials and longer are kept.
-            if syn.split_whitespace().count() < 2 {
-                continue;
-            }
-            let target = t
-                .get(rec, "taxon_id")
-                .parse::<u32>()
-                .ok()
-                .and_then(|id| by_sp_id.get(&id))
-                .or_else(|| by_sci.get(t.get(rec, "accepted_name")));
-            if let Some(&taxon) = target {
+            if let Some(taxon) = synonym_target(t, rec, &by_sp_id, &by_sci) {
                 names.push(Name {
                     text: syn.to_string(),
                     kind: NameKind::Synonym,
@@ -457,6 +470,53 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
         names,
         data_date,
         origin: origin.to_string(),
+        listing_changes: resolved.applied.records,
         by_name,
     })
+}
+
+/// The accepted taxon of a synonym row. Split-out synonyms are ~1% noisy: a one-word "synonym" is an
+/// author or a genus fragment and would match ordinary words, so only binomials and longer count.
+fn synonym_target(
+    t: &Table,
+    rec: &csv::StringRecord,
+    by_sp_id: &HashMap<u32, TaxonId>,
+    by_sci: &HashMap<String, TaxonId>,
+) -> Option<TaxonId> {
+    if t.get(rec, "synonym_name").split_whitespace().count() < 2 {
+        return None;
+    }
+    t.get(rec, "taxon_id")
+        .parse::<u32>()
+        .ok()
+        .and_then(|id| by_sp_id.get(&id))
+        .or_else(|| by_sci.get(t.get(rec, "accepted_name")))
+        .copied()
+}
+
+/// The accepted taxa of the `wanted` synonyms (names in listing changes that are not accepted names,
+/// e.g. a name newer than the checklist).
+fn synonym_map(
+    synonyms: Option<&Table>,
+    wanted: &HashSet<&str>,
+    by_sp_id: &HashMap<u32, TaxonId>,
+    by_sci: &HashMap<String, TaxonId>,
+) -> HashMap<String, Vec<TaxonId>> {
+    let mut out: HashMap<String, Vec<TaxonId>> = HashMap::new();
+    let (Some(t), Some(col)) = (synonyms, synonyms.and_then(|t| t.col("synonym_name"))) else {
+        return out;
+    };
+    for (_, rec) in &t.rows {
+        let name = rec.get(col).unwrap_or_default().trim();
+        if !wanted.contains(name) {
+            continue;
+        }
+        if let Some(id) = synonym_target(t, rec, by_sp_id, by_sci) {
+            let v = out.entry(name.to_string()).or_default();
+            if !v.contains(&id) {
+                v.push(id);
+            }
+        }
+    }
+    out
 }

@@ -97,6 +97,68 @@ fn languages_are_told_apart() {
     }
 }
 
+#[test]
+fn short_titles_are_told_apart() {
+    let cases = [
+        ("Graupapagei zu verkaufen", Lang::De),
+        ("Elfenbein Schnitzerei alt", Lang::De),
+        ("Krokodilleder Handtasche", Lang::De),
+        ("ivoire ancien", Lang::Fr),
+        ("Défense d'éléphant sculptée", Lang::Fr),
+        ("Perroquet gris bébé", Lang::Fr),
+        ("grijze roodstaart te koop", Lang::Nl),
+        ("Schildpad schild antiek", Lang::Nl),
+        ("Krokodillenleren tas", Lang::Nl),
+        ("Antique ivory carving", Lang::En),
+        ("Grey parrot for sale https://t.me/greysdeal", Lang::En),
+    ];
+    for (text, want) in cases {
+        let n = normalize(text);
+        assert_eq!(identify(&n.text, text), want, "{text}");
+    }
+}
+
+#[test]
+fn mixed_text_goes_by_its_sentences_not_its_names() {
+    let cases = [
+        (
+            "African grey parrot - perroquet gris du Gabon, bébé élevé à la main",
+            Lang::Fr,
+        ),
+        (
+            "Ara ararauna (blue and gold macaw), handzahm, mit Papieren",
+            Lang::De,
+        ),
+        ("Koningspython Python regius pastel, eigen kweek", Lang::Nl),
+        (
+            "Python regius pastel het clown, CB24, pm me https://wa.me/447700900123",
+            Lang::En,
+        ),
+    ];
+    for (text, want) in cases {
+        let n = normalize(text);
+        assert_eq!(identify(&n.text, text), want, "{text}");
+    }
+}
+
+#[test]
+fn the_platform_settles_ties_but_not_clear_text() {
+    // Names alone: nothing to go by but the platform (the function-word stage takes its word).
+    for hint in [Lang::En, Lang::Fr, Lang::De, Lang::Nl] {
+        let text = "Psittacus erithacus 1.1";
+        let n = normalize(text);
+        assert_eq!(identify_hinted(&n.text, text, Some(hint)), hint, "{hint:?}");
+    }
+    // An English title on a German platform stays English.
+    let text = "Grey parrot, hand tame";
+    let n = normalize(text);
+    assert_eq!(identify_hinted(&n.text, text, Some(Lang::De)), Lang::En);
+    // A German title on a French platform stays German.
+    let text = "Graupapagei zu verkaufen";
+    let n = normalize(text);
+    assert_eq!(identify_hinted(&n.text, text, Some(Lang::Fr)), Lang::De);
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -142,11 +142,8 @@ pub(crate) fn decide(
     let mut look = lookalike::screen(&mut ev, text, &mut reasons);
     names::resolve(d, &mut ev, text, &mut look, &mut reasons);
     let chosen = taxa::choose(d, &ev);
-    let listed: Vec<&taxa::Chosen> = chosen
-        .iter()
-        .filter(|c| d.refdata.taxon(c.taxon).is_listed())
-        .collect();
     reasons.extend(taxa::not_listed_reasons(d, &chosen));
+    let listed = taxa::listed(d, &chosen, text, &mut reasons);
     // A longer name of another taxon (tiger shark) won over the listed name inside it.
     reasons.extend(names::other_name_reasons(&ev));
     // What the item is: a stamp, a book, a replica … names the animal but is not it.

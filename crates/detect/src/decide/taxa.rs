@@ -1,7 +1,7 @@
 //! Stage 4 — taxa: the named taxa, then those implied by materials and code words, without the
 //! ancestors of others; which of them are listed; and the SPECIES and PART reasons.
 
-use wildwatch_refdata::{Annex, Appendix, TaxonId};
+use wildwatch_refdata::{Annex, Appendix, Coverage, ListingChoice, Origin, TaxonId};
 
 use crate::evidence::{Evidence, Span};
 use crate::{Detector, Reason, SpeciesHit};
@@ -93,23 +93,115 @@ pub(crate) fn not_listed_reasons(d: &Detector, chosen: &[Chosen]) -> Vec<Reason>
         .collect()
 }
 
+/// A listed taxon of the ad with the listing that applies to it.
+#[derive(Debug, Clone)]
+pub(crate) struct Listed<'a> {
+    /// The taxon and the words that named it.
+    pub chosen: &'a Chosen,
+    /// The CITES appendix that applies.
+    pub appendix: Option<Appendix>,
+    /// The EU annex that applies.
+    pub annex: Option<Annex>,
+}
+
+/// Which chosen taxa are listed, and under which appendix. A listing that covers only part of a
+/// species (named subspecies, named populations, "NC" for the rest: red deer, ostrich, red fox,
+/// fallow deer) is decided per ad from the origin the ad states (a country, a region, a
+/// subspecies): the origin selects the part. With no origin, or one that does not decide, the ad
+/// counts only when every possible part is listed (an I/II split such as the African elephant:
+/// the reading of the reference data is assumed and said); when some part is not listed at all,
+/// that part is taken as the plausible one (the listed parts are a few wild populations or
+/// subspecies; what is sold in Europe is farmed or of the unlisted remainder), and the taxon does
+/// not make the ad relevant. Each such decision gives a PARTIAL_LISTING reason.
+pub(crate) fn listed<'a>(
+    d: &Detector,
+    chosen: &'a [Chosen],
+    text: &str,
+    reasons: &mut Vec<Reason>,
+) -> Vec<Listed<'a>> {
+    let mut origins: Option<Vec<Origin>> = None;
+    let mut out = Vec::new();
+    for c in chosen {
+        let t = d.refdata.taxon(c.taxon);
+        if !t.is_listed() {
+            continue;
+        }
+        let whole = Listed {
+            chosen: c,
+            appendix: t.cites,
+            annex: t.eu_annex,
+        };
+        if !matches!(t.coverage, Coverage::Parts(_)) {
+            out.push(whole);
+            continue;
+        }
+        let origins = origins.get_or_insert_with(|| {
+            wildwatch_refdata::origins_in(text)
+                .into_iter()
+                .map(|(o, _)| o)
+                .collect()
+        });
+        let choice = t.listing_for_origins(origins);
+        let (kept, why) = match &choice {
+            ListingChoice::Listed {
+                appendix, annex, ..
+            } => (
+                Some(Listed {
+                    chosen: c,
+                    appendix: *appendix,
+                    annex: *annex,
+                }),
+                choice.reason().to_string(),
+            ),
+            ListingChoice::NotCovered { reason } => (None, reason.clone()),
+            ListingChoice::Undetermined { options, reason } if options.contains(&None) => (
+                None,
+                format!("{reason}; origin not stated or not decisive: the unlisted part is taken as the plausible one"),
+            ),
+            ListingChoice::Undetermined { reason, .. } => (
+                Some(whole),
+                format!(
+                    "{reason}; origin not stated or not decisive: {} assumed",
+                    listing_words(t.cites, t.eu_annex)
+                ),
+            ),
+        };
+        reasons.push(Reason {
+            code: "PARTIAL_LISTING",
+            text: format!("'{}': {why}", c.words),
+            list: Some(t.cites_provenance.source.clone()),
+            span: c.span,
+        });
+        out.extend(kept);
+    }
+    out
+}
+
+fn listing_words(cites: Option<Appendix>, annex: Option<Annex>) -> String {
+    format!(
+        "CITES {}, EU Annex {}",
+        cites.map(Appendix::as_str).unwrap_or("-"),
+        annex.map(Annex::as_str).unwrap_or("-")
+    )
+}
+
 /// The strictest appendix and annex among the listed taxa.
 pub(crate) type Strictest = (Option<Appendix>, Option<Annex>);
 
 /// The species of a relevant ad, their SPECIES reasons and the strictest listing among them.
 pub(crate) fn species(
     d: &Detector,
-    listed: &[&Chosen],
+    listed: &[Listed],
     reasons: &mut Vec<Reason>,
 ) -> (Vec<SpeciesHit>, Option<Strictest>) {
     let mut species = Vec::new();
     let mut strictest: Option<Strictest> = None;
-    for c in listed {
-        let t = d.refdata.taxon(c.taxon);
+    for l in listed {
+        let (c, t) = (l.chosen, d.refdata.taxon(l.chosen.taxon));
         species.push(SpeciesHit {
             scientific_name: t.name.clone(),
-            cites: t.cites.map(Appendix::as_str),
-            eu_annex: t.eu_annex.map(Annex::as_str),
+            cites: l.appendix.map(Appendix::as_str),
+            eu_annex: l.annex.map(Annex::as_str),
             matched_text: c.words.clone(),
         });
         reasons.push(Reason {
@@ -118,13 +210,13 @@ pub(crate) fn species(
                 "'{}' → {} (CITES {}, EU Annex {})",
                 c.words,
                 t.name,
-                t.cites.map(Appendix::as_str).unwrap_or("-"),
-                t.eu_annex.map(Annex::as_str).unwrap_or("-")
+                l.appendix.map(Appendix::as_str).unwrap_or("-"),
+                l.annex.map(Annex::as_str).unwrap_or("-")
             ),
             list: Some(t.cites_provenance.source.clone()),
             span: c.span,
         });
-        let level = (t.cites, t.eu_annex);
+        let level = (l.appendix, l.annex);
         strictest = Some(match strictest {
             None => level,
             Some(s) => (min_opt(s.0, level.0), min_opt(s.1, level.1)),
