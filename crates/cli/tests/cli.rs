@@ -260,9 +260,24 @@ fn evaluation_floors_hold() {
         "--errors",
         "0",
         "--min-relevance-f1",
-        "0.97",
+        "0.98",
         "--min-risk-accuracy",
         "0.96",
+    ])
+    .assert()
+    .success();
+    // The open part of the market corpus (real-looking text, 65 % hard negatives). Its sealed
+    // part (market/sealed) is measured by hand and reported, never tuned on.
+    let market = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/eval/market");
+    ww().args([
+        "eval",
+        market,
+        "--errors",
+        "0",
+        "--min-relevance-f1",
+        "0.95",
+        "--min-risk-accuracy",
+        "0.95",
     ])
     .assert()
     .success();

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::Serialize;
 
 /// What an ad offers (the `item_kind` of the scan contract).
@@ -193,7 +193,10 @@ impl KindCues {
     /// Adds the cues that are patterns rather than words: catalogue numbers, ISBNs, a year with
     /// a face value ("1982, 24c"), souvenir-sheet marks ("S/S").
     pub(crate) fn add_patterns(&mut self, text: &str) {
-        for (re, kind, what) in patterns() {
+        let (set, patterns) = patterns();
+        // One pass over the text says which patterns occur; only those are run to find where.
+        for i in set.matches(text).iter() {
+            let (re, kind, what) = &patterns[i];
             if let Some(m) = re.find(text) {
                 self.cues.push(KindCue {
                     kind: *kind,
@@ -226,53 +229,67 @@ pub(crate) fn negated(negations: &[[usize; 2]], span: [usize; 2], text: &str) ->
     })
 }
 
-fn patterns() -> &'static [(Regex, ItemKind, &'static str)] {
-    static P: OnceLock<Vec<(Regex, ItemKind, &'static str)>> = OnceLock::new();
+/// The written patterns of item kinds, and a set of them all for the one pass that says which
+/// occur.
+type Patterns = (RegexSet, Vec<(Regex, ItemKind, &'static str)>);
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
-        let re = |s: &str| Regex::new(s).expect("item kind pattern");
-        vec![
-            (
-                re(r"(?i)\b(?:SG|Mi\.?(?:\s?Nr\.?)?|Michel(?:\s?Nr\.?)?|Scott|Sc\.|Yv\.?|Yvert(?:\s?n°)?|YT|NVPH|Facit|SACC)\s?#?\s?\d{1,4}[a-z]?\b"),
-                ItemKind::Stamp,
-                "stamp catalogue number",
-            ),
-            (
-                re(r"\b(?:1[89]\d\d|20[0-2]\d)\s?[,:/-]?\s?\d{1,3}\s?(?:c|ct|cts|f|fr|p|d|pf|pfg|rp|kr)\b"),
-                ItemKind::Stamp,
-                "year and face value",
-            ),
-            (
-                re(r"(?i)(?:^|\s)(?:S/S|M/S)(?:\s|$|[,.;:])"),
-                ItemKind::Stamp,
-                "souvenir or miniature sheet mark",
-            ),
-            (
-                re(r"(?i)\bISBN(?:-1[03])?:?\s?[\dX][\d\- ]{8,16}[\dX]\b"),
-                ItemKind::Book,
-                "ISBN",
-            ),
-            (
-                re(r"\b97[89]\d{10}\b"),
-                ItemKind::Book,
-                "ISBN",
-            ),
-            (
-                re(r"\b1:(?:6|8|10|12|16|18|20|24|32|35|43|48|50|64|72|76|87|100|144|160|200|350|700)\b"),
-                ItemKind::FigurineToy,
-                "model scale",
-            ),
-            (
-                re(r"(?i)\b\d{2,4}\s?cc\b"),
-                ItemKind::VehicleToolPart,
-                "engine size",
-            ),
-            (
-                re(r"(?i)\b(?:20|35|37\.5|50|70|75|100)\s?cl\b"),
-                ItemKind::BrandProduct,
-                "bottle size",
-            ),
-        ]
+        let list = pattern_list();
+        let set = RegexSet::new(list.iter().map(|p| p.0.as_str())).expect("item kind patterns");
+        (set, list)
     })
+}
+
+/// The patterns use ASCII word boundaries (`(?-u:\b)`): the codes and numbers they look for are
+/// ASCII, and Unicode boundaries would keep the regex engine off its fast automata.
+fn pattern_list() -> Vec<(Regex, ItemKind, &'static str)> {
+    let re = |s: &str| Regex::new(s).expect("item kind pattern");
+    vec![
+        (
+            re(
+                r"(?i)(?-u:\b)(?:SG|Mi\.?(?:\s?Nr\.?)?|Michel(?:\s?Nr\.?)?|Scott|Sc\.|Yv\.?|Yvert(?:\s?n°)?|YT|NVPH|Facit|SACC)\s?#?\s?\d{1,4}[a-z]?(?-u:\b)",
+            ),
+            ItemKind::Stamp,
+            "stamp catalogue number",
+        ),
+        (
+            re(
+                r"(?-u:\b)(?:1[89]\d\d|20[0-2]\d)\s?[,:/-]?\s?\d{1,3}\s?(?:c|ct|cts|f|fr|p|d|pf|pfg|rp|kr)(?-u:\b)",
+            ),
+            ItemKind::Stamp,
+            "year and face value",
+        ),
+        (
+            re(r"(?i)(?:^|\s)(?:S/S|M/S)(?:\s|$|[,.;:])"),
+            ItemKind::Stamp,
+            "souvenir or miniature sheet mark",
+        ),
+        (
+            re(r"(?i)(?-u:\b)ISBN(?:-1[03])?:?\s?[\dX][\d\- ]{8,16}[\dX](?-u:\b)"),
+            ItemKind::Book,
+            "ISBN",
+        ),
+        (re(r"(?-u:\b)97[89]\d{10}(?-u:\b)"), ItemKind::Book, "ISBN"),
+        (
+            re(
+                r"(?-u:\b)1:(?:6|8|10|12|16|18|20|24|32|35|43|48|50|64|72|76|87|100|144|160|200|350|700)(?-u:\b)",
+            ),
+            ItemKind::FigurineToy,
+            "model scale",
+        ),
+        (
+            re(r"(?i)(?-u:\b)\d{2,4}\s?cc(?-u:\b)"),
+            ItemKind::VehicleToolPart,
+            "engine size",
+        ),
+        (
+            re(r"(?i)(?-u:\b)(?:20|35|37\.5|50|70|75|100)\s?cl(?-u:\b)"),
+            ItemKind::BrandProduct,
+            "bottle size",
+        ),
+    ]
 }
 
 /// What the item-kind stage decided.
