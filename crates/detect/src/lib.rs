@@ -161,6 +161,20 @@ fn is_modifier(n: &wildwatch_text::Normalized, h: &matcher::Hit) -> bool {
         && n.flag_at(h.end) & wildwatch_text::JOIN == 0
 }
 
+/// The labelled corpora and the open part of the market corpus (never its sealed part), for tests
+/// that run every labelled ad.
+#[cfg(test)]
+pub(crate) fn test_corpus_files() -> Vec<std::path::PathBuf> {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/eval");
+    let market = format!("{corpus}/market");
+    [corpus, market.as_str()]
+        .into_iter()
+        .flat_map(|dir| std::fs::read_dir(dir).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect()
+}
+
 /// Linking elements between the parts of a German or Dutch compound.
 const LINKERS: &[&str] = &["", "s", "n", "en", "es", "e", "er", "ns", "ens"];
 

@@ -507,15 +507,7 @@ mod tests {
         let refdata = wildwatch_refdata::RefData::shipped().unwrap();
         let m = Matcher::build(&refdata, &Lexicon::shipped()).unwrap();
         let mut texts: Vec<String> = Vec::new();
-        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/eval");
-        // The labelled corpora and the open part of the market corpus (not its sealed part).
-        let market = format!("{corpus}/market");
-        let files = [corpus, market.as_str()]
-            .into_iter()
-            .flat_map(|dir| std::fs::read_dir(dir).unwrap())
-            .map(|f| f.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"));
-        for f in files {
+        for f in crate::test_corpus_files() {
             let body = std::fs::read_to_string(f).unwrap();
             for line in body.lines().filter(|l| !l.trim().is_empty()) {
                 let v: serde_json::Value = serde_json::from_str(line).unwrap();

@@ -514,15 +514,7 @@ mod tests {
     #[test]
     fn scanned_ads_are_written_as_serde_json_writes_them() {
         let det = Detector::shipped().unwrap();
-        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/eval");
-        // The labelled corpora and the open part of the market corpus (not its sealed part).
-        let market = format!("{corpus}/market");
-        let files = [corpus, market.as_str()]
-            .into_iter()
-            .flat_map(|dir| std::fs::read_dir(dir).unwrap())
-            .map(|f| f.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"));
-        for f in files {
+        for f in crate::test_corpus_files() {
             let body = std::fs::read_to_string(f).unwrap();
             for (n, line) in body.lines().enumerate() {
                 if let Ok(ad) = parse_line(line.as_bytes(), n as u64 + 1) {
