@@ -139,6 +139,43 @@ fn variants(term: &str, first_word_plural: bool) -> Vec<String> {
     out
 }
 
+/// Every reference name with its keys (variants) and meaning, and whether it may stand in a
+/// compound. Normalising ~100,000 names and their variants is most of the build: done on all cores.
+fn name_items(refdata: &RefData) -> Vec<(String, Vec<String>, Meaning, bool)> {
+    refdata
+        .names
+        .par_iter()
+        .flat_map_iter(|n| {
+            let mut items = Vec::new();
+            // Names of one or two letters ("Aa") only make noise.
+            if n.text.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+                return items;
+            }
+            let meaning = Meaning::Name {
+                taxon: n.taxon,
+                kind: n.kind,
+            };
+            let compound = matches!(n.kind, NameKind::De | NameKind::Nl);
+            // Keepers write binomials with the genus abbreviated: B. smithi, D. tinctorius.
+            if n.kind == NameKind::Scientific {
+                let parts: Vec<&str> = n.text.split_whitespace().collect();
+                if parts.len() == 2
+                    && parts[1].len() >= 5
+                    && parts[1].chars().all(|c| c.is_ascii_lowercase())
+                {
+                    let initial = parts[0].chars().next().unwrap_or('x');
+                    let abbr = format!("{initial}. {}", parts[1]);
+                    let keys = variants(&abbr, false);
+                    items.push((abbr, keys, meaning, false));
+                }
+            }
+            let plural = matches!(n.kind, NameKind::En | NameKind::Fr);
+            items.push((n.text.clone(), variants(&n.text, plural), meaning, compound));
+            items
+        })
+        .collect()
+}
+
 impl Matcher {
     /// Compiles every taxon name and lexicon term into one trie (and the compound keys, reversed,
     /// into a second).
@@ -185,39 +222,7 @@ impl Matcher {
                     p.has_joiner |= term.contains(['-', ' ']);
                 }
             };
-        // Normalising ~100,000 names and their variants is most of the build: done on all cores.
-        let name_items: Vec<(String, Vec<String>, Meaning, bool)> = refdata
-            .names
-            .par_iter()
-            .flat_map_iter(|n| {
-                let mut items = Vec::new();
-                // Names of one or two letters ("Aa") only make noise.
-                if n.text.chars().filter(|c| c.is_alphabetic()).count() < 3 {
-                    return items;
-                }
-                let meaning = Meaning::Name {
-                    taxon: n.taxon,
-                    kind: n.kind,
-                };
-                let compound = matches!(n.kind, NameKind::De | NameKind::Nl);
-                // Keepers write binomials with the genus abbreviated: B. smithi, D. tinctorius.
-                if n.kind == NameKind::Scientific {
-                    let parts: Vec<&str> = n.text.split_whitespace().collect();
-                    if parts.len() == 2
-                        && parts[1].len() >= 5
-                        && parts[1].chars().all(|c| c.is_ascii_lowercase())
-                    {
-                        let initial = parts[0].chars().next().unwrap_or('x');
-                        let abbr = format!("{initial}. {}", parts[1]);
-                        let keys = variants(&abbr, false);
-                        items.push((abbr, keys, meaning, false));
-                    }
-                }
-                let plural = matches!(n.kind, NameKind::En | NameKind::Fr);
-                items.push((n.text.clone(), variants(&n.text, plural), meaning, compound));
-                items
-            })
-            .collect();
+        let name_items = name_items(refdata);
         for (term, keys_of_term, meaning, compound) in name_items {
             add(&term, keys_of_term, meaning, compound);
         }
@@ -264,8 +269,13 @@ impl Matcher {
                 patterns[id as usize].group = Some(taxon);
             }
         }
+        Ok(Matcher::compile(&index, patterns))
+    }
+
+    /// The two tries over the keys: every key, and the compound keys reversed.
+    fn compile(index: &FxHashMap<String, u32>, patterns: Vec<Pattern>) -> Matcher {
         let mut key_bytes: Vec<&[u8]> = vec![&[]; patterns.len()];
-        for (key, &id) in &index {
+        for (key, &id) in index {
             key_bytes[id as usize] = key.as_bytes();
         }
         let ids: Vec<u32> = (0..patterns.len() as u32).collect();
@@ -280,11 +290,11 @@ impl Matcher {
             || Trie::build(&key_bytes, &ids),
             || Trie::build(&compound_keys, &compound_ids),
         );
-        Ok(Matcher {
+        Matcher {
             all,
             compounds_reversed,
             patterns,
-        })
+        }
     }
 
     /// Number of patterns.
