@@ -193,6 +193,10 @@ impl KindCues {
     /// Adds the cues that are patterns rather than words: catalogue numbers, ISBNs, a year with
     /// a face value ("1982, 24c"), souvenir-sheet marks ("S/S").
     pub(crate) fn add_patterns(&mut self, text: &str) {
+        // Every pattern needs a digit or a slash.
+        if !text.bytes().any(|b| b.is_ascii_digit() || b == b'/') {
+            return;
+        }
         let (set, patterns) = patterns();
         // One pass over the text says which patterns occur; only those are run to find where.
         for i in set.matches(text).iter() {

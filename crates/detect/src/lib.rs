@@ -479,7 +479,6 @@ impl Detector {
                 ev.obfuscated.push(Words { words, span });
             }
         }
-        ev.kinds.add_patterns(&text);
         decide::decide(self, ad, &text, &n.text, title_end, lang, ev)
     }
 }

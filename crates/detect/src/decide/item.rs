@@ -6,7 +6,17 @@ use crate::kind::{self, ItemKind, KindDecision, MaterialFacts};
 
 /// What the item is. A code word, or a listed material named for an object that may be made of
 /// one (an ivory figurine), keeps it a specimen.
-pub(crate) fn decide(ev: &mut Evidence, text: &str, has_code: bool) -> KindDecision {
+pub(crate) fn decide(
+    ev: &mut Evidence,
+    text: &str,
+    has_code: bool,
+    named_something: bool,
+) -> KindDecision {
+    // The written patterns (catalogue numbers, ISBNs, scales) matter only where the ad names a
+    // taxon, a material or a code word; other ads are not read for them.
+    if named_something || !ev.materials.is_empty() || has_code {
+        ev.kinds.add_patterns(text);
+    }
     // A fossil cue of the look-alike list ("ivoire de mammouth", "Mammutelfenbein") says what
     // the item is even when it hides the item-kind word inside it.
     let fossils: Vec<(String, crate::evidence::Span, String)> = ev

@@ -147,7 +147,7 @@ pub(crate) fn decide(
     // A longer name of another taxon (tiger shark) won over the listed name inside it.
     reasons.extend(names::other_name_reasons(&ev));
     // What the item is: a stamp, a book, a replica … names the animal but is not it.
-    let kind = item::decide(&mut ev, text, look.has_code);
+    let kind = item::decide(&mut ev, text, look.has_code, look.had_taxon);
     if kind.blocks() && (!listed.is_empty() || look.had_taxon) && !look.accessory_ad {
         look.lookalike = true;
         if let (Some(why), Some(cue)) = (kind.reason_text(), &kind.cue) {
