@@ -158,19 +158,9 @@ impl RefData {
 
 type Reader<'a> = dyn Fn(&str) -> Result<Option<Vec<u8>>, RefDataError> + 'a;
 
-fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
-    let taxa_bytes = read("taxa.csv")?.ok_or_else(|| RefDataError::Malformed {
-        file: "taxa.csv".into(),
-        line: 0,
-        column: 0,
-        message: "taxa.csv is missing".into(),
-    })?;
-    let taxa_table = Table::parse(
-        "taxa.csv",
-        &taxa_bytes,
-        &["taxon_id", "full_name", "rank", "cites_listing"],
-    )?;
-    let annotations = match read("annotations.csv")? {
+/// The listing annotations by id (`annotations.csv`), empty when the file is absent.
+fn read_annotations(read: &Reader<'_>) -> Result<HashMap<String, String>, RefDataError> {
+    Ok(match read("annotations.csv")? {
         Some(b) => {
             let t = Table::parse("annotations.csv", &b, &["annotation_id", "text_en"])?;
             t.rows
@@ -184,7 +174,117 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
                 .collect::<HashMap<_, _>>()
         }
         None => HashMap::new(),
-    };
+    })
+}
+
+/// The binomial synonyms of `synonyms.csv` as names of their accepted taxa.
+fn synonym_names(
+    t: &Table,
+    by_sp_id: &HashMap<u32, TaxonId>,
+    by_sci: &HashMap<String, TaxonId>,
+) -> Vec<Name> {
+    t.rows
+        .iter()
+        .filter_map(|(_, rec)| {
+            let taxon = synonym_target(t, rec, by_sp_id, by_sci)?;
+            Some(Name {
+                text: t.get(rec, "synonym_name").to_string(),
+                kind: NameKind::Synonym,
+                taxon,
+                provenance: Provenance::new(
+                    format!("synonyms.csv ({})", t.get(rec, "source")),
+                    true,
+                ),
+            })
+        })
+        .collect()
+}
+
+/// The EN/FR/DE/NL names of `common_names.csv`, by Species+ id or scientific name.
+fn common_names(
+    bytes: &[u8],
+    by_sp_id: &HashMap<u32, TaxonId>,
+    by_sci: &HashMap<String, TaxonId>,
+) -> Result<Vec<Name>, RefDataError> {
+    let t = Table::parse("common_names.csv", bytes, &["lang", "common_name"])?;
+    let mut names = Vec::new();
+    for (_, rec) in &t.rows {
+        let kind = match t.get(rec, "lang") {
+            "en" => NameKind::En,
+            "fr" => NameKind::Fr,
+            "de" => NameKind::De,
+            "nl" => NameKind::Nl,
+            _ => continue,
+        };
+        let target = t
+            .get(rec, "taxon_id")
+            .parse::<u32>()
+            .ok()
+            .and_then(|id| by_sp_id.get(&id))
+            .or_else(|| by_sci.get(t.get(rec, "scientific_name")));
+        let Some(&taxon) = target else { continue };
+        let text = t.get(rec, "common_name");
+        if text.is_empty() {
+            continue;
+        }
+        names.push(Name {
+            text: text.to_string(),
+            kind,
+            taxon,
+            provenance: Provenance::new(
+                format!("common_names.csv ({})", t.get(rec, "source")),
+                t.get(rec, "verified") == "yes",
+            ),
+        });
+    }
+    Ok(names)
+}
+
+/// One name per (taxon, kind, folded text), the verified copy winning, and the taxa of each folded
+/// name.
+fn index_names(names: Vec<Name>) -> (Vec<Name>, HashMap<String, Vec<TaxonId>>) {
+    let mut keyed: Vec<(String, Name)> = names.into_iter().map(|n| (fold(&n.text), n)).collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        (a.taxon, a.kind.as_str(), ka, !a.provenance.verified).cmp(&(
+            b.taxon,
+            b.kind.as_str(),
+            kb,
+            !b.provenance.verified,
+        ))
+    });
+    keyed.dedup_by(|(kb, b), (ka, a)| a.taxon == b.taxon && a.kind == b.kind && ka == kb);
+    let mut by_name: HashMap<String, Vec<TaxonId>> = HashMap::with_capacity(keyed.len());
+    for (k, n) in &keyed {
+        let v = by_name.entry(k.clone()).or_default();
+        if !v.contains(&n.taxon) {
+            v.push(n.taxon);
+        }
+    }
+    (keyed.into_iter().map(|(_, n)| n).collect(), by_name)
+}
+
+/// The taxa of the checklist export (`taxa.csv`) and their indexes by Species+ id and name.
+struct Checklist {
+    taxa: Vec<Taxon>,
+    by_sp_id: HashMap<u32, TaxonId>,
+    by_sci: HashMap<String, TaxonId>,
+    /// The listing date of the export.
+    data_date: String,
+}
+
+fn read_checklist(read: &Reader<'_>) -> Result<Checklist, RefDataError> {
+    let taxa_bytes = read("taxa.csv")?.ok_or_else(|| RefDataError::Malformed {
+        file: "taxa.csv".into(),
+        line: 0,
+        column: 0,
+        message: "taxa.csv is missing".into(),
+    })?;
+    let taxa_table = Table::parse(
+        "taxa.csv",
+        &taxa_bytes,
+        &["taxon_id", "full_name", "rank", "cites_listing"],
+    )?;
+    let annotations = read_annotations(read)?;
 
     let mut taxa: Vec<Taxon> = Vec::with_capacity(taxa_table.rows.len());
     let mut by_sp_id: HashMap<u32, TaxonId> = HashMap::new();
@@ -252,6 +352,92 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
             .collect();
         taxa.push(taxon);
     }
+    Ok(Checklist {
+        taxa,
+        by_sp_id,
+        by_sci,
+        data_date,
+    })
+}
+
+/// Taxa common in trade but missing from the 2017 export (e.g. Psittacus timneh, Poecilotheria),
+/// and the curated names of the trade-focus list (`trade_focus_taxa.csv`).
+fn add_trade_focus(
+    bytes: &[u8],
+    taxa: &mut Vec<Taxon>,
+    by_sci: &mut HashMap<String, TaxonId>,
+    names: &mut Vec<Name>,
+) -> Result<(), RefDataError> {
+    let t = Table::parse("trade_focus_taxa.csv", bytes, &["scientific_name"])?;
+    for (_, rec) in &t.rows {
+        let sci = t.get(rec, "scientific_name");
+        let basis = t.get(rec, "listing_basis");
+        let id = match by_sci.get(sci) {
+            Some(id) => *id,
+            None => {
+                let raw = t.get(rec, "cites_listing_best_current");
+                if sci.is_empty() || sci.contains('(') || raw.is_empty() || raw == "NC" {
+                    continue;
+                }
+                let words: Vec<&str> = sci.split_whitespace().collect();
+                let rank = match t.get(rec, "species_plus_rank") {
+                    "" if words.len() >= 2 => Rank::Species,
+                    "" => Rank::Genus,
+                    r => Rank::parse(r).unwrap_or(Rank::Species),
+                };
+                let genus = words.first().copied().unwrap_or_default().to_string();
+                let id = taxa.len() as TaxonId;
+                let prov = Provenance::new(format!("trade_focus_taxa.csv ({basis})"), false);
+                let mut taxon = Taxon::new(sci.to_string(), rank, prov.clone());
+                if rank >= Rank::Genus {
+                    taxon.lineage.genus = genus;
+                }
+                taxon.cites_raw = raw.to_string();
+                taxa.push(taxon);
+                by_sci.insert(sci.to_string(), id);
+                names.push(Name {
+                    text: sci.to_string(),
+                    kind: NameKind::Scientific,
+                    taxon: id,
+                    provenance: prov,
+                });
+                id
+            }
+        };
+        for (col, kind) in [
+            ("name_en", NameKind::En),
+            ("name_fr", NameKind::Fr),
+            ("name_de", NameKind::De),
+            ("name_nl", NameKind::Nl),
+        ] {
+            for n in t
+                .get(rec, col)
+                .split(';')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                names.push(Name {
+                    text: n.to_string(),
+                    kind,
+                    taxon: id,
+                    provenance: Provenance::new(
+                        "trade_focus_taxa.csv (curated, from memory)",
+                        false,
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
+    let Checklist {
+        mut taxa,
+        by_sp_id,
+        mut by_sci,
+        mut data_date,
+    } = read_checklist(read)?;
     let from_checklist = taxa.len();
     if data_date.is_empty() {
         data_date = "unknown".into();
@@ -268,69 +454,8 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
         })
         .collect();
 
-    // Taxa common in trade but missing from the 2017 export (e.g. Psittacus timneh, Poecilotheria),
-    // and the curated names of the trade-focus list.
     if let Some(b) = read("trade_focus_taxa.csv")? {
-        let t = Table::parse("trade_focus_taxa.csv", &b, &["scientific_name"])?;
-        for (_, rec) in &t.rows {
-            let sci = t.get(rec, "scientific_name");
-            let basis = t.get(rec, "listing_basis");
-            let id = match by_sci.get(sci) {
-                Some(id) => *id,
-                None => {
-                    let raw = t.get(rec, "cites_listing_best_current");
-                    if sci.is_empty() || sci.contains('(') || raw.is_empty() || raw == "NC" {
-                        continue;
-                    }
-                    let words: Vec<&str> = sci.split_whitespace().collect();
-                    let rank = match t.get(rec, "species_plus_rank") {
-                        "" if words.len() >= 2 => Rank::Species,
-                        "" => Rank::Genus,
-                        r => Rank::parse(r).unwrap_or(Rank::Species),
-                    };
-                    let genus = words.first().copied().unwrap_or_default().to_string();
-                    let id = taxa.len() as TaxonId;
-                    let prov = Provenance::new(format!("trade_focus_taxa.csv ({basis})"), false);
-                    let mut taxon = Taxon::new(sci.to_string(), rank, prov.clone());
-                    if rank >= Rank::Genus {
-                        taxon.lineage.genus = genus;
-                    }
-                    taxon.cites_raw = raw.to_string();
-                    taxa.push(taxon);
-                    by_sci.insert(sci.to_string(), id);
-                    names.push(Name {
-                        text: sci.to_string(),
-                        kind: NameKind::Scientific,
-                        taxon: id,
-                        provenance: prov,
-                    });
-                    id
-                }
-            };
-            for (col, kind) in [
-                ("name_en", NameKind::En),
-                ("name_fr", NameKind::Fr),
-                ("name_de", NameKind::De),
-                ("name_nl", NameKind::Nl),
-            ] {
-                for n in t
-                    .get(rec, col)
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                {
-                    names.push(Name {
-                        text: n.to_string(),
-                        kind,
-                        taxon: id,
-                        provenance: Provenance::new(
-                            "trade_focus_taxa.csv (curated, from memory)",
-                            false,
-                        ),
-                    });
-                }
-            }
-        }
+        add_trade_focus(&b, &mut taxa, &mut by_sci, &mut names)?;
     }
 
     let synonyms = read("synonyms.csv")?
@@ -397,74 +522,13 @@ fn build(read: &Reader<'_>, origin: &str) -> Result<RefData, RefDataError> {
     );
 
     if let Some(t) = &synonyms {
-        for (_, rec) in &t.rows {
-            let syn = t.get(rec, "synonym_name");
-            if let Some(taxon) = synonym_target(t, rec, &by_sp_id, &by_sci) {
-                names.push(Name {
-                    text: syn.to_string(),
-                    kind: NameKind::Synonym,
-                    taxon,
-                    provenance: Provenance::new(
-                        format!("synonyms.csv ({})", t.get(rec, "source")),
-                        true,
-                    ),
-                });
-            }
-        }
+        names.extend(synonym_names(t, &by_sp_id, &by_sci));
     }
-
     if let Some(b) = read("common_names.csv")? {
-        let t = Table::parse("common_names.csv", &b, &["lang", "common_name"])?;
-        for (_, rec) in &t.rows {
-            let kind = match t.get(rec, "lang") {
-                "en" => NameKind::En,
-                "fr" => NameKind::Fr,
-                "de" => NameKind::De,
-                "nl" => NameKind::Nl,
-                _ => continue,
-            };
-            let target = t
-                .get(rec, "taxon_id")
-                .parse::<u32>()
-                .ok()
-                .and_then(|id| by_sp_id.get(&id))
-                .or_else(|| by_sci.get(t.get(rec, "scientific_name")));
-            let Some(&taxon) = target else { continue };
-            let text = t.get(rec, "common_name");
-            if text.is_empty() {
-                continue;
-            }
-            names.push(Name {
-                text: text.to_string(),
-                kind,
-                taxon,
-                provenance: Provenance::new(
-                    format!("common_names.csv ({})", t.get(rec, "source")),
-                    t.get(rec, "verified") == "yes",
-                ),
-            });
-        }
+        names.extend(common_names(&b, &by_sp_id, &by_sci)?);
     }
 
-    // One name per (taxon, kind, folded text): the verified copy wins.
-    let mut keyed: Vec<(String, Name)> = names.into_iter().map(|n| (fold(&n.text), n)).collect();
-    keyed.sort_by(|(ka, a), (kb, b)| {
-        (a.taxon, a.kind.as_str(), ka, !a.provenance.verified).cmp(&(
-            b.taxon,
-            b.kind.as_str(),
-            kb,
-            !b.provenance.verified,
-        ))
-    });
-    keyed.dedup_by(|(kb, b), (ka, a)| a.taxon == b.taxon && a.kind == b.kind && ka == kb);
-    let mut by_name: HashMap<String, Vec<TaxonId>> = HashMap::with_capacity(keyed.len());
-    for (k, n) in &keyed {
-        let v = by_name.entry(k.clone()).or_default();
-        if !v.contains(&n.taxon) {
-            v.push(n.taxon);
-        }
-    }
-    let names: Vec<Name> = keyed.into_iter().map(|(_, n)| n).collect();
+    let (names, by_name) = index_names(names);
     Ok(RefData {
         taxa,
         names,
