@@ -1,16 +1,28 @@
 //! Checks an evidence package: every file against the manifest's SHA-256 and size, no file
 //! missing or added, the Ed25519 signature over the manifest, the public key inside against the
-//! one expected. Each problem names the file. Entry names are refused when absolute, with `..`,
-//! backslashes or NUL, or repeated (a second entry of the same name could hide the first).
+//! one expected. Each problem names the file.
+//!
+//! The zip itself is read strictly ([`layout`]), so that what is hashed is what every extractor
+//! writes: one end record, a central directory whose entries tile the file with local headers
+//! that agree with it, nothing outside them, no zip64, comments, extra fields, data descriptors,
+//! encryption, links or executables. Entry names are refused when absolute, with `..`,
+//! backslashes, `:` or NUL, or repeated — also when they differ only in case, Unicode
+//! normalisation or trailing dots and spaces, which case-insensitive or normalising file systems
+//! extract to one file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Seek};
 use std::path::Path;
 
 use ed25519_dalek::{Signature, VerifyingKey};
+use unicode_normalization::UnicodeNormalization;
 
-use crate::package::{Manifest, FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE};
+use crate::package::{Manifest, ManifestFile, FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE};
 use crate::{unhex, ActionError, Result};
+
+mod layout;
+
+pub use layout::{DataFault, Field, ZipFault};
 
 /// The largest manifest or signature read (a hostile zip could claim any size).
 const MAX_SMALL: u64 = 64 << 20;
@@ -20,14 +32,26 @@ const MAX_SMALL: u64 = 64 << 20;
 pub enum Problem {
     /// An entry name that could escape a folder when extracted.
     UnsafeName(String),
-    /// The same name twice.
-    Duplicate(String),
+    /// A name twice, or two names that extract to the same file.
+    Duplicate {
+        /// The later entry's name.
+        name: String,
+        /// The earlier entry's name (the same, or equal to it up to case or normalisation).
+        first: String,
+    },
+    /// The zip's structure is not what the package writer makes, or lets extractors disagree.
+    Zip {
+        /// The entry concerned, when there is one.
+        entry: Option<String>,
+        /// What is wrong.
+        fault: ZipFault,
+    },
     /// A file whose content is not what the manifest says.
     Altered {
         /// Entry name.
         path: String,
         /// What differs.
-        why: String,
+        why: Alteration,
     },
     /// A file in the manifest but not in the zip.
     Missing(String),
@@ -41,11 +65,58 @@ pub enum Problem {
     Key(String),
 }
 
+/// How a file differs from the manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Alteration {
+    /// Another SHA-256.
+    Hash {
+        /// Of the content.
+        found: String,
+        /// In the manifest.
+        listed: String,
+    },
+    /// Another size.
+    Size {
+        /// Of the content.
+        found: u64,
+        /// In the manifest.
+        listed: u64,
+    },
+    /// The content cannot be read as the zip describes it.
+    Data(DataFault),
+}
+
+impl std::fmt::Display for Alteration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Alteration::Hash { found, listed } => {
+                write!(f, "SHA-256 {found}, manifest says {listed}")
+            }
+            Alteration::Size { found, listed } => {
+                write!(f, "{found} bytes, manifest says {listed}")
+            }
+            Alteration::Data(d) => write!(f, "{d}"),
+        }
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Problem::UnsafeName(n) => write!(f, "unsafe entry name {n:?}"),
-            Problem::Duplicate(n) => write!(f, "entry {n} appears more than once"),
+            Problem::Duplicate { name, first } if name == first => {
+                write!(f, "entry {name} appears more than once")
+            }
+            Problem::Duplicate { name, first } => write!(
+                f,
+                "entry {name:?} extracts to the same file as {first:?} (the names differ only in \
+                 case, Unicode normalisation or trailing dots and spaces)"
+            ),
+            Problem::Zip {
+                entry: Some(e),
+                fault,
+            } => write!(f, "zip structure: {e}: {fault}"),
+            Problem::Zip { entry: None, fault } => write!(f, "zip structure: {fault}"),
             Problem::Altered { path, why } => write!(f, "altered: {path} ({why})"),
             Problem::Missing(n) => write!(f, "missing: {n} is in the manifest but not in the zip"),
             Problem::Added(n) => write!(f, "added: {n} is in the zip but not in the manifest"),
@@ -86,139 +157,206 @@ pub fn safe_entry_name(name: &str) -> bool {
             .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
-fn read_entry<R: Read + Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    i: usize,
-    limit: Option<u64>,
-) -> std::result::Result<(Vec<u8>, String, u64), String> {
-    use sha2::Digest;
-    let mut f = zip.by_index(i).map_err(|e| e.to_string())?;
-    let mut hasher = sha2::Sha256::new();
-    let mut kept = Vec::new();
-    let mut size = 0u64;
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf).map_err(|e| e.to_string())?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        size += n as u64;
-        if let Some(l) = limit {
-            if size > l {
-                return Err(format!("larger than {l} bytes"));
-            }
-            kept.extend_from_slice(&buf[..n]);
+/// The file a name extracts to on case-insensitive, normalising file systems (macOS, Windows):
+/// full case folding (upper then lower case), NFC, trailing dots and spaces of each component
+/// dropped (as Windows does).
+fn folded(name: &str) -> String {
+    let case: String = name
+        .nfd()
+        .flat_map(char::to_uppercase)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let nfc: String = case.nfc().collect();
+    nfc.split('/')
+        .map(|c| c.trim_end_matches(['.', ' ']))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The zip being checked: its entries and, by exact name, the safe ones.
+struct Zip<R> {
+    reader: R,
+    entries: Vec<layout::Entry>,
+    names: BTreeMap<String, Vec<usize>>,
+}
+
+impl<R: Read + Seek> Zip<R> {
+    /// The content of the first entry named `name`, up to [`MAX_SMALL`].
+    fn small(&mut self, name: &str) -> Option<std::result::Result<Vec<u8>, DataFault>> {
+        let i = *self.names.get(name)?.first()?;
+        Some(layout::read_data(&mut self.reader, &self.entries[i], Some(MAX_SMALL)).map(|c| c.kept))
+    }
+
+    /// How entry `i` differs from the manifest's `f`, if it does.
+    fn compare(&mut self, i: usize, f: &ManifestFile) -> Option<Alteration> {
+        match layout::read_data(&mut self.reader, &self.entries[i], None) {
+            Err(d) => Some(Alteration::Data(d)),
+            Ok(c) if c.sha256 != f.sha256 => Some(Alteration::Hash {
+                found: c.sha256,
+                listed: f.sha256.clone(),
+            }),
+            Ok(c) if c.size != f.size => Some(Alteration::Size {
+                found: c.size,
+                listed: f.size,
+            }),
+            Ok(_) => None,
         }
     }
-    Ok((kept, crate::hex(&hasher.finalize()), size))
+}
+
+/// Indexes the safe names; refuses unsafe ones and names that extract to the same file.
+fn index_names(
+    entries: &[layout::Entry],
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, Vec<usize>> {
+    let mut names: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut files: HashMap<String, &str> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if !safe_entry_name(&e.name) {
+            problems.push(Problem::UnsafeName(e.name.clone()));
+            continue;
+        }
+        match files.entry(folded(&e.name)) {
+            std::collections::hash_map::Entry::Occupied(o) => problems.push(Problem::Duplicate {
+                name: e.name.clone(),
+                first: o.get().to_string(),
+            }),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(&e.name);
+            }
+        }
+        names.entry(e.name.clone()).or_default().push(i);
+    }
+    names
 }
 
 /// Checks a package read from `reader`; `expected_key` is the signer's public key (hex) as
-/// given by the sender, if known.
+/// given by the sender, if known. Errors are I/O errors only; everything wrong with the package
+/// is a [`Problem`].
 pub fn check<R: Read + Seek>(reader: R, expected_key: Option<&str>) -> Result<CheckReport> {
-    let mut zip = zip::ZipArchive::new(reader)?;
+    check_zip(reader, expected_key)
+        .map_err(|e| ActionError::Invalid(format!("reading the zip: {e}")))
+}
+
+fn check_zip<R: Read + Seek>(
+    mut reader: R,
+    expected_key: Option<&str>,
+) -> std::io::Result<CheckReport> {
+    let layout = layout::read(&mut reader)?;
     let mut report = CheckReport::default();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for i in 0..zip.len() {
-        let name = zip
-            .by_index_raw(i)
-            .map_err(ActionError::from)?
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| format!("<entry {i}: unreadable name>"));
-        if !safe_entry_name(&name) {
-            report.problems.push(Problem::UnsafeName(name));
-            continue;
-        }
-        if seen.insert(name.clone(), i).is_some() {
-            report.problems.push(Problem::Duplicate(name));
-        }
+    report
+        .problems
+        .extend(layout.faults.into_iter().map(|f| Problem::Zip {
+            entry: f.entry,
+            fault: f.fault,
+        }));
+    if !layout.readable {
+        return Ok(report);
     }
-    let small = |zip: &mut zip::ZipArchive<R>,
-                 name: &str|
-     -> Option<std::result::Result<Vec<u8>, String>> {
-        let i = *seen.get(name)?;
-        Some(read_entry(zip, i, Some(MAX_SMALL)).map(|r| r.0))
+    let names = index_names(&layout.entries, &mut report.problems);
+    let mut zip = Zip {
+        reader,
+        entries: layout.entries,
+        names,
     };
-    let manifest_bytes = match small(&mut zip, MANIFEST) {
+    let Some((manifest, bytes)) = read_manifest(&mut zip, &mut report.problems) else {
+        return Ok(report);
+    };
+    check_signature(&mut zip, &manifest, &bytes, &mut report);
+    check_signer(expected_key, &manifest, &mut report.problems);
+    check_files(&mut zip, &manifest, &mut report);
+    check_public_key_file(&mut zip, &manifest, &mut report.problems);
+    report.manifest = Some(manifest);
+    Ok(report)
+}
+
+/// The manifest and its bytes, or the problem.
+fn read_manifest<R: Read + Seek>(
+    zip: &mut Zip<R>,
+    problems: &mut Vec<Problem>,
+) -> Option<(Manifest, Vec<u8>)> {
+    let bytes = match zip.small(MANIFEST) {
         Some(Ok(b)) => b,
         Some(Err(e)) => {
-            report
-                .problems
-                .push(Problem::Manifest(format!("unreadable: {e}")));
-            return Ok(report);
+            problems.push(Problem::Manifest(format!("unreadable: {e}")));
+            return None;
         }
         None => {
-            report
-                .problems
-                .push(Problem::Manifest("not in the zip".into()));
-            return Ok(report);
+            problems.push(Problem::Manifest("not in the zip".into()));
+            return None;
         }
     };
-    let manifest: Manifest = match serde_json::from_slice(&manifest_bytes) {
+    let manifest: Manifest = match serde_json::from_slice(&bytes) {
         Ok(m) => m,
         Err(e) => {
-            report
-                .problems
-                .push(Problem::Manifest(format!("not a manifest: {e}")));
-            return Ok(report);
+            problems.push(Problem::Manifest(format!("not a manifest: {e}")));
+            return None;
         }
     };
     if manifest.format != FORMAT {
-        report.problems.push(Problem::Manifest(format!(
+        problems.push(Problem::Manifest(format!(
             "format {:?}, expected {FORMAT:?}",
             manifest.format
         )));
     }
+    Some((manifest, bytes))
+}
 
-    // Signature over the manifest bytes, with the key the manifest names.
+/// The signature over the manifest bytes, with the key the manifest names.
+fn check_signature<R: Read + Seek>(
+    zip: &mut Zip<R>,
+    manifest: &Manifest,
+    manifest_bytes: &[u8],
+    report: &mut CheckReport,
+) {
     let key = unhex(&manifest.public_key)
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
         .and_then(|b| VerifyingKey::from_bytes(&b).ok());
-    match (&key, small(&mut zip, SIGNATURE)) {
-        (None, _) => report.problems.push(Problem::Key(format!(
+    let problem = match (&key, zip.small(SIGNATURE)) {
+        (None, _) => Problem::Key(format!(
             "{:?} in the manifest is not an Ed25519 public key",
             manifest.public_key
-        ))),
-        (_, None) => report
-            .problems
-            .push(Problem::Signature("not in the zip".into())),
-        (_, Some(Err(e))) => report
-            .problems
-            .push(Problem::Signature(format!("unreadable: {e}"))),
+        )),
+        (_, None) => Problem::Signature("not in the zip".into()),
+        (_, Some(Err(e))) => Problem::Signature(format!("unreadable: {e}")),
         (Some(k), Some(Ok(sig))) => {
             let sig = std::str::from_utf8(&sig)
                 .ok()
                 .and_then(unhex)
                 .and_then(|b| <[u8; 64]>::try_from(b).ok())
                 .map(|b| Signature::from_bytes(&b));
-            match sig {
-                None => report
-                    .problems
-                    .push(Problem::Signature("not a hex Ed25519 signature".into())),
-                Some(s) => match k.verify_strict(&manifest_bytes, &s) {
-                    Ok(()) => report.signature_ok = true,
-                    Err(_) => report.problems.push(Problem::Signature(format!(
-                        "does not verify: {MANIFEST} was changed or signed by another key than {}",
-                        manifest.public_key
-                    ))),
-                },
+            match sig.map(|s| k.verify_strict(manifest_bytes, &s)) {
+                None => Problem::Signature("not a hex Ed25519 signature".into()),
+                Some(Ok(())) => {
+                    report.signature_ok = true;
+                    return;
+                }
+                Some(Err(_)) => Problem::Signature(format!(
+                    "does not verify: {MANIFEST} was changed or signed by another key than {}",
+                    manifest.public_key
+                )),
             }
         }
-    }
+    };
+    report.problems.push(problem);
+}
+
+/// The manifest's key against the one the sender gave.
+fn check_signer(expected_key: Option<&str>, manifest: &Manifest, problems: &mut Vec<Problem>) {
     if let Some(exp) = expected_key {
         if !exp.trim().eq_ignore_ascii_case(&manifest.public_key) {
-            report.problems.push(Problem::Key(format!(
+            problems.push(Problem::Key(format!(
                 "the package was signed by {}, not by the expected {}",
                 manifest.public_key,
                 exp.trim()
             )));
         }
     }
+}
 
-    // Every listed file, by hash and size; nothing missing, nothing added.
-    let mut listed: BTreeMap<&str, &crate::package::ManifestFile> = BTreeMap::new();
+/// Every listed file, by hash and size (each entry of its name); nothing missing, nothing added.
+fn check_files<R: Read + Seek>(zip: &mut Zip<R>, manifest: &Manifest, report: &mut CheckReport) {
+    let mut listed: BTreeMap<&str, &ManifestFile> = BTreeMap::new();
     for f in &manifest.files {
         if listed.insert(f.path.as_str(), f).is_some() {
             report
@@ -227,63 +365,54 @@ pub fn check<R: Read + Seek>(reader: R, expected_key: Option<&str>) -> Result<Ch
         }
     }
     for (name, f) in &listed {
-        let Some(&i) = seen.get(*name) else {
+        let Some(entries) = zip.names.get(*name).cloned() else {
             report.problems.push(Problem::Missing(name.to_string()));
             continue;
         };
-        match read_entry(&mut zip, i, None) {
-            Err(e) => report.problems.push(Problem::Altered {
+        let altered: Vec<Problem> = entries
+            .into_iter()
+            .filter_map(|i| zip.compare(i, f))
+            .map(|why| Problem::Altered {
                 path: name.to_string(),
-                why: format!("unreadable: {e}"),
-            }),
-            Ok((_, sha, size)) => {
-                if sha != f.sha256 {
-                    report.problems.push(Problem::Altered {
-                        path: name.to_string(),
-                        why: format!("SHA-256 {sha}, manifest says {}", f.sha256),
-                    });
-                } else if size != f.size {
-                    report.problems.push(Problem::Altered {
-                        path: name.to_string(),
-                        why: format!("{size} bytes, manifest says {}", f.size),
-                    });
-                } else {
-                    report.files_ok += 1;
-                }
-            }
+                why,
+            })
+            .collect();
+        if altered.is_empty() {
+            report.files_ok += 1;
         }
+        report.problems.extend(altered);
     }
-    for name in seen.keys() {
+    for name in zip.names.keys() {
         if name != MANIFEST && name != SIGNATURE && !listed.contains_key(name.as_str()) {
             report.problems.push(Problem::Added(name.clone()));
         }
     }
-    // public_key.txt must say what the (signed) manifest says.
-    if let Some(Ok(pk)) = small(&mut zip, PUBLIC_KEY) {
+}
+
+/// `public_key.txt` must say what the (signed) manifest says.
+fn check_public_key_file<R: Read + Seek>(
+    zip: &mut Zip<R>,
+    manifest: &Manifest,
+    problems: &mut Vec<Problem>,
+) {
+    if let Some(Ok(pk)) = zip.small(PUBLIC_KEY) {
         if String::from_utf8_lossy(&pk).trim() != manifest.public_key {
-            report.problems.push(Problem::Key(format!(
+            problems.push(Problem::Key(format!(
                 "{PUBLIC_KEY} does not match the key in {MANIFEST}"
             )));
         }
     }
-    report.manifest = Some(manifest);
-    Ok(report)
 }
 
 /// Checks the package file at `path`.
 pub fn check_file(path: &Path, expected_key: Option<&str>) -> Result<CheckReport> {
     let f = std::fs::File::open(path).map_err(crate::io_err(path))?;
-    check(std::io::BufReader::new(f), expected_key).map_err(|e| match e {
-        ActionError::Zip(z) => {
-            ActionError::Invalid(format!("{} is not a readable zip: {z}", path.display()))
-        }
-        e => e,
-    })
+    check_zip(std::io::BufReader::new(f), expected_key).map_err(crate::io_err(path))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::safe_entry_name;
+    use super::{folded, safe_entry_name};
 
     #[test]
     fn unsafe_names_are_refused() {
@@ -302,5 +431,21 @@ mod tests {
         }
         assert!(safe_entry_name("ads/12/pages.warc.gz"));
         assert!(safe_entry_name("manifest.json"));
+    }
+
+    #[test]
+    fn names_that_extract_to_one_file_fold_alike() {
+        let same = [
+            ("ads/1/ad.json", "ADS/1/Ad.JSON"),
+            ("ads/1/caf\u{e9}.txt", "ads/1/cafe\u{301}.txt"),
+            ("ads/1/\u{c9}t\u{e9}.txt", "ads/1/e\u{301}te\u{301}.txt"),
+            ("stra\u{df}e.txt", "STRASSE.txt"),
+            ("ads/1/ad.json", "ads/1/ad.json. "),
+            ("ads/1/a.txt", "ads/1./a.txt"),
+        ];
+        for (a, b) in same {
+            assert_eq!(folded(a), folded(b), "{a:?} {b:?}");
+        }
+        assert_ne!(folded("ads/1/ad.json"), folded("ads/11/ad.json"));
     }
 }

@@ -296,7 +296,50 @@ pub fn build<W: Write + Seek>(
     Ok(Built { manifest, warnings })
 }
 
-/// Builds a package into the file `path` (written beside it, then renamed into place).
+/// `OUT.zip` → `OUT.zip.<pid>-<random>.part`, beside it (same file system, so the rename is atomic).
+fn part_path(path: &Path) -> std::path::PathBuf {
+    let mut salt = [0u8; 6];
+    let _ = getrandom::fill(&mut salt);
+    let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}-{salt}.part", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Removes the `.part` files that runs killed while writing `path` left beside it (their process
+/// is gone; where that cannot be known, nothing is removed).
+fn remove_stale_parts(path: &Path) {
+    let proc_fs = Path::new("/proc/self").exists();
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!("{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".part"))
+            .and_then(|r| r.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if proc_fs && !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Builds a package into the file `path` (written beside it under a name of this run's own, then
+/// renamed into place, so two runs writing the same path never share a half-written file).
 pub fn build_file(
     store: &SqliteStore,
     evidence_dir: &Path,
@@ -304,8 +347,13 @@ pub fn build_file(
     key: &SigningKey,
     path: &Path,
 ) -> Result<Built> {
-    let tmp = path.with_extension("zip.part");
-    let f = std::fs::File::create(&tmp).map_err(crate::io_err(&tmp))?;
+    remove_stale_parts(path);
+    let tmp = part_path(path);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(crate::io_err(&tmp))?;
     let mut out = std::io::BufWriter::new(f);
     let built = build(
         store,

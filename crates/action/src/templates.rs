@@ -200,29 +200,10 @@ pub fn in_eu(country: Option<&str>) -> bool {
     }
 }
 
-/// Quotes one CSV row (RFC 4180) and defuses spreadsheet formulas: a cell starting with `=`,
-/// `+`, `-`, `@`, tab or carriage return gets a leading `'`, since ad titles are written by
-/// sellers and the CSV is opened in spreadsheets.
+/// Quotes one CSV row (RFC 4180) and defuses spreadsheet formulas ([`wildwatch_sink::csv_row`]),
+/// since ad titles are written by sellers and the CSV is opened in spreadsheets.
 pub fn csv_row(cells: &[String]) -> String {
-    let mut out = String::new();
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let mut cell = String::with_capacity(c.len() + 2);
-        if c.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            cell.push('\'');
-        }
-        cell.push_str(c);
-        if cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ') {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&cell);
-        }
-    }
-    out
+    wildwatch_sink::csv_row(cells)
 }
 
 fn csv_row_filter(cells: Vec<minijinja::Value>) -> String {

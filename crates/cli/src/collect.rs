@@ -1,14 +1,18 @@
 //! Collection commands: crawl, revisit, fixture-market, ads list, evidence, import.
 
-use std::io::{self, BufRead, BufReader, Write};
+mod import;
+mod import_csv;
+
+pub use import::{import, ImportArgs};
+
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use wildwatch_crawl::adapter::Adapter;
 use wildwatch_crawl::{Campaign, CrawlOptions};
 use wildwatch_detect::Detector;
-use wildwatch_store::{AdContent, AdFilter, FetchCommit, FetchState, SqliteStore, Store};
+use wildwatch_store::{AdFilter, SqliteStore};
 
 #[derive(Args)]
 pub struct CrawlArgs {
@@ -83,18 +87,6 @@ pub enum EvidenceCommand {
     Package(crate::action::PackageArgs),
     /// Check an evidence package: every file's hash, nothing missing or added, the signature.
     Check(crate::action::CheckArgs),
-}
-
-#[derive(Args)]
-pub struct ImportArgs {
-    /// CSV, JSON lines (.jsonl/.json/.ndjson) or WARC (.warc, .warc.gz) file.
-    file: PathBuf,
-    /// Campaign to file the ads under.
-    #[arg(long, default_value = "import")]
-    campaign: String,
-    /// Platform name for rows that have none.
-    #[arg(long, default_value = "import")]
-    platform: String,
 }
 
 fn db_path(data: &Path) -> Result<PathBuf> {
@@ -207,7 +199,7 @@ pub fn ads_on(data: &Path, db: Option<&str>, cmd: &AdsCommand) -> Result<()> {
                 "gone_at",
             ])?;
             for r in &rows {
-                w.write_record([
+                let cells = [
                     r.id.to_string(),
                     r.platform.clone(),
                     r.url.clone(),
@@ -223,7 +215,12 @@ pub fn ads_on(data: &Path, db: Option<&str>, cmd: &AdsCommand) -> Result<()> {
                     r.first_seen.to_string(),
                     r.last_seen.to_string(),
                     r.gone_at.map(|g| g.to_string()).unwrap_or_default(),
-                ])?;
+                ];
+                w.write_record(
+                    cells
+                        .iter()
+                        .map(|c| wildwatch_sink::spreadsheet_cell(c).into_owned()),
+                )?;
             }
             w.flush()?;
         }
@@ -338,258 +335,6 @@ pub fn evidence_on(data: &Path, db: Option<&str>, cmd: &EvidenceCommand) -> Resu
             }
         }
     }
-    Ok(())
-}
-
-/// What `import` read and has still to detect and store: an ad (JSON lines, CSV) or an archived
-/// page to extract an ad from (WARC).
-enum ImportItem {
-    Ad(Box<AdContent>),
-    Page {
-        text: String,
-        url: String,
-        adapter: std::sync::Arc<Adapter>,
-    },
-}
-
-/// Ads read by `import`, waiting to be extracted and detected (on every core) and committed
-/// together: one transaction per [`ImportBatch::MAX`] ads (or [`ImportBatch::MAX_BYTES`] of page
-/// text, as archived pages may be 10 MB each) instead of one per ad. Dedup is unchanged: the ads
-/// of a batch are committed in file order, each seeing the ones before it.
-#[derive(Default)]
-struct ImportBatch {
-    items: Vec<ImportItem>,
-    bytes: usize,
-    good: u64,
-    new: u64,
-}
-
-impl ImportBatch {
-    const MAX: usize = 256;
-    const MAX_BYTES: usize = 64 << 20;
-
-    fn push(
-        &mut self,
-        store: &mut dyn Store,
-        cid: i64,
-        det: &Detector,
-        item: ImportItem,
-    ) -> Result<()> {
-        if let ImportItem::Page { text, .. } = &item {
-            self.bytes += text.len();
-        }
-        self.items.push(item);
-        if self.items.len() >= Self::MAX || self.bytes >= Self::MAX_BYTES {
-            self.flush(store, cid, det)?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self, store: &mut dyn Store, cid: i64, det: &Detector) -> Result<()> {
-        use rayon::prelude::*;
-        self.bytes = 0;
-        let commits: Vec<FetchCommit> = std::mem::take(&mut self.items)
-            .into_par_iter()
-            .filter_map(|item| {
-                let ad = match item {
-                    ImportItem::Ad(ad) => *ad,
-                    ImportItem::Page { text, url, adapter } => {
-                        // Challenge and login pages are not ads.
-                        if let wildwatch_crawl::extract::PageClass::Blocked(_) =
-                            wildwatch_crawl::extract::classify(&text)
-                        {
-                            return None;
-                        }
-                        let ad = wildwatch_crawl::extract::extract_ad(&text, &url, &adapter);
-                        if ad.title.is_empty() && ad.description.is_empty() {
-                            return None;
-                        }
-                        ad
-                    }
-                };
-                let d = wildwatch_crawl::detect(det, &ad);
-                Some(FetchCommit {
-                    campaign: cid,
-                    url: ad.url.clone(),
-                    state: FetchState::Done,
-                    page: None,
-                    ad: Some((ad, d)),
-                    discovered: vec![],
-                })
-            })
-            .collect();
-        for r in store.commit_fetches(&commits)? {
-            self.good += 1;
-            if r.ad == Some(wildwatch_store::AdOutcome::New) {
-                self.new += 1;
-            }
-        }
-        Ok(())
-    }
-}
-
-fn field(v: &serde_json::Value, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| match v.get(*k) {
-        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    })
-}
-
-/// An ad from a JSON object or a CSV row (as JSON): url or id required, title or description.
-fn ad_from_value(v: &serde_json::Value, platform: &str) -> std::result::Result<AdContent, String> {
-    let platform = field(v, &["platform"]).unwrap_or_else(|| platform.to_string());
-    let url = field(v, &["url", "link"])
-        .or_else(|| field(v, &["id"]).map(|id| format!("import:{platform}/{id}")))
-        .ok_or("no `url` or `id`")?;
-    let title = field(v, &["title", "name"]).unwrap_or_default();
-    let description = field(v, &["description", "text", "body"]).unwrap_or_default();
-    if title.is_empty() && description.is_empty() {
-        return Err("no `title` or `description`".into());
-    }
-    let seller = field(v, &["seller", "seller_name", "user"]);
-    Ok(AdContent {
-        platform,
-        url,
-        external_id: field(v, &["id"]),
-        contacts: Vec::new(),
-        price_text: field(v, &["price_text", "price"]),
-        seller,
-        location: field(v, &["location", "city"]),
-        posted: field(v, &["date", "posted"]),
-        images: Vec::new(),
-        lang: field(v, &["lang"]),
-        country: field(v, &["country"]),
-        title,
-        description,
-    })
-}
-
-fn adapter_for(store: &dyn Store, page_url: &str, platform: &str) -> Adapter {
-    wildwatch_crawl::adapter_for(store, page_url, platform)
-}
-
-pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> Result<()> {
-    let mut store = crate::db::open_store(data, db)?;
-    let cid = store.campaign(
-        &a.campaign,
-        &serde_json::json!({"import": a.file.display().to_string()}),
-    )?;
-    let name = a.file.to_string_lossy().to_lowercase();
-    let mut bad = 0u64;
-    let mut report = |line: u64, why: &str| {
-        bad += 1;
-        eprintln!("{}: line {line}: {why}", a.file.display());
-    };
-    let mut batch = ImportBatch::default();
-    if name.ends_with(".warc") || name.ends_with(".warc.gz") {
-        let mut adapters: std::collections::HashMap<String, std::sync::Arc<Adapter>> =
-            Default::default();
-        for (i, rec) in wildwatch_warc::responses(&a.file)?.enumerate() {
-            let rec = match rec {
-                Ok(r) => r,
-                Err(e) => {
-                    report(i as u64 + 1, &format!("unreadable record: {e}"));
-                    continue;
-                }
-            };
-            if rec.found.status != 200 {
-                continue;
-            }
-            let ct = rec
-                .found
-                .http_headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-                .map(|(_, v)| v.clone());
-            if ct.as_deref().is_some_and(|c| !c.contains("html")) {
-                continue;
-            }
-            let body = match rec.content(10_000_000) {
-                Ok(b) => b,
-                Err(e) => {
-                    report(i as u64 + 1, &format!("{}: {e}", rec.found.url));
-                    continue;
-                }
-            };
-            let (text, _) = wildwatch_crawl::fetch::decode(&body, ct.as_deref());
-            // One adapter per site, looked up once.
-            let site = url::Url::parse(&rec.found.url)
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_default();
-            let adapter = adapters
-                .entry(site)
-                .or_insert_with(|| {
-                    std::sync::Arc::new(adapter_for(&*store, &rec.found.url, &a.platform))
-                })
-                .clone();
-            // Search pages and other non-ad pages of a known platform are not ads.
-            if !adapter.is_ad_url(&rec.found.url) {
-                continue;
-            }
-            let item = ImportItem::Page {
-                text,
-                url: rec.found.url.clone(),
-                adapter,
-            };
-            batch.push(&mut *store, cid, det, item)?;
-        }
-    } else if name.ends_with(".csv") {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_path(&a.file)
-            .with_context(|| format!("cannot open {}", a.file.display()))?;
-        let headers = rdr.headers()?.clone();
-        for rec in rdr.records() {
-            let rec = match rec {
-                Ok(r) => r,
-                Err(e) => {
-                    report(e.position().map(|p| p.line()).unwrap_or(0), &e.to_string());
-                    continue;
-                }
-            };
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            let obj: serde_json::Map<String, serde_json::Value> = headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| {
-                    (
-                        h.trim().to_lowercase(),
-                        serde_json::Value::String(v.to_string()),
-                    )
-                })
-                .collect();
-            match ad_from_value(&serde_json::Value::Object(obj), &a.platform) {
-                Ok(ad) => batch.push(&mut *store, cid, det, ImportItem::Ad(Box::new(ad)))?,
-                Err(why) => report(line, &why),
-            }
-        }
-    } else {
-        let f = std::fs::File::open(&a.file)
-            .with_context(|| format!("cannot open {}", a.file.display()))?;
-        for (i, line) in BufReader::new(f).split(b'\n').enumerate() {
-            let line = line?;
-            let n = i as u64 + 1;
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            match serde_json::from_slice::<serde_json::Value>(&line) {
-                Ok(v) if v.is_object() => match ad_from_value(&v, &a.platform) {
-                    Ok(ad) => batch.push(&mut *store, cid, det, ImportItem::Ad(Box::new(ad)))?,
-                    Err(why) => report(n, &why),
-                },
-                Ok(_) => report(n, "not a JSON object"),
-                Err(e) => report(n, &format!("not valid JSON: {e}")),
-            }
-        }
-    }
-    batch.flush(&mut *store, cid, det)?;
-    let (good, new) = (batch.good, batch.new);
-    eprintln!(
-        "imported {good} ads ({new} new, {} already stored) from {}; {bad} bad rows",
-        good - new,
-        a.file.display()
-    );
     Ok(())
 }
 

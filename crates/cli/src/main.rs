@@ -41,6 +41,12 @@ struct Cli {
     /// Exchange-rate table (TOML, see config/rates.toml).
     #[arg(long, global = true)]
     rates: Option<PathBuf>,
+    /// Bytes of an ad's title and description that detection analyses; the rest is cut and the
+    /// cut shown as a TEXT_CUT reason (bounds memory and time on huge ads).
+    #[arg(long, global = true, env = "WILDWATCH_MAX_TEXT_BYTES",
+          default_value_t = wildwatch_detect::DEFAULT_MAX_TEXT_BYTES as u64,
+          value_parser = clap::value_parser!(u64).range(1000..))]
+    max_text_bytes: u64,
     /// Data directory: the store (wildwatch.db) and the WARC evidence (evidence/).
     #[arg(
         long,
@@ -208,7 +214,9 @@ fn load_refdata(cli: &Cli) -> Result<RefData> {
 }
 
 fn detector(cli: &Cli) -> Result<Detector> {
-    detector_from(refdata_dir(cli), &cli.lexicon, cli.rates.as_deref())
+    let mut d = detector_from(refdata_dir(cli), &cli.lexicon, cli.rates.as_deref())?;
+    d.max_text_bytes = usize::try_from(cli.max_text_bytes).unwrap_or(usize::MAX);
+    Ok(d)
 }
 
 fn detector_from(
@@ -234,7 +242,12 @@ fn detector_from(
 /// Builds the detector later, on demand (the web app needs it only for reports).
 fn detector_factory(cli: &Cli) -> web::Factory {
     let (r, l, x) = (refdata_dir(cli), cli.lexicon.clone(), cli.rates.clone());
-    std::sync::Arc::new(move || detector_from(r.clone(), &l, x.as_deref()))
+    let max = usize::try_from(cli.max_text_bytes).unwrap_or(usize::MAX);
+    std::sync::Arc::new(move || {
+        let mut d = detector_from(r.clone(), &l, x.as_deref())?;
+        d.max_text_bytes = max;
+        Ok(d)
+    })
 }
 
 fn open_input(input: &str) -> Result<Box<dyn BufRead + Send>> {

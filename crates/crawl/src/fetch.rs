@@ -104,6 +104,20 @@ impl FetchError {
     }
 }
 
+/// How long a robots.txt answer is used before it is fetched again (RFC 9309, 2.4: "crawlers
+/// SHOULD NOT use the cached version for more than 24 hours").
+pub const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// Politeness is per scheme, host and port.
+fn host_key(u: &Url) -> String {
+    format!(
+        "{}://{}:{}",
+        u.scheme(),
+        u.host_str().unwrap_or_default(),
+        u.port_or_known_default().unwrap_or(0)
+    )
+}
+
 struct Host {
     robots: OnceCell<Option<Robot>>,
     limiter: Mutex<Option<Arc<DefaultDirectRateLimiter>>>,
@@ -196,6 +210,29 @@ impl Fetcher {
         Ok(u)
     }
 
+    /// The rules of a robots.txt answer: its rules on 2xx, everything disallowed on a server
+    /// error, no rules on 4xx (RFC 9309, 2.3.1).
+    fn robot_from(&self, status: u16, body: &[u8]) -> Option<Robot> {
+        if (200..300).contains(&status) {
+            Robot::new(&self.cfg.user_agent, body).ok()
+        } else if status >= 500 {
+            Robot::new(&self.cfg.user_agent, b"User-agent: *\nDisallow: /").ok()
+        } else {
+            None
+        }
+    }
+
+    /// Uses a robots.txt answer fetched earlier (by an earlier run of the campaign, within
+    /// [`ROBOTS_TTL`]) instead of fetching it again. Returns false when the host already has
+    /// its answer or the URL is not one this fetcher may fetch.
+    pub fn reuse_robots(&self, robots_url: &str, status: u16, body: &[u8]) -> bool {
+        let Ok(u) = self.check_url(robots_url) else {
+            return false;
+        };
+        let host = self.host(&host_key(&u));
+        host.robots.set(self.robot_from(status, body)).is_ok()
+    }
+
     /// Fetches robots.txt for the URL's host once (its answer is also returned for the evidence).
     async fn robots(&self, u: &Url, host: &Host) -> Option<Fetched> {
         let mut fetched = None;
@@ -209,14 +246,7 @@ impl Fetcher {
                 );
                 match self.get(&robots_url).await {
                     Ok(f) => {
-                        let robot = if (200..300).contains(&f.status) {
-                            Robot::new(&self.cfg.user_agent, f.text.as_bytes()).ok()
-                        } else if f.status >= 500 {
-                            // Server error on robots.txt: assume everything is disallowed.
-                            Robot::new(&self.cfg.user_agent, b"User-agent: *\nDisallow: /").ok()
-                        } else {
-                            None
-                        };
+                        let robot = self.robot_from(f.status, f.text.as_bytes());
                         fetched = Some(f);
                         robot
                     }
@@ -243,13 +273,7 @@ impl Fetcher {
             Ok(u) => u,
             Err(e) => return (Err(e), None),
         };
-        let key = format!(
-            "{}://{}:{}",
-            u.scheme(),
-            u.host_str().unwrap_or_default(),
-            u.port_or_known_default().unwrap_or(0)
-        );
-        let host = self.host(&key);
+        let host = self.host(&host_key(&u));
         let robots_page = if self.cfg.obey_robots {
             self.robots(&u, &host).await
         } else {
@@ -401,6 +425,12 @@ pub fn decompress(raw: &[u8], encoding: &str, cap: usize) -> (Vec<u8>, bool) {
 /// Decodes a body: the header's charset, else a `<meta charset>`, else UTF-8 when valid, else
 /// windows-1252 (what browsers do for legacy Western pages).
 pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, String) {
+    let (text, charset, _) = decode_checked(body, content_type);
+    (text, charset)
+}
+
+/// [`decode`], also telling whether bytes invalid in the charset were replaced with U+FFFD.
+pub fn decode_checked(body: &[u8], content_type: Option<&str>) -> (String, String, bool) {
     let from_header = content_type.and_then(|ct| {
         ct.split(';')
             .filter_map(|p| p.trim().strip_prefix("charset="))
@@ -422,14 +452,14 @@ pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, String) {
         .as_deref()
         .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
     {
-        let (text, _, _) = enc.decode(body);
-        return (text.into_owned(), enc.name().to_string());
+        let (text, _, replaced) = enc.decode(body);
+        return (text.into_owned(), enc.name().to_string(), replaced);
     }
     match std::str::from_utf8(body) {
-        Ok(s) => (s.to_string(), "UTF-8".into()),
+        Ok(s) => (s.to_string(), "UTF-8".into(), false),
         Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
-            (text.into_owned(), "windows-1252".into())
+            let (text, _, replaced) = encoding_rs::WINDOWS_1252.decode(body);
+            (text.into_owned(), "windows-1252".into(), replaced)
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod photo;
 mod pipeline;
 pub mod policy;
+pub mod verdict;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,9 +29,10 @@ use wildwatch_warc::{Exchange, WarcWriter};
 
 use adapter::Adapter;
 use extract::PageClass;
-use fetch::{FetchConfig, FetchError, Fetched, Fetcher};
+use fetch::{FetchConfig, FetchError, Fetched, Fetcher, ROBOTS_TTL};
 pub use pipeline::{archive, archive_encoded, encode_archive, Archived, Prepared};
 use pipeline::{photo_hash, prepare, Batch};
+use verdict::PageVerdict;
 
 /// Crawl errors.
 #[derive(Debug, thiserror::Error)]
@@ -416,6 +418,37 @@ pub(crate) fn fetcher_for(c: &Campaign, opts: &CrawlOptions) -> Result<Fetcher, 
     .map_err(|e| CrawlError::Config(e.to_string()))
 }
 
+/// Gives the fetcher the robots.txt answers this campaign's hosts gave within [`ROBOTS_TTL`], read
+/// back from the evidence, so that a resumed crawl does not fetch them again. An answer that
+/// cannot be read back is simply fetched again.
+fn reuse_robots(fetcher: &Fetcher, store: &dyn Store, plats: &[Plat], evidence: &std::path::Path) {
+    let fresh_since = wildwatch_store::now() - ROBOTS_TTL.as_secs() as i64;
+    for p in plats {
+        let Ok(base) = url::Url::parse(&p.base) else {
+            continue;
+        };
+        let Ok(robots_url) = base.join("/robots.txt") else {
+            continue;
+        };
+        let Ok(pages) = store.pages_for(robots_url.as_str()) else {
+            continue;
+        };
+        let latest = pages
+            .iter()
+            .filter(|pg| pg.kind == "robots" && pg.fetched_at >= fresh_since)
+            .max_by_key(|pg| pg.fetched_at);
+        let record = latest.and_then(|pg| {
+            let (file, offset) = (pg.warc_file.as_deref()?, pg.warc_offset?);
+            wildwatch_warc::read_record(evidence, file, offset).ok()
+        });
+        if let Some(r) = record {
+            if let Some(status) = r.http_status() {
+                fetcher.reuse_robots(robots_url.as_str(), status, r.payload());
+            }
+        }
+    }
+}
+
 fn run_frontier(
     c: &Campaign,
     cid: i64,
@@ -428,6 +461,7 @@ fn run_frontier(
     std::fs::create_dir_all(&opts.evidence)?;
     let mut warc = WarcWriter::open(&opts.evidence, &safe_prefix(&c.name), c.warc_max_bytes)?;
     let fetcher = Arc::new(fetcher_for(c, opts)?);
+    reuse_robots(&fetcher, store, plats, &opts.evidence);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -741,14 +775,16 @@ fn process(
         Ok(f) => f,
     };
     rep.pages += 1;
-    if f.status >= 500 || f.status == 429 {
-        if store.attempt_failed(cid, &item.url, &format!("HTTP {}", f.status), max_attempts)? {
-            rep.errors += 1;
+    match PageVerdict::from_status(item.kind, f.status) {
+        Some(PageVerdict::Retry) => {
+            let why = format!("HTTP {}", f.status);
+            if store.attempt_failed(cid, &item.url, &why, max_attempts)? {
+                rep.errors += 1;
+            }
+            return Ok(());
         }
-        return Ok(());
-    }
-    if item.kind == UrlKind::Photo {
-        return process_photo(store, warc, cid, &item, &f, pre, rep);
+        Some(_) => return process_photo(store, warc, cid, &item, &f, pre, rep),
+        None => {}
     }
     let kind = match item.kind {
         UrlKind::Search => "search",
@@ -775,20 +811,24 @@ fn process(
         rep.errors += 1;
         return Ok(());
     };
-    if let PageClass::Blocked(_) = class {
-        rep.blocked += 1;
-        batch.push(commit(FetchState::Blocked, Some(page), None, vec![]), false);
-        return Ok(());
-    }
-    if item.kind == UrlKind::Ad && (class == PageClass::Gone || matches!(f.status, 404 | 410)) {
-        rep.gone += 1;
-        batch.push(commit(FetchState::Gone, Some(page), None, vec![]), false);
-        return Ok(());
-    }
-    if f.status >= 400 || f.truncated {
-        rep.errors += 1;
-        batch.push(commit(FetchState::Failed, Some(page), None, vec![]), false);
-        return Ok(());
+    match PageVerdict::of(item.kind, f.status, f.truncated, &class) {
+        PageVerdict::Blocked(_) => {
+            rep.blocked += 1;
+            batch.push(commit(FetchState::Blocked, Some(page), None, vec![]), false);
+            return Ok(());
+        }
+        PageVerdict::Gone => {
+            rep.gone += 1;
+            batch.push(commit(FetchState::Gone, Some(page), None, vec![]), false);
+            return Ok(());
+        }
+        PageVerdict::Search | PageVerdict::Ad => {}
+        // Retry and Photo were dealt with above, before the page was read.
+        PageVerdict::Failed | PageVerdict::Retry | PageVerdict::Photo => {
+            rep.errors += 1;
+            batch.push(commit(FetchState::Failed, Some(page), None, vec![]), false);
+            return Ok(());
+        }
     }
     match item.kind {
         UrlKind::Search => {

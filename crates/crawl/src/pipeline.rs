@@ -38,7 +38,7 @@ pub(crate) fn prepare(
     if f.status >= 500 || f.status == 429 {
         return p;
     }
-    p.archived = Some(encode_archive(f, warcinfo_id));
+    p.archived = Some(encode_archive_as(f, warcinfo_id, Some(item)));
     if item.kind == UrlKind::Photo {
         if f.status < 400 && !f.truncated {
             p.phash = Some(photo_hash(f));
@@ -100,13 +100,28 @@ fn exchange<'a>(f: &'a Fetched, meta: &serde_json::Value, date: SystemTime) -> E
 /// Encodes the exchange for the file whose warcinfo record is `warcinfo_id` (the costly part of
 /// archiving: digests and compression), so that [`archive_encoded`] only appends.
 pub fn encode_archive(f: &Fetched, warcinfo_id: Option<&str>) -> Archived {
-    let meta = serde_json::json!({
+    encode_archive_as(f, warcinfo_id, None)
+}
+
+/// [`encode_archive`] for a page of the frontier: its `metadata` record also names the platform
+/// whose adapter reads it and what it was fetched as (`fetched_as`: search, ad or photo), so that
+/// an import of the WARC files classifies it as the crawl did.
+pub(crate) fn encode_archive_as(
+    f: &Fetched,
+    warcinfo_id: Option<&str>,
+    item: Option<&FrontierItem>,
+) -> Archived {
+    let mut meta = serde_json::json!({
         "fetch_ms": f.elapsed.as_millis() as u64,
         "final_url": f.final_url,
         "truncated": f.truncated,
         "charset": f.charset,
         "software": format!("wildwatch/{}", env!("CARGO_PKG_VERSION")),
     });
+    if let Some(item) = item {
+        meta["platform"] = item.platform.clone().into();
+        meta["fetched_as"] = crate::verdict::kind_name(item.kind).into();
+    }
     let date = SystemTime::now();
     let encoded =
         warcinfo_id.map(|id| wildwatch_warc::encode_exchange(&exchange(f, &meta, date), id));

@@ -205,3 +205,91 @@ fn numbered_page_links_are_followed_up_to_max_pages_each_page_once() {
     }
     fx.shutdown();
 }
+
+/// The forum carries a few posts that mention listed species without offering anything (news,
+/// opinion, law talk); crawled like every other post, they are stored as not relevant, risk none.
+#[test]
+fn forum_discussion_posts_are_crawled_and_not_flagged() {
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads: 120,
+            seed: 7,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let truth = fx.truth();
+    let discussions: Vec<&str> = truth
+        .iter()
+        .filter(|t| t.site == "forum" && t.discussion && t.listed && t.special == "none")
+        .map(|t| t.url.as_str())
+        .collect();
+    assert!(
+        discussions.len() >= 2,
+        "the forum shows a few discussion posts: {discussions:?}"
+    );
+    let forum = fx.sites.iter().find(|s| s.name == "forum").unwrap();
+    let toml = format!(
+        "name = \"talk\"\nrate_per_host = 0\nconcurrency_per_host = 8\ntimeout_secs = 5\nkeywords = [\"a\"]\n[[platform]]\nadapter = \"forum\"\nbase_url = \"{}\"\nmax_pages = 50\n",
+        forum.base_url
+    );
+    let (c, json) = Campaign::parse(&toml, "talk").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    crawl(&c, &json, &opts(dir.path(), None), det()).unwrap();
+    let stored = SqliteStore::open(&dir.path().join("w.db"))
+        .unwrap()
+        .list_ads(&AdFilter::default())
+        .unwrap();
+    let mut seen = 0;
+    for url in &discussions {
+        let Some(ad) = stored.iter().find(|a| a.url == *url) else {
+            continue;
+        };
+        seen += 1;
+        assert_eq!(
+            (ad.risk.as_str(), ad.category.as_str()),
+            ("none", "none"),
+            "{}",
+            ad.title
+        );
+    }
+    assert!(
+        seen >= 2,
+        "crawled {seen} of {} discussion posts",
+        discussions.len()
+    );
+    fx.shutdown();
+}
+
+/// robots.txt is fetched once per host for the campaign's lifetime (24 hours at most): a crawl
+/// stopped and resumed three times reads the stored answer back instead of fetching it again.
+#[test]
+fn a_resumed_crawl_does_not_fetch_robots_txt_again() {
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads: 12,
+            seed: 3,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let (c, json) = campaign(&fx, &["a"]);
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..3 {
+        crawl(&c, &json, &opts(dir.path(), Some(6)), det()).unwrap();
+    }
+    let store = SqliteStore::open(&dir.path().join("w.db")).unwrap();
+    for s in &fx.sites {
+        let robots = format!("{}/robots.txt", s.base_url.trim_end_matches('/'));
+        let fetched = store
+            .pages_for(&robots)
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.kind == "robots")
+            .count();
+        assert_eq!(fetched, 1, "{robots} fetched {fetched} times");
+    }
+    fx.shutdown();
+}

@@ -220,6 +220,7 @@ impl Evidence {
                     });
                 }
             }
+            List::ItemKinds if kind::participle_of(&e.term, words) => {}
             List::ItemKinds => {
                 if let Some(cue) = kind::Cue::parse(&e.value) {
                     self.kinds.add(cue, words, span, &e.list);

@@ -221,6 +221,18 @@ impl KindCues {
     }
 }
 
+/// True when the ad's word is a French past participle that folds onto the term: `livré`,
+/// `livrée`, `livrés` (delivered) fold to `livre` (book). The lexicon's terms are written without
+/// accents, and a final unaccented `e` never stands for `é`.
+pub(crate) fn participle_of(term: &str, words: &str) -> bool {
+    let lower = words.to_lowercase();
+    let stem = lower
+        .trim_end_matches('s')
+        .trim_end_matches('e')
+        .trim_end_matches('s');
+    term.trim_end_matches('s').ends_with('e') && stem.ends_with('é')
+}
+
 /// True when one of the negation words stands right before `span` (at most one word between:
 /// "not embossed", "not a replica", "keine Prägung").
 pub(crate) fn negated(negations: &[[usize; 2]], span: [usize; 2], text: &str) -> bool {
@@ -375,6 +387,15 @@ mod tests {
         }
         c.add_patterns(text);
         c
+    }
+
+    #[test]
+    fn french_participles_are_not_the_nouns_they_fold_onto() {
+        assert!(participle_of("livre", "Livré"));
+        assert!(participle_of("livres", "livrées"));
+        assert!(!participle_of("livre", "livre"));
+        assert!(!participle_of("livre", "LIVRE"));
+        assert!(!participle_of("gravure", "gravure"));
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! then shared by all threads; [`Detector::scan`] is pure and allocation-light.
 #![deny(missing_docs)]
 
+mod collect;
 mod decide;
 pub mod eval;
 mod evidence;
 pub mod extract;
+mod input;
 pub mod kind;
 pub mod lexicon;
 pub mod matcher;
@@ -16,12 +18,14 @@ pub mod stream;
 mod trie;
 
 use serde::{Deserialize, Serialize};
-use wildwatch_refdata::{NameKind, RefData, TaxonId};
+use wildwatch_refdata::{RefData, TaxonId};
 use wildwatch_text::{identify_hinted, normalize, Lang};
 
 pub use decide::{Category, Intent, Risk, Venue};
-use evidence::{Evidence, TaxonHit, Words};
+use evidence::Evidence;
 pub use extract::Rates;
+use input::AnalysedText;
+pub use input::DEFAULT_MAX_TEXT_BYTES;
 pub use kind::ItemKind;
 pub use lexicon::{Lexicon, List};
 use matcher::{Matcher, Meaning};
@@ -140,6 +144,9 @@ pub struct Detector {
     implied: Vec<Vec<Option<TaxonId>>>,
     /// By `List as usize` and row: the term counts only in an ad of its own language.
     own_language_only: Vec<Vec<bool>>,
+    /// Bytes of title + description analysed per ad; the rest is cut and the cut reported
+    /// (default [`DEFAULT_MAX_TEXT_BYTES`]).
+    pub max_text_bytes: usize,
 }
 
 /// Document codes in output order.
@@ -261,6 +268,7 @@ impl Detector {
             terms,
             implied,
             own_language_only,
+            max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
         })
     }
 
@@ -316,14 +324,10 @@ impl Detector {
             let Meaning::Term { list, row } = *m else {
                 continue;
             };
-            let e = &self.terms[list as usize][row as usize];
-            if e.lang != "any"
-                && lang != Lang::Other
-                && e.lang != lang.code()
-                && self.own_language_only[list as usize][row as usize]
-            {
+            if !self.term_counts(list, row, lang) {
                 continue;
             }
+            let e = &self.terms[list as usize][row as usize];
             let implied = self.implied[list as usize][row as usize];
             ev.record(list, e, implied, words, [a, b], a < title_end, false);
         }
@@ -331,154 +335,15 @@ impl Detector {
 
     /// Scans one ad.
     pub fn scan(&self, ad: &AdInput) -> Detection {
-        let title = ad.title.as_deref().unwrap_or("");
-        let description = ad.description.as_deref().unwrap_or("");
-        let mut text = String::with_capacity(title.len() + description.len() + 1);
-        text.push_str(title);
-        text.push('\n');
-        text.push_str(description);
-        let title_end = title.len();
-        let n = normalize(&text);
+        let input = AnalysedText::of(ad, self.max_text_bytes);
+        let n = normalize(&input.text);
         let lang = match ad.lang.as_deref() {
             Some(l) if !l.trim().is_empty() => Lang::parse(l),
-            _ => identify_hinted(&n.text, &text, platform_lang(ad.platform.as_deref())),
+            _ => identify_hinted(&n.text, &input.text, platform_lang(ad.platform.as_deref())),
         };
-        let hits = self.matcher.find(&n, !matches!(lang, Lang::En | Lang::Fr));
-        let heads = compound_heads(&n, &hits);
-        let mut ev = Evidence::default();
-        // Taxa named without doubt somewhere in the ad (a pattern with one meaning).
-        let sure: Vec<TaxonId> = hits
-            .iter()
-            .filter_map(
-                |h| match self.matcher.patterns[h.pattern as usize].meanings[..] {
-                    [Meaning::Name { taxon, .. }] => Some(taxon),
-                    _ => None,
-                },
-            )
-            .collect();
-        for h in &hits {
-            let (a, b) = n.original_range(h.start, h.end);
-            let words = text[a..b].to_string();
-            let span = [a, b];
-            let p = &self.matcher.patterns[h.pattern as usize];
-            let obfuscated = self.matcher.obfuscated(&n, h);
-            let mut relevant_hit = false;
-            let mut material_hit = false;
-            // A name that is also several taxa's name: the species-level, listed one wins.
-            let mut best_taxon: Option<(TaxonId, NameKind)> = None;
-            for m in &p.meanings {
-                match *m {
-                    Meaning::Name { taxon, kind } => {
-                        let better = match best_taxon {
-                            None => true,
-                            Some((cur, _)) => {
-                                let (t, c) = (self.refdata.taxon(taxon), self.refdata.taxon(cur));
-                                // Listed, then species-level, then the stricter listing.
-                                let key = |x: &wildwatch_refdata::Taxon| {
-                                    (
-                                        x.is_listed(),
-                                        !x.rank.is_higher(),
-                                        x.cites.map(std::cmp::Reverse),
-                                    )
-                                };
-                                key(t) > key(c)
-                            }
-                        };
-                        if better {
-                            best_taxon = Some((taxon, kind));
-                        }
-                    }
-                    Meaning::Term { list, row } => {
-                        let e = &self.terms[list as usize][row as usize];
-                        let implied = self.implied[list as usize][row as usize];
-                        material_hit |= list == List::Parts
-                            && !matches!(e.flag.as_str(), "generic" | "object" | "goods");
-                        // A term counts whatever language the ad is guessed to be in, so a
-                        // wrong guess hides nothing, except the words of intent, counts and code
-                        // words and the false friends (German "Fell", English "fell"), which
-                        // count only in their own language.
-                        if e.lang != "any"
-                            && lang != Lang::Other
-                            && e.lang != lang.code()
-                            && self.own_language_only[list as usize][row as usize]
-                        {
-                            continue;
-                        }
-                        let at_start = text[..a].trim_end_matches([' ', '\t']).is_empty()
-                            || text[..a].trim_end_matches([' ', '\t']).ends_with('\n');
-                        relevant_hit |=
-                            ev.record(list, e, implied, &words, span, a < title_end, at_start);
-                    }
-                }
-            }
-            if let Some(g) = p.group {
-                best_taxon = best_taxon.map(|(_, kind)| (g, kind));
-            }
-            // A name as the first part of a compound names the animal only when a word of ours
-            // follows it (Tiger|fell, Elefanten|stoßzahn, Papageien|käfig); otherwise the
-            // compound is something else (Tiger|lotus, Elefanten|gras, Nashorn|käfer).
-            let modifier = best_taxon.is_some() && is_modifier(&n, h);
-            if modifier && !heads.contains(&h.end) {
-                match self.head_term(&n, h) {
-                    Some(head) => self.record_head(&mut ev, &n, &text, head, title_end, lang),
-                    None => best_taxon = None,
-                }
-            }
-            // A taxon that another hit of this ad names wins among a name's meanings
-            // ("Brazilian rosewood (Dalbergia nigra)").
-            if p.meanings.len() > 1 && p.group.is_none() {
-                if let Some(t) = p.meanings.iter().find_map(|m| match m {
-                    Meaning::Name { taxon, .. } if sure.contains(taxon) => Some(*taxon),
-                    _ => None,
-                }) {
-                    best_taxon = best_taxon.map(|(_, kind)| (t, kind));
-                }
-            }
-            // A part word that is also a species' common name (agarwood, rosewood) means the
-            // material, and the taxon the material implies. A name of another, unlisted taxon
-            // with the same words ("Aloe vera") means that taxon.
-            let other_taxon = p.meanings.iter().any(|m| {
-                matches!(
-                    m,
-                    Meaning::Term {
-                        list: List::OtherNames,
-                        ..
-                    }
-                )
-            });
-            if material_hit || other_taxon {
-                best_taxon = None;
-            }
-            if relevant_hit || best_taxon.is_some() {
-                ev.name_spans.push(span);
-            }
-            if let Some((taxon, kind)) =
-                best_taxon.filter(|(t, _)| !ev.taxa.iter().any(|x| x.taxon == *t))
-            {
-                let binomial = matches!(kind, NameKind::Scientific | NameKind::Synonym)
-                    && words.split_whitespace().count() >= 2;
-                // The whole compound word: its head corroborates the name (Tiger|fell).
-                let head = modifier.then(|| {
-                    text[b..]
-                        .split(|c: char| !c.is_alphanumeric())
-                        .next()
-                        .unwrap_or("")
-                        .to_string()
-                });
-                ev.taxa.push(TaxonHit {
-                    taxon,
-                    words: words.clone(),
-                    span,
-                    ambiguous: p.ambiguous,
-                    binomial,
-                    head,
-                });
-                relevant_hit = true;
-            }
-            if obfuscated && relevant_hit && ev.obfuscated.len() < 8 {
-                ev.obfuscated.push(Words { words, span });
-            }
-        }
-        decide::decide(self, ad, &text, &n.text, title_end, lang, ev)
+        let ev = self.evidence(&n, &input, lang);
+        let mut d = decide::decide(self, ad, &input.text, &n.text, input.title_end, lang, ev);
+        d.reasons.extend(input.reasons());
+        d
     }
 }

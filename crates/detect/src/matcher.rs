@@ -49,6 +49,9 @@ pub struct Pattern {
     pub exact: bool,
     /// On the ambiguous-names list: needs wildlife context.
     pub ambiguous: bool,
+    /// The language of an ambiguous name that is a name in that language only ("once", French):
+    /// in an ad of another language it is the other word, whatever the context.
+    pub ambiguous_lang: Option<String>,
     /// A group name from the lexicon: its taxon wins over any reference name with the same key
     /// ("seahorse" is the genus, not one species that happens to carry the name).
     pub group: Option<TaxonId>,
@@ -188,6 +191,13 @@ impl Matcher {
             .iter()
             .map(|e| normalize(&e.term).text)
             .collect();
+        // Ambiguous names of one language ("once", French for the snow leopard): the language.
+        let ambiguous_lang: FxHashMap<String, String> = lexicon
+            .entries(List::Ambiguous)
+            .iter()
+            .filter(|e| e.lang != "any")
+            .map(|e| (normalize(&e.term).text, e.lang.clone()))
+            .collect();
         let mut group_keys: Vec<(String, TaxonId)> = Vec::new();
         let mut add =
             |term: &str, keys_of_term: Vec<String>, meaning: Meaning, compound_lang: bool| {
@@ -206,6 +216,7 @@ impl Matcher {
                                 has_joiner: false,
                                 exact: len <= 3,
                                 ambiguous: ambiguous.contains(v.key()),
+                                ambiguous_lang: ambiguous_lang.get(v.key()).cloned(),
                                 group: None,
                             });
                             *v.insert((patterns.len() - 1) as u32)

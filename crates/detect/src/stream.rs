@@ -38,6 +38,8 @@ pub struct Totals {
 
 /// Parses one input line into an ad, or says what is wrong with it.
 pub fn parse_line(line: &[u8], lineno: u64) -> Result<AdInput, ErrorLine> {
+    // A byte-order mark (Windows tools write one before the first line) is not part of the JSON.
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
     // Fast path: a well-formed ad parses straight into its fields.
     if let Ok(ad) = serde_json::from_slice::<AdInput>(line) {
         if !ad.id.is_empty() {

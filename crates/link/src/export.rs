@@ -3,6 +3,7 @@
 
 use hmac::{KeyInit, Mac};
 use quick_xml::escape::escape;
+use wildwatch_sink::csv_field;
 
 use crate::{Graph, Link};
 
@@ -108,14 +109,6 @@ pub fn graphml(nodes: &[NodeOut], links: &[Link]) -> String {
     }
     o.push_str("  </graph>\n</graphml>\n");
     o
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// CSV node list (`id,label,platform,ads,high_risk,network`).

@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use std::io::Write;
+use wildwatch_sink::spreadsheet_cell;
 
 use crate::{Screened, Summary};
 
@@ -70,7 +71,7 @@ impl<W: Write> Writer<W> {
                         "sellers",
                     ])?;
                 }
-                w.write_record([
+                let cells = [
                     s.line.to_string(),
                     s.shipment.clone(),
                     s.risk.to_string(),
@@ -84,7 +85,8 @@ impl<W: Write> Writer<W> {
                     s.origin.clone(),
                     s.destination.clone(),
                     sellers(s),
-                ])?;
+                ];
+                w.write_record(cells.iter().map(|c| spreadsheet_cell(c).into_owned()))?;
             }
         }
         self.first = false;

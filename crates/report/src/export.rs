@@ -3,6 +3,7 @@
 //! comparisons.
 
 use rust_xlsxwriter::{Format as Style, Workbook, Worksheet};
+use wildwatch_sink::spreadsheet_cell as cell;
 
 use crate::compare::{ChangeRow, Comparison};
 use crate::figures::{Figures, Report, Summary};
@@ -125,7 +126,7 @@ pub fn report_csv(r: &Report) -> Result<Vec<u8>> {
                 None => rec.extend(std::iter::repeat_n(String::new(), FIGURE_COLUMNS.len())),
             }
             rec.push(value.to_string());
-            w.write_record(&rec)
+            w.write_record(rec.iter().map(|c| cell(c).into_owned()))
         };
     row(
         "campaign",
@@ -221,7 +222,7 @@ fn summary_sheet(
         ("high_risk", f.high_risk),
         ("removed", f.removed),
     ] {
-        ws.write_string(r, 0, name)?;
+        ws.write_string(r, 0, cell(name))?;
         ws.write_number(r, 1, v as f64)?;
         r += 1;
     }
@@ -229,7 +230,7 @@ fn summary_sheet(
     ws.write_number_with_format(r, 1, f.value_eur, &st.money)?;
     r += 1;
     for (name, value, what) in measures(s) {
-        ws.write_string(r, 0, name)?;
+        ws.write_string(r, 0, cell(name))?;
         match value.parse::<f64>() {
             Ok(v) if name.contains("rate") || name.contains("share") => {
                 ws.write_number_with_format(r, 1, v, &st.share)?;
@@ -238,10 +239,10 @@ fn summary_sheet(
                 ws.write_number(r, 1, v)?;
             }
             Err(_) => {
-                ws.write_string(r, 1, &value)?;
+                ws.write_string(r, 1, cell(&value))?;
             }
         }
-        ws.write_string(r, 2, what)?;
+        ws.write_string(r, 2, cell(what))?;
         r += 1;
     }
     r += 1;
@@ -276,9 +277,9 @@ pub fn report_xlsx(r: &Report) -> Result<Vec<u8>> {
         ws.set_column_width(2, 24)?;
         for (i, x) in b.rows.iter().enumerate() {
             let row = i as u32 + 1;
-            ws.write_string(row, 0, &x.key)?;
-            ws.write_string(row, 1, x.name.as_deref().unwrap_or(""))?;
-            ws.write_string(row, 2, x.detail.as_deref().unwrap_or(""))?;
+            ws.write_string(row, 0, cell(&x.key))?;
+            ws.write_string(row, 1, cell(x.name.as_deref().unwrap_or("")))?;
+            ws.write_string(row, 2, cell(x.detail.as_deref().unwrap_or("")))?;
             write_figures(ws, &st, row, 3, &x.figures)?;
         }
     }
@@ -292,9 +293,9 @@ pub fn report_xlsx(r: &Report) -> Result<Vec<u8>> {
     ws.set_column_width(2, 28)?;
     for (i, x) in r.platform_species.iter().enumerate() {
         let row = i as u32 + 1;
-        ws.write_string(row, 0, &x.platform)?;
-        ws.write_string(row, 1, &x.species)?;
-        ws.write_string(row, 2, x.common_name.as_deref().unwrap_or(""))?;
+        ws.write_string(row, 0, cell(&x.platform))?;
+        ws.write_string(row, 1, cell(&x.species))?;
+        ws.write_string(row, 2, cell(x.common_name.as_deref().unwrap_or("")))?;
         write_figures(ws, &st, row, 3, &x.figures)?;
     }
     Ok(wb.save_to_buffer()?)
@@ -352,7 +353,7 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>> {
     w.write_record(&header)?;
     for (table, rows) in change_tables(c) {
         for r in rows {
-            w.write_record(change_cells(table, r))?;
+            w.write_record(change_cells(table, r).iter().map(|c| cell(c).into_owned()))?;
         }
     }
     Ok(w.into_inner()
@@ -370,11 +371,11 @@ pub fn comparison_xlsx(c: &Comparison) -> Result<Vec<u8>> {
         ws.write_string_with_format(
             0,
             0,
-            format!("{} compared with {}", c.a.campaign, c.b.campaign),
+            cell(&format!("{} compared with {}", c.a.campaign, c.b.campaign)),
             &st.bold,
         )?;
         for (i, s) in c.sentences.iter().enumerate() {
-            ws.write_string(i as u32 + 2, 0, s)?;
+            ws.write_string(i as u32 + 2, 0, cell(s))?;
         }
     }
     for (table, rows) in change_tables(c).into_iter().skip(1) {
@@ -389,13 +390,13 @@ pub fn comparison_xlsx(c: &Comparison) -> Result<Vec<u8>> {
         header(ws, &st, &cols)?;
         for (i, r) in rows.iter().enumerate() {
             let row = i as u32 + 1;
-            for (j, cell) in change_cells(table, r).into_iter().skip(1).enumerate() {
-                match cell.parse::<f64>() {
+            for (j, text) in change_cells(table, r).into_iter().skip(1).enumerate() {
+                match text.parse::<f64>() {
                     Ok(v) if j >= 3 => {
                         ws.write_number(row, j as u16, v)?;
                     }
                     _ => {
-                        ws.write_string(row, j as u16, &cell)?;
+                        ws.write_string(row, j as u16, cell(&text))?;
                     }
                 }
             }

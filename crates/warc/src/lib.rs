@@ -149,6 +149,12 @@ pub struct ResponseRecord {
     pub body: Vec<u8>,
     /// Whether `body` was cut at the limit set with [`Responses::max_body`].
     pub body_truncated: bool,
+    /// `WARC-Truncated` of the record (why the writer cut the payload: `length`, `time`, …).
+    pub warc_truncated: Option<String>,
+    /// The JSON block of the `metadata` record written with this response (the record right
+    /// after it, naming it in `WARC-Concurrent-To`), as wildwatch writes the fetch's details;
+    /// `None` when there is none or it is not JSON.
+    pub metadata: Option<serde_json::Value>,
 }
 
 impl ResponseRecord {

@@ -5,7 +5,7 @@
 use std::io::{self, Read, Seek};
 
 use crate::http::decode_text;
-use crate::stream::Stream;
+use crate::stream::{Spot, Stream};
 
 /// Longest header line accepted.
 const MAX_LINE: usize = 64 * 1024;
@@ -94,6 +94,11 @@ pub(crate) struct RecordReader<T> {
     skipping: bool,
     done: bool,
     pending: Option<Problem>,
+    /// Where the current block starts, to go back to when its Content-Length proves wrong.
+    block_spot: Option<Spot>,
+    /// Bytes left in the (plain) file after the current record's head, when its Content-Length
+    /// asks for more.
+    absurd: Option<u64>,
 }
 
 impl<T: Read + Seek> RecordReader<T> {
@@ -108,6 +113,8 @@ impl<T: Read + Seek> RecordReader<T> {
             skipping: false,
             done: false,
             pending: None,
+            block_spot: None,
+            absurd: None,
         })
     }
 
@@ -370,12 +377,38 @@ impl<T: Read + Seek> RecordReader<T> {
         self.cur_length = content_length;
         self.in_block = true;
         self.cur_offset = offset;
+        self.block_spot = Some(self.s.spot());
+        self.absurd = self.s.plain_remaining().filter(|&r| content_length > r);
         Next::Record(Head {
             offset,
             version,
             fields,
             content_length,
         })
+    }
+
+    /// A block shorter than its Content-Length says (the file is cut, or the length is absurd):
+    /// the record is skipped, and reading resumes at the next record found by scanning the lines
+    /// from the start of the block for a version line (`WARC/1.`), so that the records a wrong
+    /// length would swallow are still read. `rewind`: the block was read up to the end of the
+    /// data, so go back to its start first.
+    fn skip_bad_length(&mut self, what: &str, rewind: bool) -> Problem {
+        self.in_block = false;
+        self.skipping = true;
+        if rewind {
+            let back = self.block_spot.map(|spot| self.s.rewind(spot));
+            if !matches!(back, Some(Ok(()))) {
+                self.done = true;
+            }
+        }
+        Problem {
+            offset: self.cur_offset,
+            msg: format!(
+                "truncated record or wrong Content-Length: Content-Length is {} but {what}; \
+                 record skipped, reading resumes at the next 'WARC/1.' line",
+                self.cur_length
+            ),
+        }
     }
 
     /// A non-fatal problem found while parsing the last head (e.g. a line without ':').
@@ -397,19 +430,17 @@ impl<T: Read + Seek> RecordReader<T> {
         if !self.in_block {
             return BlockEnd::Ok;
         }
+        if let Some(rest) = self.absurd.take() {
+            // Nothing of the block read yet: the scan starts right here.
+            let what = format!("only {rest} bytes follow the record header in the file");
+            return BlockEnd::Failed(self.skip_bad_length(&what, false));
+        }
         while self.remaining > 0 {
             let n = match self.s.fill_buf() {
                 Ok([]) => {
-                    self.done = true;
-                    self.in_block = false;
                     let got = self.cur_length - self.remaining;
-                    return BlockEnd::Failed(Problem {
-                        offset: self.cur_offset,
-                        msg: format!(
-                            "truncated record: Content-Length is {} but the file ends after {got} block bytes",
-                            self.cur_length
-                        ),
-                    });
+                    let what = format!("the data ends after {got} block bytes");
+                    return BlockEnd::Failed(self.skip_bad_length(&what, true));
                 }
                 Ok(buf) => {
                     let n = buf

@@ -17,6 +17,8 @@ const MAX_DRAIN: u64 = 16 << 20;
 const MAX_HTTP_HEAD: usize = 1 << 20;
 /// Default body limit of [`responses`].
 const DEFAULT_MAX_BODY: usize = 1 << 30;
+/// Largest `metadata` block [`responses`] reads as JSON.
+const MAX_METADATA: usize = 1 << 20;
 
 const KNOWN_TYPES: &[&str] = &[
     "warcinfo",
@@ -353,7 +355,9 @@ fn verify_file(dir: &Path, name: &str, report: &mut VerifyReport) {
 /// * gzip: damaged or truncated members.
 ///
 /// Every problem is reported with file and offset; reading goes on with the next
-/// gzip member or record. Only a failure to list `dir` is an `Err`.
+/// gzip member or record (after a Content-Length larger than the data that follows:
+/// the next line starting with `WARC/1.` after the record's head). Only a failure to
+/// list `dir` is an `Err`.
 pub fn verify_dir(dir: &Path) -> io::Result<VerifyReport> {
     let mut report = VerifyReport::default();
     for name in warc_files(dir)? {
@@ -367,6 +371,7 @@ struct Scanned {
     found: Found,
     body: Option<Vec<u8>>,
     body_truncated: bool,
+    warc_truncated: Option<String>,
 }
 
 /// Reads the block of a response record (the head was just returned by `rr`),
@@ -418,6 +423,7 @@ fn scan_response<T: Read + Seek>(
         },
         body: scan.body,
         body_truncated: scan.body_truncated,
+        warc_truncated: h.get("WARC-Truncated").map(str::to_string),
     }))
 }
 
@@ -495,12 +501,16 @@ pub fn read_record(dir: &Path, file: &str, offset: u64) -> io::Result<Record> {
 /// Iterator over the HTTP responses of one WARC file, from [`responses`].
 ///
 /// Yields `Err(InvalidData)` for damaged records (with file and offset in the
-/// message) and goes on with the next record; non-HTTP `response` records (e.g.
-/// `dns:`) are skipped.
+/// message) and goes on with the next record: after a record whose Content-Length
+/// is larger than the data that follows, the next line starting with `WARC/1.`.
+/// Non-HTTP `response` records (e.g. `dns:`) are skipped. Each response carries the
+/// JSON of the `metadata` record written with it ([`ResponseRecord::metadata`]).
 pub struct Responses {
     rr: RecordReader<File>,
     name: String,
     max_body: usize,
+    /// What was read after a response while looking for its `metadata` record.
+    pending: Option<Next>,
 }
 
 impl Responses {
@@ -511,6 +521,39 @@ impl Responses {
         self.max_body = max;
         self
     }
+
+    fn problem(&self, p: Problem) -> io::Error {
+        invalid(format!("{} @ {}: {}", self.name, p.offset, p.msg))
+    }
+
+    /// The JSON block of the `metadata` record written with the response `id` (naming it in
+    /// `WARC-Concurrent-To`), when that record comes next, as wildwatch and warcio write it.
+    /// Anything else read is kept for the next call.
+    fn metadata_for(&mut self, id: &str) -> Option<serde_json::Value> {
+        let next = self.rr.next();
+        let ours = matches!(&next, Next::Record(h)
+            if h.get("WARC-Type") == Some("metadata") && h.get("WARC-Concurrent-To") == Some(id));
+        if !ours {
+            self.pending = Some(next);
+            return None;
+        }
+        let mut block = Vec::new();
+        let mut over = false;
+        let end = self.rr.read_block(|c| {
+            over |= block.len() + c.len() > MAX_METADATA;
+            if !over {
+                block.extend_from_slice(c);
+            }
+        });
+        match end {
+            BlockEnd::Ok | BlockEnd::BadTrailer(_) => {}
+            BlockEnd::Failed(p) => {
+                self.pending = Some(Next::Problem(p));
+                return None;
+            }
+        }
+        serde_json::from_slice(&block).ok().filter(|_| !over)
+    }
 }
 
 impl Iterator for Responses {
@@ -518,14 +561,9 @@ impl Iterator for Responses {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let h = match self.rr.next() {
+            let h = match self.pending.take().unwrap_or_else(|| self.rr.next()) {
                 Next::End => return None,
-                Next::Problem(p) => {
-                    return Some(Err(invalid(format!(
-                        "{} @ {}: {}",
-                        self.name, p.offset, p.msg
-                    ))))
-                }
+                Next::Problem(p) => return Some(Err(self.problem(p))),
                 Next::Record(h) => h,
             };
             if h.get("WARC-Type") != Some("response") {
@@ -533,11 +571,14 @@ impl Iterator for Responses {
             }
             match scan_response(&mut self.rr, &h, &self.name, Some(self.max_body)) {
                 Ok(Some(s)) => {
+                    let metadata = self.metadata_for(&s.found.record_id);
                     return Some(Ok(ResponseRecord {
                         found: s.found,
                         body: s.body.unwrap_or_default(),
                         body_truncated: s.body_truncated,
-                    }))
+                        warc_truncated: s.warc_truncated,
+                        metadata,
+                    }));
                 }
                 Ok(None) => {
                     let http_uri = h.target_uri().is_some_and(|u| {
@@ -553,12 +594,7 @@ impl Iterator for Responses {
                         ))));
                     }
                 }
-                Err(p) => {
-                    return Some(Err(invalid(format!(
-                        "{} @ {}: {}",
-                        self.name, p.offset, p.msg
-                    ))))
-                }
+                Err(p) => return Some(Err(self.problem(p))),
             }
         }
     }
@@ -576,5 +612,6 @@ pub fn responses(path: &Path) -> io::Result<Responses> {
         rr: RecordReader::new(File::open(path)?, 0)?,
         name,
         max_body: DEFAULT_MAX_BODY,
+        pending: None,
     })
 }

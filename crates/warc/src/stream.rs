@@ -190,6 +190,31 @@ impl<T: Read + Seek> GzMembers<T> {
         Ok(())
     }
 
+    /// `(logical start, file offset)` of the member holding `logical`, if still known.
+    fn span_at(&self, logical: u64) -> Option<(u64, u64)> {
+        self.starts
+            .iter()
+            .rev()
+            .find(|&&(o, _)| o <= logical)
+            .copied()
+    }
+
+    /// Starts decoding again at the member at file offset `file`, whose data begins at logical
+    /// position `logical` (see [`Stream::rewind`]).
+    fn restart(&mut self, file: u64, logical: u64) -> io::Result<()> {
+        let mut c = match std::mem::replace(&mut self.state, GzState::Gone) {
+            GzState::Between(c) => c,
+            GzState::In(d) => d.into_inner(),
+            GzState::Gone => return Err(gone()),
+        };
+        c.seek_to(file)?;
+        self.member_start = file;
+        self.out = logical;
+        self.starts.retain(|&(o, _)| o < logical);
+        self.state = GzState::Between(c);
+        Ok(())
+    }
+
     fn member_at(&self, logical: u64) -> u64 {
         self.starts
             .iter()
@@ -210,9 +235,19 @@ enum Source<T> {
     Gz(GzMembers<T>),
 }
 
+/// A position [`Stream::rewind`] can go back to: the logical position and, in a gzip file,
+/// the file offset and logical start of the member holding it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spot {
+    logical: u64,
+    member: Option<(u64, u64)>,
+}
+
 /// A buffered, position-tracking reader over a WARC file (plain or gzip).
 pub(crate) struct Stream<T> {
     src: Source<T>,
+    /// Length of a plain file (`None` for gzip).
+    plain_len: Option<u64>,
     buf: Box<[u8]>,
     pos: usize,
     len: usize,
@@ -234,18 +269,20 @@ impl<T: Read + Seek> Stream<T> {
                 Err(e) => return Err(e),
             }
         }
+        let end = inner.seek(SeekFrom::End(0))?;
         inner.seek(SeekFrom::Start(start))?;
         let c = Counting {
             inner: BufReader::with_capacity(IO_BUF, inner),
             pos: start,
         };
-        let (src, base) = if got == 2 && magic == [0x1f, 0x8b] {
-            (Source::Gz(GzMembers::new(c)), 0)
+        let (src, base, plain_len) = if got == 2 && magic == [0x1f, 0x8b] {
+            (Source::Gz(GzMembers::new(c)), 0, None)
         } else {
-            (Source::Plain(c), start)
+            (Source::Plain(c), start, Some(end))
         };
         Ok(Stream {
             src,
+            plain_len,
             buf: vec![0u8; IO_BUF].into_boxed_slice(),
             pos: 0,
             len: 0,
@@ -285,6 +322,54 @@ impl<T: Read + Seek> Stream<T> {
     /// Logical (decompressed) position of the next byte.
     pub(crate) fn logical(&self) -> u64 {
         self.base + self.pos as u64
+    }
+
+    /// Bytes left in a plain file after the next byte's position; `None` for gzip files (their
+    /// decompressed length is not known in advance).
+    pub(crate) fn plain_remaining(&self) -> Option<u64> {
+        self.plain_len.map(|n| n.saturating_sub(self.logical()))
+    }
+
+    /// The position of the next byte, for [`rewind`](Self::rewind).
+    pub(crate) fn spot(&self) -> Spot {
+        let logical = self.logical();
+        let member = match &self.src {
+            Source::Plain(_) => None,
+            Source::Gz(g) => g.span_at(logical).map(|(o, f)| (f, o)),
+        };
+        Spot { logical, member }
+    }
+
+    /// Goes back to `spot`: a plain file seeks there; a gzip file is decoded again from the
+    /// start of the member holding it. An error leaves the stream unusable.
+    pub(crate) fn rewind(&mut self, spot: Spot) -> io::Result<()> {
+        self.pos = 0;
+        self.len = 0;
+        match (&mut self.src, spot.member) {
+            (Source::Plain(c), _) => {
+                c.seek_to(spot.logical)?;
+                self.base = spot.logical;
+                return Ok(());
+            }
+            (Source::Gz(g), Some((file, start))) => {
+                g.restart(file, start)?;
+                self.base = start;
+            }
+            (Source::Gz(_), None) => {
+                return Err(io::Error::other(
+                    "the gzip member to go back to is not known",
+                ))
+            }
+        }
+        while self.logical() < spot.logical {
+            let n = self.fill_buf()?.len();
+            if n == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            let want = usize::try_from(spot.logical - self.logical()).unwrap_or(usize::MAX);
+            self.consume(n.min(want));
+        }
+        Ok(())
     }
 
     /// File offset for the next byte: itself for plain files, or the start of the

@@ -295,8 +295,9 @@ pub fn check_anon_csrf(st: &Shared, headers: &HeaderMap, given: &str) -> Result<
     }
 }
 
-/// Checks a login. Attempts are rate-limited per client address and per user name; unknown
-/// users take as long as known ones.
+/// Checks a login. Attempts are limited per client address and per (address, user name); a user
+/// name tried too often from everywhere is slowed down, not locked (see
+/// [`crate::ServeConfig::logins_per_minute`]). Unknown users take as long as known ones.
 pub async fn login(
     st: &Shared,
     ip: &str,
@@ -304,13 +305,7 @@ pub async fn login(
     password: &str,
 ) -> Result<(User, String, String), Failure> {
     let username = username.trim().to_string();
-    if st.login_ip.check_key(&ip.to_string()).is_err()
-        || st.login_user.check_key(&username.to_lowercase()).is_err()
-    {
-        return Err(Failure::too_many(
-            "too many login attempts; wait a minute and try again",
-        ));
-    }
+    throttle_login(st, ip, &username.to_lowercase()).await?;
     let u2 = username.clone();
     let found = db(st, move |s| s.user_by_name(&u2)).await?;
     let pw = password.to_string();
@@ -339,6 +334,22 @@ pub async fn login(
     let exp = wildwatch_store::now() + SESSION_SECS;
     db(st, move |s| s.create_session(&h, uid, &c2, exp)).await?;
     Ok((user, token, csrf))
+}
+
+/// Refuses an address over its limit (alone, or for this user name); slows a user name that is
+/// over its limit from all addresses together.
+async fn throttle_login(st: &Shared, ip: &str, name: &str) -> Result<(), Failure> {
+    if st.login_ip.check_key(&ip.to_string()).is_err()
+        || st.login_pair.check_key(&format!("{ip}|{name}")).is_err()
+    {
+        return Err(Failure::too_many(
+            "too many login attempts; wait a minute and try again",
+        ));
+    }
+    if st.login_user.check_key(&name.to_string()).is_err() {
+        tokio::time::sleep(st.cfg.login_slowdown).await;
+    }
+    Ok(())
 }
 
 /// Creates an API token for a user; returns the token (shown once).

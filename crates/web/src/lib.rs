@@ -50,8 +50,13 @@ pub struct ServeConfig {
     pub allow_report_hosts: Vec<String>,
     /// Reports accepted per client address per hour.
     pub reports_per_hour: u32,
-    /// Login attempts per client address (and per user name) per minute.
+    /// Login attempts per client address, and per (address, user name), per minute; beyond
+    /// that the address gets 429. A user name tried more often than this from all addresses
+    /// together is slowed down by `login_slowdown` per attempt, never locked, so nobody can keep
+    /// an analyst out by failing logins in their name.
     pub logins_per_minute: u32,
+    /// Delay added to each login attempt for a user name over its limit.
+    pub login_slowdown: Duration,
     /// Mark cookies `Secure` (on by default; browsers accept them on http://localhost too).
     pub secure_cookies: bool,
     /// Fetch and scan reported URLs in the background.
@@ -71,6 +76,7 @@ impl ServeConfig {
             allow_report_hosts: Vec::new(),
             reports_per_hour: 30,
             logins_per_minute: 10,
+            login_slowdown: Duration::from_secs(2),
             secure_cookies: true,
             fetch_reports: true,
             connections: 4,
@@ -122,6 +128,7 @@ pub struct AppState {
     /// Key for signed links and anonymous CSRF tokens (random per start).
     secret: [u8; 32],
     login_ip: KeyedLimiter,
+    login_pair: KeyedLimiter,
     login_user: KeyedLimiter,
     report_ip: KeyedLimiter,
     /// Reference data (to check species names in reviews).
@@ -245,6 +252,7 @@ impl AppState {
         let archive_origin = format!("http://{}", cfg.archive_addr);
         Ok(Arc::new(AppState {
             login_ip: keyed(cfg.logins_per_minute, Duration::from_secs(60)),
+            login_pair: keyed(cfg.logins_per_minute, Duration::from_secs(60)),
             login_user: keyed(cfg.logins_per_minute, Duration::from_secs(60)),
             report_ip: keyed(cfg.reports_per_hour, Duration::from_secs(3600)),
             cfg,
@@ -401,6 +409,12 @@ async fn security_headers(
     );
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
+    // Every 429 says when to come back (the limits are per minute or per hour).
+    if res.status() == StatusCode::TOO_MANY_REQUESTS {
+        res.headers_mut()
+            .entry(header::RETRY_AFTER)
+            .or_insert(HeaderValue::from_static("60"));
+    }
     res
 }
 

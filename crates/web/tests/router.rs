@@ -582,6 +582,7 @@ async fn reports_refuse_private_addresses_deduplicate_and_are_rate_limited() {
     )
     .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
     // Analysts see them, counted, with the comment escaped.
     let (cookie, _) = login(&w.app, "ana").await;
     let r = send(&w.app, get("/reports", &cookie)).await;
@@ -895,4 +896,95 @@ async fn account_tokens_dashboard_and_openapi() {
         );
     }
     assert!(doc["components"]["schemas"].get("AdSummary").is_some());
+}
+
+/// An ad whose address is not http/https (`javascript:`, `data:`) is shown as text on its page,
+/// never as a link; an http address stays a link.
+#[tokio::test]
+async fn only_http_addresses_become_links_on_the_ad_page() {
+    use wildwatch_store::Store;
+    let w = world();
+    let mut s = wildwatch_store::SqliteStore::open(&w.dir.path().join("w.db")).unwrap();
+    let cid = s.campaign("spring", &serde_json::json!({})).unwrap();
+    let mut ids = Vec::new();
+    for url in [
+        "javascript:alert(document.cookie)",
+        " JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+    ] {
+        let ad = wildwatch_store::AdContent {
+            platform: "leboncoin".into(),
+            url: url.into(),
+            title: "Ivoire ancien".into(),
+            ..Default::default()
+        };
+        let r = s
+            .commit_fetch(&wildwatch_store::FetchCommit {
+                campaign: cid,
+                url: url.into(),
+                state: wildwatch_store::FetchState::Done,
+                page: None,
+                ad: Some((ad, detection("high", true, "Loxodonta africana", "fr"))),
+                discovered: vec![],
+            })
+            .unwrap();
+        ids.push((url, r.ad_id.unwrap()));
+    }
+    drop(s);
+    let (cookie, _) = login(&w.app, "eve").await;
+    for (url, id) in ids {
+        let r = send(&w.app, get(&format!("/ads/{id}"), &cookie)).await;
+        assert_eq!(r.status, StatusCode::OK, "{url}");
+        let scheme = url.trim().split(':').next().unwrap();
+        assert!(
+            !r.body
+                .to_lowercase()
+                .contains(&format!("href=\"{}", scheme.to_lowercase())),
+            "{url} became a link"
+        );
+        assert!(r.body.contains("not an http/https address"), "{url}");
+    }
+    let r = send(&w.app, get(&format!("/ads/{}", w.ad_ids[1]), &cookie)).await;
+    assert!(r.body.contains("href=\"http://shop.example/ad/2\""));
+}
+
+/// Failed logins in someone's name lock out the address that sends them, not the user: the
+/// analyst signs in from another address with the right password (slowed down, not refused), and
+/// every 429 carries `Retry-After`.
+#[tokio::test]
+async fn failed_logins_from_one_address_do_not_lock_the_user_out() {
+    let w = world_with(|c| {
+        c.logins_per_minute = 3;
+        c.login_slowdown = std::time::Duration::from_millis(300);
+    });
+    let r = send(&w.app, get("/login", "")).await;
+    let anon = cookie_from(&r, "ww_anon").unwrap();
+    let csrf = csrf_in(&r.body);
+    let from = |ip: [u8; 4], password: &str| {
+        let mut req = post_form(
+            "/login",
+            &anon,
+            &[("csrf", &csrf), ("username", "ana"), ("password", password)],
+        );
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40000,
+            ))));
+        req
+    };
+    let mut last = None;
+    for _ in 0..5 {
+        last = Some(send(&w.app, from([203, 0, 113, 9], "wrong")).await);
+    }
+    let last = last.unwrap();
+    assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(last.headers[header::RETRY_AFTER], "60");
+    // The attacker's address stays refused, even with the right password.
+    let r = send(&w.app, from([203, 0, 113, 9], "correct horse battery")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // The analyst, elsewhere, gets in: slowed down because her name is over its limit.
+    let t = std::time::Instant::now();
+    let r = send(&w.app, from([198, 51, 100, 7], "correct horse battery")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(t.elapsed() >= std::time::Duration::from_millis(300));
 }

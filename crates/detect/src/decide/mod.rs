@@ -92,7 +92,14 @@ fn category(relevant: bool, discussion: bool, part: bool, lookalike: bool) -> Ca
 /// The PRICE reason of a relevant ad.
 fn price_reason(d: &Detector, ad: &AdInput, text: &str, p: &extract::Price) -> Reason {
     let (words, span) = if p.span.0 == usize::MAX {
-        (ad.price_text.clone().unwrap_or_default(), None)
+        (
+            crate::input::prefix(
+                ad.price_text.as_deref().unwrap_or(""),
+                crate::input::MAX_PRICE_BYTES,
+            )
+            .to_string(),
+            None,
+        )
     } else {
         (
             text.get(p.span.0..p.span.1).unwrap_or("").to_string(),
@@ -160,7 +167,11 @@ pub(crate) fn decide(
         }
     }
     // News, petitions and law talk offer nothing.
-    let price = extract::price_normalized(ad.price_text.as_deref(), text, normalized, &d.rates);
+    let price_text = ad
+        .price_text
+        .as_deref()
+        .map(|p| crate::input::prefix(p, crate::input::MAX_PRICE_BYTES));
+    let price = extract::price_normalized(price_text, text, normalized, &d.rates);
     let venue = Venue::of(ad.platform.as_deref());
     let (intent, intent_reason) = intent::intent(&ev, price.is_some(), venue, text);
     let discussion = intent == Intent::Discussion;

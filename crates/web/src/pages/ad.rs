@@ -41,6 +41,8 @@ pub(super) struct AdPageT {
     lang: String,
     campaign: String,
     url: String,
+    /// The ad's URL when it may be a link target (http/https only); otherwise it is shown as text.
+    url_link: Option<String>,
     first_seen: String,
     last_seen: String,
     versions: Vec<(i64, String, String, String, String)>,
@@ -261,6 +263,7 @@ pub(super) async fn render_ad(
         lang: s.lang.clone(),
         campaign: d.campaign.clone().unwrap_or_else(|| "–".into()),
         url: s.url.clone(),
+        url_link: wildwatch_sink::http_link(&s.url).map(str::to_string),
         first_seen: fmt_time(s.first_seen),
         last_seen: fmt_time(s.last_seen),
         versions: d
