@@ -20,6 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::package::{Manifest, ManifestFile, FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE};
 use crate::{unhex, ActionError, Result};
 
+mod faults;
 mod layout;
 
 pub use layout::{DataFault, Field, ZipFault};

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod photo;
 mod pipeline;
 pub mod policy;
+mod robots;
 pub mod verdict;
 
 use std::path::{Path, PathBuf};
@@ -29,7 +30,7 @@ use wildwatch_warc::{Exchange, WarcWriter};
 
 use adapter::Adapter;
 use extract::PageClass;
-use fetch::{FetchConfig, FetchError, Fetched, Fetcher, ROBOTS_TTL};
+use fetch::{FetchConfig, FetchError, Fetched, Fetcher};
 pub use pipeline::{archive, archive_encoded, encode_archive, Archived, Prepared};
 use pipeline::{photo_hash, prepare, Batch};
 use verdict::PageVerdict;
@@ -418,37 +419,6 @@ pub(crate) fn fetcher_for(c: &Campaign, opts: &CrawlOptions) -> Result<Fetcher, 
     .map_err(|e| CrawlError::Config(e.to_string()))
 }
 
-/// Gives the fetcher the robots.txt answers this campaign's hosts gave within [`ROBOTS_TTL`], read
-/// back from the evidence, so that a resumed crawl does not fetch them again. An answer that
-/// cannot be read back is simply fetched again.
-fn reuse_robots(fetcher: &Fetcher, store: &dyn Store, plats: &[Plat], evidence: &std::path::Path) {
-    let fresh_since = wildwatch_store::now() - ROBOTS_TTL.as_secs() as i64;
-    for p in plats {
-        let Ok(base) = url::Url::parse(&p.base) else {
-            continue;
-        };
-        let Ok(robots_url) = base.join("/robots.txt") else {
-            continue;
-        };
-        let Ok(pages) = store.pages_for(robots_url.as_str()) else {
-            continue;
-        };
-        let latest = pages
-            .iter()
-            .filter(|pg| pg.kind == "robots" && pg.fetched_at >= fresh_since)
-            .max_by_key(|pg| pg.fetched_at);
-        let record = latest.and_then(|pg| {
-            let (file, offset) = (pg.warc_file.as_deref()?, pg.warc_offset?);
-            wildwatch_warc::read_record(evidence, file, offset).ok()
-        });
-        if let Some(r) = record {
-            if let Some(status) = r.http_status() {
-                fetcher.reuse_robots(robots_url.as_str(), status, r.payload());
-            }
-        }
-    }
-}
-
 fn run_frontier(
     c: &Campaign,
     cid: i64,
@@ -461,7 +431,12 @@ fn run_frontier(
     std::fs::create_dir_all(&opts.evidence)?;
     let mut warc = WarcWriter::open(&opts.evidence, &safe_prefix(&c.name), c.warc_max_bytes)?;
     let fetcher = Arc::new(fetcher_for(c, opts)?);
-    reuse_robots(&fetcher, store, plats, &opts.evidence);
+    robots::reuse(
+        &fetcher,
+        store,
+        plats.iter().map(|p| p.base.as_str()),
+        &opts.evidence,
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
