@@ -19,7 +19,7 @@ mod trie;
 
 use serde::{Deserialize, Serialize};
 use wildwatch_refdata::{RefData, TaxonId};
-use wildwatch_text::{identify_hinted, normalize, Lang};
+use wildwatch_text::{identify_hinted, normalize, platform_lang, Lang};
 
 pub use decide::{Category, Intent, Risk, Venue};
 use evidence::Evidence;
@@ -202,23 +202,6 @@ fn compound_heads(n: &wildwatch_text::Normalized, hits: &[matcher::Hit]) -> Vec<
         }
     }
     out
-}
-
-/// The usual language of a platform's ads, a weak prior for language identification.
-fn platform_lang(platform: Option<&str>) -> Option<Lang> {
-    let p = platform?.to_ascii_lowercase();
-    let has = |xs: &[&str]| xs.iter().any(|x| p.contains(x));
-    if has(&["leboncoin", "vivastreet", "paruvendu", ".fr"]) {
-        Some(Lang::Fr)
-    } else if has(&["kleinanzeigen", "terraristik", "markt.de", "quoka", ".de"]) {
-        Some(Lang::De)
-    } else if has(&["marktplaats", "2dehands", "tweedehands", ".nl"]) {
-        Some(Lang::Nl)
-    } else if has(&["gumtree", "preloved", "pets4homes", ".co.uk", ".uk"]) {
-        Some(Lang::En)
-    } else {
-        None
-    }
 }
 
 pub(crate) fn static_doc(s: &str) -> Option<&'static str> {

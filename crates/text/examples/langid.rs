@@ -7,24 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::time::Instant;
-use wildwatch_text::{identify_hinted, normalize, Lang};
-
-/// As `platform_lang` in crates/detect/src/lib.rs.
-fn platform_lang(platform: Option<&str>) -> Option<Lang> {
-    let p = platform?.to_ascii_lowercase();
-    let has = |xs: &[&str]| xs.iter().any(|x| p.contains(x));
-    if has(&["leboncoin", "vivastreet", "paruvendu", ".fr"]) {
-        Some(Lang::Fr)
-    } else if has(&["kleinanzeigen", "terraristik", "markt.de", "quoka", ".de"]) {
-        Some(Lang::De)
-    } else if has(&["marktplaats", "2dehands", "tweedehands", ".nl"]) {
-        Some(Lang::Nl)
-    } else if has(&["gumtree", "preloved", "pets4homes", ".co.uk", ".uk"]) {
-        Some(Lang::En)
-    } else {
-        None
-    }
-}
+use wildwatch_text::{identify_hinted, normalize, platform_lang, Lang};
 
 struct Ad {
     texts: [(String, String); 2],

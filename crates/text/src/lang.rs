@@ -304,6 +304,23 @@ fn fallback(original: &str, hint: Option<Lang>, fw: Option<Lang>) -> Lang {
     top
 }
 
+/// The usual language of a platform's ads, a weak prior for language identification.
+pub fn platform_lang(platform: Option<&str>) -> Option<Lang> {
+    let p = platform?.to_ascii_lowercase();
+    let has = |xs: &[&str]| xs.iter().any(|x| p.contains(x));
+    if has(&["leboncoin", "vivastreet", "paruvendu", ".fr"]) {
+        Some(Lang::Fr)
+    } else if has(&["kleinanzeigen", "terraristik", "markt.de", "quoka", ".de"]) {
+        Some(Lang::De)
+    } else if has(&["marktplaats", "2dehands", "tweedehands", ".nl"]) {
+        Some(Lang::Nl)
+    } else if has(&["gumtree", "preloved", "pets4homes", ".co.uk", ".uk"]) {
+        Some(Lang::En)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ mod fold;
 mod lang;
 
 pub use fold::fold_char;
-pub use lang::{identify, identify_hinted, Lang};
+pub use lang::{identify, identify_hinted, platform_lang, Lang};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::OnceLock;
