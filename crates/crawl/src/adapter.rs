@@ -9,23 +9,29 @@
 //! search = "{base}/recherche?text={keyword}&page={page}"   # {base} {keyword} {page} {offset}
 //! page_size = 20            # for {offset} = (page - 1) * page_size
 //! result_links = "a.result" # CSS selector of links to ads on a search page
+//! result_json = { json = "next_data", path = "$..listings[*].vipUrl" } # or links in page JSON
 //! ad_url_pattern = "/ad/"   # regex an ad URL matches
 //! id_pattern = "/ad/(\\d+)" # regex whose first group is the platform's ad id
 //! next_page = "a[rel=next]" # CSS selector of the next-page link
 //! page_links = "nav.pagination a" # numbered page links (their text is the page number)
 //! max_pages = 20
-//! [fields]                  # CSS selectors; "sel@attr" reads an attribute
+//! currency = "EUR"          # the currency of prices that do not name one
+//! [data]                    # JSON embedded in the page (next_data, config, ld_json are built in)
+//! ad = { script = "script#__NEXT_DATA__" }      # or { assign = "window.__CONFIG__" }
+//! [fields]                  # CSS selectors ("sel@attr" reads an attribute), JSONPaths, or lists
 //! title = "h1"
-//! price = ".price"
-//! images = "img.photo@src"
+//! price = { json = "ad", path = "$.props.pageProps.ad.price_cents", scale = 0.01 }
+//! images = ["img.photo@src", { json = "ad", path = "$.props.pageProps.ad.images.urls[*]" }]
 //! ```
-//! Fields left out are read generically (JSON-LD, microdata, OpenGraph, main text).
+//! Fields left out are read generically (well-known embedded JSON, JSON-LD, microdata, OpenGraph,
+//! main text); see [`crate::fields`] for every field and spec.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::fields::{builtin_sources, DataSource, Field, FieldSpec};
 use crate::CrawlError;
 
 /// A platform adapter.
@@ -51,6 +57,17 @@ pub struct Adapter {
     /// CSS selector of result links.
     #[serde(default)]
     pub result_links: Option<String>,
+    /// Ad links read from JSON embedded in search pages (e.g. a Next.js search page's
+    /// `listings[*].vipUrl`), in addition to `result_links`.
+    #[serde(default)]
+    pub result_json: Option<FieldSpec>,
+    /// Text replaced in photo URLs before they are fetched: `[["$_#", "$_86"]]` fills in the size
+    /// placeholder of Marktplaats's gallery URLs.
+    #[serde(default)]
+    pub image_url_replace: Vec<(String, String)>,
+    /// Ad links lose their query string (tracking parameters such as eBay's `?hash=…`).
+    #[serde(default)]
+    pub drop_query: bool,
     /// Regex that ad URLs match.
     #[serde(default)]
     pub ad_url_pattern: Option<String>,
@@ -67,9 +84,15 @@ pub struct Adapter {
     /// Most search pages per keyword.
     #[serde(default = "default_max_pages")]
     pub max_pages: u32,
-    /// Field selectors.
+    /// Currency of prices that do not name one (ISO 4217, e.g. `EUR`).
     #[serde(default)]
-    pub fields: BTreeMap<String, String>,
+    pub currency: Option<String>,
+    /// JSON embedded in the page, by the name fields use.
+    #[serde(default)]
+    pub data: BTreeMap<String, DataSource>,
+    /// Where each field is read from.
+    #[serde(default)]
+    pub fields: BTreeMap<Field, FieldSpec>,
     /// `ad_url_pattern` and `id_pattern`, compiled once.
     #[serde(skip)]
     compiled: Option<(Option<regex::Regex>, Option<regex::Regex>)>,
@@ -81,16 +104,6 @@ fn default_page_size() -> u32 {
 fn default_max_pages() -> u32 {
     20
 }
-
-const FIELDS: &[&str] = &[
-    "title",
-    "description",
-    "price",
-    "seller",
-    "location",
-    "date",
-    "images",
-];
 
 /// Adapters shipped in the binary (copies of `adapters/*/adapter.toml`).
 const SHIPPED: &[(&str, &str)] = &[
@@ -106,6 +119,11 @@ const SHIPPED: &[(&str, &str)] = &[
         "marktplaats",
         include_str!("../../../adapters/marktplaats/adapter.toml"),
     ),
+    (
+        "2dehands",
+        include_str!("../../../adapters/2dehands/adapter.toml"),
+    ),
+    ("ebay", include_str!("../../../adapters/ebay/adapter.toml")),
     (
         "forum",
         include_str!("../../../adapters/forum/adapter.toml"),
@@ -128,18 +146,22 @@ impl Adapter {
                 "{origin}: `search` must contain {{keyword}}"
             )));
         }
-        for (k, v) in &self.fields {
-            if !FIELDS.contains(&k.as_str()) {
-                return Err(CrawlError::Config(format!(
-                    "{origin}: unknown field `{k}` (known: {})",
-                    FIELDS.join(", ")
-                )));
+        for (name, src) in &self.data {
+            if let DataSource::Script(css) = src {
+                scraper::Selector::parse(css).map_err(|e| {
+                    CrawlError::Config(format!(
+                        "{origin}: data `{name}`: bad CSS selector `{css}`: {e}"
+                    ))
+                })?;
             }
-            let css = v.rsplit_once('@').map(|p| p.0).unwrap_or(v);
-            scraper::Selector::parse(css).map_err(|e| {
-                CrawlError::Config(format!(
-                    "{origin}: field `{k}`: bad CSS selector `{v}`: {e}"
-                ))
+        }
+        if let Some(spec) = &self.result_json {
+            self.check_spec(spec)
+                .map_err(|e| CrawlError::Config(format!("{origin}: `result_json`: {e}")))?;
+        }
+        for (field, spec) in &self.fields {
+            self.check_spec(spec).map_err(|e| {
+                CrawlError::Config(format!("{origin}: field `{}`: {e}", field.name()))
             })?;
         }
         for (what, v) in [
@@ -164,6 +186,33 @@ impl Adapter {
             }
         }
         Ok(())
+    }
+
+    /// A field spec's selectors parse and its JSON sources exist.
+    fn check_spec(&self, spec: &FieldSpec) -> Result<(), String> {
+        match spec {
+            FieldSpec::Css(v) => {
+                let css = v.rsplit_once('@').map(|p| p.0).unwrap_or(v);
+                scraper::Selector::parse(css)
+                    .map(|_| ())
+                    .map_err(|e| format!("bad CSS selector `{v}`: {e}"))
+            }
+            FieldSpec::Json(j) => {
+                if self.data.contains_key(&j.json) || builtin_sources().contains_key(&j.json) {
+                    Ok(())
+                } else {
+                    let mut known: Vec<String> = self.data.keys().cloned().collect();
+                    known.extend(builtin_sources().into_keys());
+                    Err(format!(
+                        "no data source `{}` (declare it under [data]; known: {})",
+                        j.json,
+                        known.join(", ")
+                    ))
+                }
+            }
+            FieldSpec::Regex(_) => Ok(()),
+            FieldSpec::AnyOf(specs) => specs.iter().try_for_each(|s| self.check_spec(s)),
+        }
     }
 
     fn compile(&mut self) {
@@ -197,8 +246,10 @@ impl Adapter {
                 owned.as_ref()
             }
         }?;
+        // The first group that took part in the match (a pattern may list layouts as
+        // alternatives, each with its own group).
         re.captures(url)
-            .and_then(|c| c.get(1))
+            .and_then(|c| c.iter().skip(1).flatten().next())
             .map(|m| m.as_str().to_string())
     }
 
@@ -212,11 +263,16 @@ impl Adapter {
             search: "{base}/search?q={keyword}&page={page}".into(),
             page_size: 20,
             result_links: None,
+            result_json: None,
+            drop_query: false,
+            image_url_replace: Vec::new(),
             ad_url_pattern: None,
             id_pattern: None,
             next_page: None,
             page_links: None,
             max_pages: 5,
+            currency: None,
+            data: BTreeMap::new(),
             fields: BTreeMap::new(),
             compiled: Some((None, None)),
         }
@@ -305,6 +361,15 @@ mod tests {
         assert!(e.to_string().contains("bad CSS selector"), "{e}");
         let e = Adapter::parse("name='x'\nsearch='{keyword}'\nbogus=1", "t").unwrap_err();
         assert!(e.to_string().contains("bogus"), "{e}");
+        let e = Adapter::parse(
+            "name='x'\nsearch='{keyword}'\n[fields]\ntitle={json='nope', path='$.a'}",
+            "t",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("no data source `nope`"), "{e}");
+        let e =
+            Adapter::parse("name='x'\nsearch='{keyword}'\n[fields]\nsize='h1'", "t").unwrap_err();
+        assert!(e.to_string().contains("size"), "{e}");
         assert!(Adapter::load("../etc", &[]).is_err());
     }
 }

@@ -2,13 +2,15 @@
 //! extraction from JSON-LD (schema.org Product/Offer), microdata, OpenGraph and the main text.
 //! Also: links on search pages, and recognising blocked and gone pages.
 
+mod ad;
+
+pub use ad::{extract_ad, read_ad, ReadAd, Source};
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
-use wildwatch_store::AdContent;
 
 use crate::adapter::Adapter;
 
@@ -48,6 +50,11 @@ const BLOCKED: &[&str] = &[
     "identifiez-vous",
     "log in om",
     "inloggen om",
+    // DataDome (Leboncoin), the obfuscated challenge of Kleinanzeigen, AWS WAF (Marktplaats).
+    "captcha-delivery.com",
+    "window.rbzns",
+    "awswafscripturl",
+    "please enable js and disable any ad blocker",
 ];
 
 const GONE: &[&str] = &[
@@ -62,6 +69,11 @@ const GONE: &[&str] = &[
     "anzeige ist abgelaufen",
     "deze advertentie is niet meer beschikbaar",
     "advertentie is verwijderd",
+    // eBay's ended listings and Kleinanzeigen's deleted-ad veil.
+    "dieses angebot wurde beendet",
+    "cette annonce est terminée",
+    "deze advertentie is gesloten",
+    "showdeletedveil: true",
 ];
 
 /// Classifies a page by its text (first 20,000 characters, lowercase): one automaton pass finds
@@ -78,6 +90,10 @@ pub fn classify(html: &str) -> PageClass {
     for m in ac.find_overlapping_iter(&head) {
         found |= 1 << m.pattern().as_usize();
     }
+    // Challenge scripts often sit at the end of a long obfuscated page.
+    for m in ac.find_overlapping_iter(&lowercase_tail(html, 4_000)) {
+        found |= 1 << m.pattern().as_usize();
+    }
     if found == 0 {
         return PageClass::Normal;
     }
@@ -87,6 +103,19 @@ pub fn classify(html: &str) -> PageClass {
         return PageClass::Blocked(BLOCKED[first].to_string());
     }
     PageClass::Gone
+}
+
+/// The last `max` bytes of `s` (from a character boundary), lowercased, when `s` is longer than
+/// the head [`classify`] reads.
+fn lowercase_tail(s: &str, max: usize) -> String {
+    if s.len() <= 20_000 {
+        return String::new();
+    }
+    let mut from = s.len() - max;
+    while !s.is_char_boundary(from) {
+        from += 1;
+    }
+    s[from..].to_lowercase()
 }
 
 /// The first `max` characters of `s`, lowercased: ASCII by table, other characters by
@@ -106,7 +135,7 @@ fn lowercase_head(s: &str, max: usize) -> String {
 
 /// A parsed selector, from a per-thread cache: adapters and the generic extraction ask for the same
 /// few dozen selectors on every page, and parsing one costs more than matching it.
-fn sel(s: &str) -> Option<Selector> {
+pub(crate) fn sel(s: &str) -> Option<Selector> {
     thread_local! {
         static CACHE: std::cell::RefCell<HashMap<String, Option<Selector>>> =
             std::cell::RefCell::new(HashMap::new());
@@ -126,7 +155,7 @@ fn sel(s: &str) -> Option<Selector> {
     })
 }
 
-fn text_of(e: ElementRef<'_>) -> String {
+pub(crate) fn text_of(e: ElementRef<'_>) -> String {
     let mut t = String::new();
     for piece in e.text() {
         let p = piece.trim();
@@ -141,7 +170,7 @@ fn text_of(e: ElementRef<'_>) -> String {
 }
 
 /// `selector` or `selector@attr`: the text (or attribute) of every match.
-fn select_all(doc: &Html, spec: &str) -> Vec<String> {
+pub(crate) fn select_all(doc: &Html, spec: &str) -> Vec<String> {
     let (css, attr) = match spec.rsplit_once('@') {
         Some((c, a)) if !a.contains(' ') && !a.contains(']') => (c, Some(a)),
         _ => (spec, None),
@@ -158,226 +187,17 @@ fn select_all(doc: &Html, spec: &str) -> Vec<String> {
         .collect()
 }
 
-fn first(doc: &Html, spec: Option<&String>) -> Option<String> {
-    spec.and_then(|s| select_all(doc, s).into_iter().next())
-}
-
-fn meta(doc: &Html, key: &str) -> Option<String> {
-    let s = sel(&format!(r#"meta[property="{key}"], meta[name="{key}"]"#))?;
-    doc.select(&s)
-        .filter_map(|e| e.value().attr("content"))
-        .map(|c| c.trim().to_string())
-        .find(|c| !c.is_empty())
-}
-
-fn itemprop(doc: &Html, prop: &str) -> Option<String> {
-    let s = sel(&format!(r#"[itemprop="{prop}"]"#))?;
-    doc.select(&s).find_map(|e| {
-        let v = e
-            .value()
-            .attr("content")
-            .or_else(|| e.value().attr("src"))
-            .map(|c| c.trim().to_string())
-            .unwrap_or_else(|| text_of(e));
-        (!v.is_empty()).then_some(v)
-    })
-}
-
-/// The schema.org Product in the page's JSON-LD, if any (also inside @graph or arrays).
-fn json_ld_product(doc: &Html) -> Option<serde_json::Value> {
-    let s = sel(r#"script[type="application/ld+json"]"#)?;
-    fn find(v: &serde_json::Value) -> Option<serde_json::Value> {
-        match v {
-            serde_json::Value::Array(a) => a.iter().find_map(find),
-            serde_json::Value::Object(o) => {
-                let t = o.get("@type");
-                let is_product = match t {
-                    Some(serde_json::Value::String(s)) => s == "Product" || s == "Offer",
-                    Some(serde_json::Value::Array(a)) => {
-                        a.iter().any(|x| x == "Product" || x == "Offer")
-                    }
-                    _ => false,
-                };
-                if is_product {
-                    return Some(v.clone());
-                }
-                o.get("@graph").and_then(find)
-            }
-            _ => None,
-        }
-    }
-    doc.select(&s).find_map(|e| {
-        let raw: String = e.text().collect();
-        serde_json::from_str::<serde_json::Value>(raw.trim())
-            .ok()
-            .and_then(|v| find(&v))
-    })
-}
-
-fn json_str(v: Option<&serde_json::Value>) -> Option<String> {
-    match v? {
-        serde_json::Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Object(o) => json_str(o.get("name")),
-        serde_json::Value::Array(a) => json_str(a.first()),
-        _ => None,
-    }
-}
-
-fn contacts(text: &str) -> Vec<String> {
-    static R: OnceLock<(Regex, Regex)> = OnceLock::new();
-    let (email, phone) = R.get_or_init(|| {
-        (
-            Regex::new(r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}").unwrap(),
-            Regex::new(r"(?:\+|00)?\d[\d ./-]{7,}\d").unwrap(),
-        )
-    });
-    let mut out: Vec<String> = email
-        .find_iter(text)
-        .map(|m| m.as_str().to_lowercase())
-        .collect();
-    for m in phone.find_iter(text) {
-        let digits: String = m.as_str().chars().filter(|c| c.is_ascii_digit()).collect();
-        // A phone number has 9–15 digits; dates and prices have fewer or separators in other places.
-        if (9..=15).contains(&digits.len()) && !out.contains(&digits) {
-            out.push(digits);
-        }
-    }
-    out
-}
-
 fn absolute(base: &Url, href: &str) -> Option<String> {
     absolute_url(base, href).map(String::from)
 }
 
 /// `href` resolved against `base`, without its fragment, if it is an http(s) URL.
-fn absolute_url(base: &Url, href: &str) -> Option<Url> {
+pub(crate) fn absolute_url(base: &Url, href: &str) -> Option<Url> {
     let mut u = base.join(href.trim()).ok()?;
     matches!(u.scheme(), "http" | "https").then(|| {
         u.set_fragment(None);
         u
     })
-}
-
-/// Reads the ad from an ad page.
-pub fn extract_ad(html: &str, url: &str, adapter: &Adapter) -> AdContent {
-    let doc = Html::parse_document(html);
-    let f = &adapter.fields;
-    let ld = json_ld_product(&doc);
-    let offer = ld.as_ref().and_then(|p| {
-        if p.get("@type").is_some_and(|t| t == "Offer") {
-            Some(p.clone())
-        } else {
-            p.get("offers").map(|o| match o {
-                serde_json::Value::Array(a) => a.first().cloned().unwrap_or_default(),
-                o => o.clone(),
-            })
-        }
-    });
-    let title = first(&doc, f.get("title"))
-        .or_else(|| ld.as_ref().and_then(|p| json_str(p.get("name"))))
-        .or_else(|| itemprop(&doc, "name"))
-        .or_else(|| meta(&doc, "og:title"))
-        .or_else(|| first(&doc, Some(&"h1".to_string())))
-        .or_else(|| first(&doc, Some(&"title".to_string())))
-        .unwrap_or_default();
-    let description = first(&doc, f.get("description"))
-        .or_else(|| ld.as_ref().and_then(|p| json_str(p.get("description"))))
-        .or_else(|| itemprop(&doc, "description"))
-        .or_else(|| meta(&doc, "og:description"))
-        .or_else(|| meta(&doc, "description"))
-        .or_else(|| main_text(&doc))
-        .unwrap_or_default();
-    let price_text = first(&doc, f.get("price")).or_else(|| {
-        let o = offer.as_ref();
-        let price = o
-            .and_then(|o| json_str(o.get("price")))
-            .or_else(|| itemprop(&doc, "price"))
-            .or_else(|| meta(&doc, "product:price:amount"))?;
-        let cur = o
-            .and_then(|o| json_str(o.get("priceCurrency")))
-            .or_else(|| itemprop(&doc, "priceCurrency"))
-            .or_else(|| meta(&doc, "product:price:currency"))
-            .unwrap_or_default();
-        Some(format!("{price} {cur}").trim().to_string())
-    });
-    let seller = first(&doc, f.get("seller")).or_else(|| {
-        offer
-            .as_ref()
-            .and_then(|o| json_str(o.get("seller")))
-            .or_else(|| itemprop(&doc, "seller"))
-    });
-    let location = first(&doc, f.get("location"))
-        .or_else(|| itemprop(&doc, "addressLocality"))
-        .or_else(|| meta(&doc, "og:locality"));
-    let posted = first(&doc, f.get("date"))
-        .or_else(|| itemprop(&doc, "datePosted"))
-        .or_else(|| meta(&doc, "article:published_time"));
-    let base = Url::parse(url).ok();
-    let mut images: Vec<String> = f
-        .get("images")
-        .map(|s| select_all(&doc, s))
-        .unwrap_or_default();
-    if images.is_empty() {
-        if let Some(v) = ld.as_ref().and_then(|p| p.get("image")) {
-            match v {
-                serde_json::Value::Array(a) => {
-                    images.extend(a.iter().filter_map(|x| json_str(Some(x))))
-                }
-                other => images.extend(json_str(Some(other))),
-            }
-        }
-    }
-    if images.is_empty() {
-        // Microdata photos: <img itemprop="image" src=…> or <meta itemprop="image" content=…>.
-        images.extend(select_all(&doc, r#"img[itemprop="image"]@src"#));
-        images.extend(select_all(&doc, r#"[itemprop="image"][content]@content"#));
-    }
-    if images.is_empty() {
-        images.extend(meta(&doc, "og:image"));
-    }
-    let images = images
-        .iter()
-        .filter_map(|i| base.as_ref().and_then(|b| absolute(b, i)))
-        .collect();
-    let external_id = adapter.ad_id(url);
-    let contacts = contacts(&format!(
-        "{description}\n{}",
-        seller.as_deref().unwrap_or("")
-    ));
-    AdContent {
-        platform: adapter.name.clone(),
-        url: url.to_string(),
-        external_id,
-        title,
-        description,
-        price_text,
-        seller,
-        contacts,
-        location,
-        posted,
-        images,
-        lang: Some(adapter.lang.clone()).filter(|l| !l.is_empty()),
-        country: Some(adapter.country.clone()).filter(|c| !c.is_empty()),
-    }
-}
-
-/// The biggest block of text on the page (for pages without structured data).
-fn main_text(doc: &Html) -> Option<String> {
-    let s = sel("article, main, .post, .postbody, .content, p, div")?;
-    doc.select(&s)
-        .map(text_of)
-        .filter(|t| t.len() >= 20)
-        .min_by_key(|t| {
-            // Prefer the longest block that is not the whole page: the page body contains every
-            // block, so penalise blocks much longer than 4,000 characters.
-            let n = t.len() as i64;
-            if n > 4000 {
-                n
-            } else {
-                -n
-            }
-        })
 }
 
 /// Links on a search page.
@@ -408,12 +228,31 @@ pub fn search_links(html: &str, url: &str, adapter: &Adapter) -> SearchLinks {
     };
     let links_sel = adapter.result_links.as_deref().unwrap_or("a[href]");
     let mut ads: Vec<String> = Vec::new();
+    let mut add = |mut abs: String| {
+        if adapter.drop_query {
+            if let Some(i) = abs.find('?') {
+                abs.truncate(i);
+            }
+        }
+        if adapter.is_ad_url(&abs) && !ads.contains(&abs) {
+            ads.push(abs);
+        }
+    };
     if let Some(s) = sel(links_sel) {
         for e in doc.select(&s) {
             if let Some(abs) = same_site_link(e) {
-                if adapter.is_ad_url(&abs) && !ads.contains(&abs) {
-                    ads.push(abs);
-                }
+                add(abs);
+            }
+        }
+    }
+    if let Some(spec) = &adapter.result_json {
+        for href in ad::spec_values_on(html, &doc, adapter, spec) {
+            let same_site = absolute_url(&base, &href).filter(|u| {
+                u.host_str() == base.host_str()
+                    && u.port_or_known_default() == base.port_or_known_default()
+            });
+            if let Some(u) = same_site {
+                add(String::from(u));
             }
         }
     }
@@ -494,7 +333,9 @@ mod tests {
     #[test]
     fn classify_equals_the_phrase_by_phrase_reading() {
         let naive = |html: &str| {
-            let head: String = html.chars().take(20_000).collect::<String>().to_lowercase();
+            let mut head: String = html.chars().take(20_000).collect::<String>().to_lowercase();
+            head.push('\u{0}');
+            head.push_str(&lowercase_tail(html, 4_000));
             if let Some(b) = BLOCKED.iter().find(|b| head.contains(*b)) {
                 return PageClass::Blocked((*b).to_string());
             }

@@ -8,6 +8,7 @@
 pub mod adapter;
 pub mod extract;
 pub mod fetch;
+pub mod fields;
 pub mod guard;
 pub mod photo;
 mod pipeline;

@@ -184,6 +184,12 @@ pub struct AdContent {
     pub price_text: Option<String>,
     /// Seller display name.
     pub seller: Option<String>,
+    /// The seller's id on the platform, when the page gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller_id: Option<String>,
+    /// The platform's category of the ad, when the page gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     /// Phone numbers and e-mail addresses found in the ad.
     pub contacts: Vec<String>,
     /// Location.

@@ -151,6 +151,7 @@ pub fn ad(platform: &str, url: &str, id: &str, title: &str, seller: &str) -> AdC
         images: vec![format!("{url}/photo1.jpg")],
         lang: Some(lang.into()),
         country: Some(country.into()),
+        ..Default::default()
     }
 }
 

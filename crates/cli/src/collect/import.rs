@@ -274,6 +274,8 @@ fn ad_from_value(v: &serde_json::Value, platform: &str) -> std::result::Result<A
         contacts: Vec::new(),
         price_text: field(v, &["price_text", "price"]),
         seller,
+        seller_id: field(v, &["seller_id", "user_id"]),
+        category: field(v, &["category"]),
         location: field(v, &["location", "city"]),
         posted: field(v, &["date", "posted"]),
         images: Vec::new(),
