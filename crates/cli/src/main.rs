@@ -18,6 +18,7 @@ use wildwatch_refdata::RefData;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod action;
+mod adapters;
 mod audit;
 mod collect;
 mod db;
@@ -106,7 +107,7 @@ enum Command {
     Crawl(collect::CrawlArgs),
     /// Re-fetch a campaign's known ads: changes become versions, removed ads are marked gone.
     Revisit(collect::CrawlArgs),
-    /// Serve the fixture marketplace (four fake platforms) on loopback.
+    /// Serve the fixture marketplace (fake platforms with the real platforms' page structures) on loopback.
     FixtureMarket(collect::FixtureArgs),
     /// Stored ads.
     Ads {
@@ -120,6 +121,11 @@ enum Command {
     },
     /// Import ads from CSV, JSON lines or WARC files written by other crawlers.
     Import(collect::ImportArgs),
+    /// Site adapters: list them, and check what one reads from a saved or archived page.
+    Adapters {
+        #[command(subcommand)]
+        command: adapters::AdaptersCommand,
+    },
     /// The store: create or update its schema; copy campaigns from SQLite to PostgreSQL.
     Db {
         #[command(subcommand)]
@@ -346,6 +352,7 @@ fn main() -> Result<()> {
         Command::Ads { command } => collect::ads_on(&cli.data, db, command)?,
         Command::Evidence { command } => collect::evidence_on(&cli.data, db, command)?,
         Command::Import(a) => collect::import(&cli.data, db, a, &detector(&cli)?)?,
+        Command::Adapters { command } => adapters::adapters(&cli.data, command)?,
         Command::Serve(a) => web::serve(&cli.data, a, load_refdata(&cli)?, detector_factory(&cli))?,
         Command::User { command } => web::user(&cli.data, command)?,
         Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,

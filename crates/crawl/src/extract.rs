@@ -200,6 +200,25 @@ pub(crate) fn absolute_url(base: &Url, href: &str) -> Option<Url> {
     })
 }
 
+/// The URL a saved page says it was served at: its canonical link or `og:url` (absolute
+/// http(s) only).
+pub fn canonical_url(html: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let s = sel(r#"link[rel="canonical"], meta[property="og:url"]"#)?;
+    doc.select(&s)
+        .filter_map(|e| e.value().attr("href").or_else(|| e.value().attr("content")))
+        .filter_map(|u| {
+            let u = if u.starts_with("//") {
+                format!("https:{u}")
+            } else {
+                u.to_string()
+            };
+            Url::parse(&u).ok()
+        })
+        .find(|u| matches!(u.scheme(), "http" | "https"))
+        .map(String::from)
+}
+
 /// Links on a search page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchLinks {

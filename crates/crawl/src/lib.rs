@@ -10,6 +10,7 @@ pub mod extract;
 pub mod fetch;
 pub mod fields;
 pub mod guard;
+pub mod health;
 pub mod photo;
 mod pipeline;
 pub mod policy;
@@ -202,8 +203,10 @@ pub struct CrawlOptions {
 }
 
 /// What a crawl did.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CrawlReport {
+    /// What each platform answered, for saying why a platform gave nothing.
+    pub platforms: std::collections::BTreeMap<String, health::PlatformHealth>,
     /// Pages fetched (including search pages and robots.txt).
     pub pages: u64,
     /// Ads stored for the first time.
@@ -229,8 +232,24 @@ pub struct CrawlReport {
 }
 
 impl CrawlReport {
-    /// The one-line summary the CLI prints at the end of a crawl: `name: N pages in S s …`.
+    /// The summary the CLI prints at the end of a crawl: `name: N pages in S s …`, then one line
+    /// per platform that answered with challenges, walls or pages its adapter no longer reads.
     pub fn summary(&self, name: &str) -> String {
+        let mut s = self.totals(name);
+        for (platform, h) in &self.platforms {
+            for w in h.warnings() {
+                s.push_str(&format!("\n  {platform}: {w}"));
+            }
+        }
+        s
+    }
+
+    /// The health record of a platform.
+    pub(crate) fn platform(&mut self, name: &str) -> &mut health::PlatformHealth {
+        self.platforms.entry(name.to_string()).or_default()
+    }
+
+    fn totals(&self, name: &str) -> String {
         format!(
             "{name}: {} pages in {:.1}s ({:.0} pages/s); ads: {} new ({} high risk), {} changed, \
              {} unchanged, {} gone; {} blocked, {} disallowed by robots.txt, {} errors",
@@ -663,13 +682,28 @@ pub fn adapter_for(store: &dyn Store, page_url: &str, platform: &str) -> Adapter
         .ok()
         .flatten()
         .and_then(|n| Adapter::load(&n, &[]).ok())
-        .or_else(|| {
-            Adapter::shipped_names()
-                .into_iter()
-                .find(|n| host.contains(n))
-                .and_then(|n| Adapter::load(n, &[]).ok())
-        })
+        .or_else(|| shipped_adapter_for_host(&host))
         .unwrap_or_else(|| Adapter::generic(platform, ""))
+}
+
+/// The shipped adapter of a host: the one whose `base_url` is on that host (or a parent domain
+/// of it), else the first whose name the host contains.
+fn shipped_adapter_for_host(host: &str) -> Option<Adapter> {
+    let adapters: Vec<Adapter> = Adapter::shipped_names()
+        .into_iter()
+        .filter_map(|n| Adapter::load(n, &[]).ok())
+        .collect();
+    let site_of = |a: &Adapter| {
+        url::Url::parse(&a.base_url).ok().and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        })
+    };
+    let by_site = adapters
+        .iter()
+        .position(|a| site_of(a).is_some_and(|s| host == s || host.ends_with(&format!(".{s}"))));
+    let by_name = || adapters.iter().position(|a| host.contains(a.name.as_str()));
+    by_site.or_else(by_name).map(|i| adapters[i].clone())
 }
 
 /// The detection of an extracted ad, in the shape the store keeps.
@@ -787,14 +821,18 @@ fn process(
         rep.errors += 1;
         return Ok(());
     };
+    let mut page = page;
     match PageVerdict::of(item.kind, f.status, f.truncated, &class) {
-        PageVerdict::Blocked(_) => {
+        PageVerdict::Blocked(phrase) => {
             rep.blocked += 1;
+            rep.platform(&plat.adapter.name).blocked(item.kind, &phrase);
+            page.error = Some(format!("bot challenge or login wall (\"{phrase}\")"));
             batch.push(commit(FetchState::Blocked, Some(page), None, vec![]), false);
             return Ok(());
         }
         PageVerdict::Gone => {
             rep.gone += 1;
+            rep.platform(&plat.adapter.name).gone += 1;
             batch.push(commit(FetchState::Gone, Some(page), None, vec![]), false);
             return Ok(());
         }
@@ -825,6 +863,10 @@ fn process(
                 })
                 .collect();
             let has_results = !discovered.is_empty();
+            rep.platform(&plat.adapter.name).search_page(has_results);
+            if !has_results {
+                page.kind = health::SEARCH_WITHOUT_LINKS.into();
+            }
             if has_results && item.page < plat.max_pages {
                 // Without a next link, the next page is guessed from the search template, unless
                 // the page shows numbered page links: then it is the last page.
@@ -868,11 +910,16 @@ fn process(
             );
         }
         UrlKind::Ad | UrlKind::Photo => {
-            let (ad, d) = pre.ad.take().unwrap_or_else(|| {
-                let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
-                let d = detect(det, &ad);
-                (ad, d)
+            let (ad, d, matched) = pre.ad.take().unwrap_or_else(|| {
+                let read = extract::read_ad(&f.text, &item.url, &plat.adapter);
+                let matched = read.matched();
+                let d = detect(det, &read.ad);
+                (read.ad, d, matched)
             });
+            rep.platform(&plat.adapter.name).ad_page(matched);
+            if !matched {
+                page.kind = health::AD_NOT_MATCHED.into();
+            }
             let high = d.risk == "high";
             // The ad's photos join the frontier (known URLs are not fetched twice).
             let photos = ad

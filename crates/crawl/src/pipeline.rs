@@ -19,7 +19,8 @@ pub struct Prepared {
     pub(crate) archived: Option<Archived>,
     pub(crate) class: Option<PageClass>,
     pub(crate) links: Option<extract::SearchLinks>,
-    pub(crate) ad: Option<(AdContent, DetectionRecord)>,
+    /// The ad, its detection, and whether the page matched the adapter ([`extract::ReadAd::matched`]).
+    pub(crate) ad: Option<(AdContent, DetectionRecord, bool)>,
     pub(crate) phash: Option<Result<photo::PhotoHash, String>>,
 }
 
@@ -59,9 +60,10 @@ pub(crate) fn prepare(
             p.links = Some(extract::search_links(&f.text, &f.final_url, &plat.adapter));
         }
         UrlKind::Ad | UrlKind::Photo => {
-            let ad = extract::extract_ad(&f.text, &item.url, &plat.adapter);
-            let d = detect(det, &ad);
-            p.ad = Some((ad, d));
+            let read = extract::read_ad(&f.text, &item.url, &plat.adapter);
+            let matched = read.matched();
+            let d = detect(det, &read.ad);
+            p.ad = Some((read.ad, d, matched));
         }
     }
     p

@@ -193,13 +193,21 @@ pub struct Dashboard {
     pub campaigns: Vec<CampaignStats>,
     /// Public reports.
     pub reports: ReportStats,
+    /// What went wrong per platform in the last 7 days (challenges, walls, pages the adapter no
+    /// longer reads), one sentence each.
+    pub platform_warnings: Vec<crate::service::PlatformWarning>,
 }
 
 /// Figures per campaign and for public reports.
 #[utoipa::path(get, path = "/api/dashboard", responses((status = 200, body = Dashboard)))]
 async fn dashboard(State(st): State<Shared>, ApiUser(_a): ApiUser) -> ApiResult<Dashboard> {
     let (campaigns, reports) = db(&st, |s| Ok((s.campaign_stats()?, s.report_stats()?))).await?;
-    Ok(Json(Dashboard { campaigns, reports }))
+    let platform_warnings = crate::service::platform_warnings(&st).await?.to_vec();
+    Ok(Json(Dashboard {
+        campaigns,
+        reports,
+        platform_warnings,
+    }))
 }
 
 /// Values for the list filters.

@@ -142,6 +142,8 @@ pub struct AppState {
     pub(crate) counts: Recent<i64>,
     /// The filter menus.
     pub(crate) facets: Recent<Arc<Facets>>,
+    /// What went wrong per platform (dashboard).
+    pub(crate) platform_warnings: Recent<Arc<Vec<service::PlatformWarning>>>,
     /// Origin of the archive listener, e.g. `http://127.0.0.1:8081`.
     pub archive_origin: String,
 }
@@ -264,6 +266,7 @@ impl AppState {
             report_wake: tokio::sync::Notify::new(),
             counts: Recent::new(),
             facets: Recent::new(),
+            platform_warnings: Recent::new(),
             archive_origin,
         }))
     }

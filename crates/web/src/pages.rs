@@ -218,6 +218,7 @@ struct CampaignView {
 #[template(path = "dashboard.html")]
 struct Dashboard {
     c: Chrome,
+    platform_warnings: Vec<crate::service::PlatformWarning>,
     campaigns: Vec<CampaignView>,
     t_relevant: String,
     t_high: String,
@@ -235,8 +236,10 @@ struct Dashboard {
 
 async fn dashboard(State(st): State<Shared>, PageUser(a): PageUser) -> PageResult {
     let (camps, reports) = db(&st, |s| Ok((s.campaign_stats()?, s.report_stats()?))).await?;
+    let platform_warnings = crate::service::platform_warnings(&st).await?.to_vec();
     let sum = |f: fn(&wildwatch_store::app::CampaignStats) -> i64| camps.iter().map(f).sum::<i64>();
     html(Dashboard {
+        platform_warnings,
         t_relevant: fmt_int(sum(|c| c.relevant)),
         t_high: fmt_int(sum(|c| c.high_risk)),
         t_specimens: fmt_int(sum(|c| c.specimens)),

@@ -432,6 +432,40 @@ pub async fn ad_count(st: &Shared, q: &AdQuery) -> Result<i64, Failure> {
     recent(st, |s| &s.counts, key, move |s| s.ad_count(&filters)).await
 }
 
+/// One sentence on what went wrong on one platform.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PlatformWarning {
+    /// Platform (adapter) name.
+    pub platform: String,
+    /// What went wrong ("40 of 40 search pages were bot challenges …").
+    pub warning: String,
+}
+
+/// What went wrong per platform in the last 7 days, at most a few seconds old (the pages of a
+/// long campaign are many; the dashboard does not count them on every view).
+pub async fn platform_warnings(st: &Shared) -> Result<Arc<Vec<PlatformWarning>>, Failure> {
+    recent(
+        st,
+        |s| &s.platform_warnings,
+        String::new(),
+        |s| {
+            let health = wildwatch_crawl::health::from_pages(&s.platform_pages(7)?);
+            Ok(Arc::new(
+                health
+                    .iter()
+                    .flat_map(|(p, h)| {
+                        h.warnings().into_iter().map(|warning| PlatformWarning {
+                            platform: p.clone(),
+                            warning,
+                        })
+                    })
+                    .collect(),
+            ))
+        },
+    )
+    .await
+}
+
 /// The filter menus (platforms, countries, languages, campaigns, species), at most a few seconds
 /// old.
 pub async fn facets(st: &Shared) -> Result<Arc<Facets>, Failure> {

@@ -17,7 +17,7 @@ use crate::{AdContent, DetectionRecord, Result, SqliteStore};
 pub use accounts::{Role, TokenRow, User};
 pub use ads::{AdDetail, AdPage, AdSummary, Facets, PageInfo, SellerInfo, VersionInfo};
 pub use query::{parse_day, percent_encode, AdQuery};
-pub use reports::{CampaignStats, ReportOutcome, ReportRow, ReportStats};
+pub use reports::{CampaignStats, PlatformPages, ReportOutcome, ReportRow, ReportStats};
 pub use review::{AuditEntry, Review, ReviewedAd, StoredReview};
 
 /// Schema version 2: the ad summary columns, species per ad, users, sessions, tokens, reviews,

@@ -5,6 +5,24 @@ use serde::Serialize;
 
 use crate::{Result, SqliteStore};
 
+/// Pages of one platform, of one kind, as fetched (for saying why a platform gave nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlatformPages {
+    /// Platform (adapter) name.
+    pub platform: String,
+    /// What the page was fetched as (`search`, `ad`).
+    pub fetched_as: String,
+    /// What it turned out to be (`search`, `search-no-links`, `ad`, `ad-unmatched`, `blocked`,
+    /// `gone`, `error`).
+    pub kind: String,
+    /// How many.
+    pub pages: i64,
+    /// First and last fetch (Unix seconds).
+    pub first: i64,
+    /// Last fetch.
+    pub last: i64,
+}
+
 /// Figures for one campaign.
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -84,6 +102,28 @@ pub enum ReportOutcome {
 
 impl SqliteStore {
     // ---- dashboard ----------------------------------------------------------------------------
+
+    /// Pages fetched in the last `days` days, counted per platform, fetched-as and page kind.
+    pub fn platform_pages(&self, days: i64) -> Result<Vec<PlatformPages>> {
+        let since = crate::now() - days * 86_400;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.platform, f.kind, p.kind, COUNT(*), MIN(p.fetched_at), MAX(p.fetched_at) \
+             FROM pages p JOIN frontier f ON f.campaign_id = p.campaign_id AND f.url = p.url \
+             WHERE p.fetched_at >= ?1 AND f.kind <> 'photo' \
+             GROUP BY f.platform, f.kind, p.kind ORDER BY f.platform, f.kind, p.kind",
+        )?;
+        let rows = stmt.query_map(params![since], |r| {
+            Ok(PlatformPages {
+                platform: r.get(0)?,
+                fetched_as: r.get(1)?,
+                kind: r.get(2)?,
+                pages: r.get(3)?,
+                first: r.get(4)?,
+                last: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
 
     /// Figures per campaign.
     pub fn campaign_stats(&self) -> Result<Vec<CampaignStats>> {
