@@ -307,7 +307,7 @@ pub fn run_job(
             let result = json!({
                 "format": format.extension(),
                 "bytes": bytes.len(),
-                "sha256": format!("{:x}", Sha256::digest(&bytes)),
+                "sha256": hex::encode(Sha256::digest(&bytes)),
                 "ads": report.summary.figures.ads,
             });
             Ok((result, Some(bytes)))

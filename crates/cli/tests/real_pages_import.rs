@@ -101,3 +101,35 @@ fn a_warc_of_the_saved_real_pages_imports_every_ad_page_and_nothing_else() {
     assert!(want.len() >= 8, "{want:?}");
     assert_eq!(stored, want, "import said:\n{err}");
 }
+
+#[test]
+fn adapters_check_shows_each_field_and_where_it_came_from() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../adapters");
+    let out = ww(tmp.path())
+        .args(["adapters", "check", "leboncoin"])
+        .arg(root.join("leboncoin/pages/reduction_nextdata_ad.html"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("ad id        2876543210"), "{text}");
+    assert!(text.contains("seller_id    Adapter"), "{text}");
+    assert!(text.contains("Défense en ivoire ancienne"), "{text}");
+    assert!(text.contains("matched:"), "{text}");
+
+    let out = ww(tmp.path())
+        .args(["adapters", "check", "kleinanzeigen"])
+        .arg(root.join("kleinanzeigen/pages/blocked_bot_challenge_2021.html"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("bot challenge"), "{text}");
+
+    let out = ww(tmp.path())
+        .args(["adapters", "check", "leboncoin", "/no/such/page.html"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
+}

@@ -249,7 +249,7 @@ fn read_title(r: &mut Reader<'_>) -> Option<(String, Source)> {
         Field::Title,
         &[
             (Source::JsonLd, &|r| r.ld("name")),
-            (Source::Microdata, &|r| itemprop(r.doc, "name")),
+            (Source::Microdata, &|r| product_itemprop(r.doc, "name")),
             (Source::Meta, &|r| meta(r.doc, "og:title")),
             (Source::PageText, &|r| {
                 select_all(r.doc, "h1").into_iter().next()
@@ -266,7 +266,9 @@ fn read_description(r: &mut Reader<'_>) -> Option<(String, Source)> {
         Field::Description,
         &[
             (Source::JsonLd, &|r| r.ld("description")),
-            (Source::Microdata, &|r| itemprop(r.doc, "description")),
+            (Source::Microdata, &|r| {
+                product_itemprop(r.doc, "description")
+            }),
             (Source::Meta, &|r| meta(r.doc, "og:description")),
             (Source::Meta, &|r| meta(r.doc, "description")),
             (Source::PageText, &|r| main_text(r.doc)),
@@ -397,6 +399,23 @@ fn itemprop(doc: &Html, prop: &str) -> Option<String> {
             .value()
             .attr("content")
             .or_else(|| e.value().attr("src"))
+            .map(|c| c.trim().to_string())
+            .unwrap_or_else(|| text_of(e));
+        (!v.is_empty()).then_some(v)
+    })
+}
+
+/// A microdata property of the page's Product or Offer (a breadcrumb's `itemprop="name"` is not
+/// the ad's title).
+fn product_itemprop(doc: &Html, prop: &str) -> Option<String> {
+    let scoped = format!(
+        r#"[itemtype*="schema.org/Product"] [itemprop="{prop}"], [itemtype*="schema.org/Offer"] [itemprop="{prop}"]"#
+    );
+    let s = sel(&scoped)?;
+    doc.select(&s).find_map(|e| {
+        let v = e
+            .value()
+            .attr("content")
             .map(|c| c.trim().to_string())
             .unwrap_or_else(|| text_of(e));
         (!v.is_empty()).then_some(v)

@@ -163,5 +163,5 @@ pub(super) fn hash_rows(cols: &[String], rows: &mut [Row], key: &[usize]) -> Str
             v.hash_into(&mut h);
         }
     }
-    format!("{:x}", h.finalize())
+    hex::encode(h.finalize())
 }
