@@ -348,7 +348,7 @@ pub struct DemoArgs {
     keyword: Vec<String>,
 }
 
-/// The main job end to end on the fixture marketplace: serve four fake platforms on loopback,
+/// The main job end to end on the fixture marketplace: serve five fake platforms on loopback,
 /// crawl them politely, detect, store, archive, list the high-risk ads, verify the evidence.
 pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
     let fx = wildwatch_fixture::Fixture::start(

@@ -1,6 +1,7 @@
 //! The policy audit on the fixture marketplace: each site's footer links its help and policy
-//! pages; leboncoin's "Règles de diffusion" and the forum's board rules are clear, Kleinanzeigen's
-//! terms are vague, Marktplaats's "Verboden artikelen" link is dead and its other pages silent.
+//! pages; leboncoin's "Règles de diffusion", the forum's board rules and eBay's "Grundsätze zu
+//! Tieren und Tierprodukten" are clear, Kleinanzeigen's terms are vague, Marktplaats's "Verboden
+//! artikelen" link is dead and its other pages silent.
 
 use wildwatch_crawl::policy::{audit_campaign, share_clear, PolicyTerms, Verdict};
 use wildwatch_crawl::{Campaign, CrawlOptions};
@@ -51,6 +52,12 @@ fn fixture_sites_are_clear_vague_or_silent_with_passages() {
         verdict("forum")
     );
     assert_eq!(
+        verdict("ebay").verdict,
+        Verdict::Clear,
+        "{:?}",
+        verdict("ebay")
+    );
+    assert_eq!(
         verdict("kleinanzeigen").verdict,
         Verdict::Vague,
         "{:?}",
@@ -66,7 +73,8 @@ fn fixture_sites_are_clear_vague_or_silent_with_passages() {
                 && p.error.is_some()),
         "{mp:?}"
     );
-    assert!((share_clear(&sites) - 0.5).abs() < 1e-9);
+    // Three clear sites of five (leboncoin, the forum, eBay).
+    assert!((share_clear(&sites) - 0.6).abs() < 1e-9);
 
     // The passages are the sentences as written, in the page's language.
     let lbc = verdict("leboncoin");
@@ -86,7 +94,7 @@ fn fixture_sites_are_clear_vague_or_silent_with_passages() {
     let store = SqliteStore::open(&opts.db).unwrap();
     let cid = store.campaign_id("policy").unwrap().unwrap();
     let rows = store.policy_audits(cid).unwrap();
-    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.len(), 5);
     assert!(rows
         .iter()
         .any(|r| r.verdict == "clear" && r.platform.as_deref() == Some("forum")));

@@ -452,7 +452,7 @@ async fn admins_run_the_policy_audit_of_the_fixture_sites() {
     let page = send(&w.app, get("/campaign?name=fx", &cookie)).await;
     assert!(
         page.body
-            .contains("2 of 4 websites (50%) give clear information"),
+            .contains("3 of 5 websites (60%) give clear information"),
         "{}",
         page.body
     );
@@ -463,6 +463,6 @@ async fn admins_run_the_policy_audit_of_the_fixture_sites() {
     let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert_eq!(
         (v["websites"].as_i64(), v["clear"].as_i64()),
-        (Some(4), Some(2))
+        (Some(5), Some(3))
     );
 }

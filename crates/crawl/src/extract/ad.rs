@@ -38,13 +38,6 @@ pub enum Source {
     AdapterDefault,
 }
 
-impl Source {
-    /// True for the sources that show the page has the structure of an ad (not page leftovers).
-    pub fn is_structured(self) -> bool {
-        !matches!(self, Source::PageText | Source::AdapterDefault)
-    }
-}
-
 /// An ad read from a page, with where each field came from.
 #[derive(Debug, Clone)]
 pub struct ReadAd {
@@ -84,6 +77,9 @@ fn generic_specs() -> &'static BTreeMap<Field, FieldSpec> {
             .fields
     })
 }
+
+/// A generic way to read a field when the adapter's specs gave nothing, and its source.
+type Fallback<'f> = (Source, &'f dyn Fn(&Reader<'_>) -> Option<String>);
 
 /// One page being read.
 struct Reader<'a> {
@@ -157,11 +153,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A single-valued field: declared specs first, then `fallbacks` in order.
-    fn one(
-        &mut self,
-        field: Field,
-        fallbacks: &[(Source, &dyn Fn(&Reader<'_>) -> Option<String>)],
-    ) -> Option<(String, Source)> {
+    fn one(&mut self, field: Field, fallbacks: &[Fallback<'_>]) -> Option<(String, Source)> {
         if let Some((mut v, s)) = self.declared(field, false) {
             return Some((v.swap_remove(0), s));
         }
