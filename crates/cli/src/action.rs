@@ -188,10 +188,7 @@ pub fn takedown(
                 bail!("usage: wildwatch takedown CAMPAIGN --platform PLATFORM");
             };
             let lang = a.lang.clone().or_else(|| {
-                let mut dirs = a.adapters.clone();
-                if let Some(home) = std::env::var_os("HOME") {
-                    dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
-                }
+                let dirs = wildwatch_crawl::adapter::Adapter::user_dirs(&a.adapters);
                 wildwatch_crawl::adapter::Adapter::load(platform, &dirs)
                     .ok()
                     .map(|ad| ad.lang)

@@ -9,6 +9,9 @@ use wildwatch_crawl::adapter::Adapter;
 use wildwatch_crawl::extract::{self, PageClass};
 use wildwatch_crawl::fields::Field;
 
+/// The largest page `adapters check` reads (the crawl's caps are smaller).
+const MAX_PAGE: u64 = 32 << 20;
+
 /// `wildwatch adapters …`.
 #[derive(Subcommand)]
 pub enum AdaptersCommand {
@@ -46,7 +49,7 @@ pub fn adapters(data: &Path, cmd: &AdaptersCommand) -> Result<()> {
             url,
             adapters,
         } => {
-            let adapter = Adapter::load(name, &user_dirs(adapters))?;
+            let adapter = Adapter::load(name, &Adapter::user_dirs(adapters))?;
             let (html, url) = page_text(data, page, url.as_deref(), &adapter)?;
             check(&adapter, &html, &url);
             Ok(())
@@ -54,16 +57,8 @@ pub fn adapters(data: &Path, cmd: &AdaptersCommand) -> Result<()> {
     }
 }
 
-fn user_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
-    let mut dirs = extra.to_vec();
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
-    }
-    dirs
-}
-
 fn list(extra: &[PathBuf]) -> Result<()> {
-    let dirs = user_dirs(extra);
+    let dirs = Adapter::user_dirs(extra);
     for d in &dirs {
         let Ok(entries) = std::fs::read_dir(d) else {
             continue;
@@ -100,6 +95,10 @@ fn page_text(
 ) -> Result<(String, String)> {
     let path = Path::new(page);
     if path.is_file() {
+        let len = std::fs::metadata(path)?.len();
+        if len > MAX_PAGE {
+            bail!("{page}: {len} bytes; pages over {MAX_PAGE} bytes are not read");
+        }
         let bytes = std::fs::read(path).with_context(|| format!("cannot read {page}"))?;
         let (html, _, _) = wildwatch_crawl::fetch::decode_checked(&bytes, Some("text/html"));
         let url = url
@@ -119,11 +118,11 @@ fn page_text(
     };
     // The response record found, read with its content decoding undone.
     let rec = wildwatch_warc::responses(&dir.join(&f.file))?
-        .max_body(32 << 20)
+        .max_body(MAX_PAGE as usize)
         .filter_map(|r| r.ok())
         .find(|r| r.found.offset == f.offset)
         .with_context(|| format!("{page}: its record in {} cannot be read", f.file))?;
-    let body = rec.content(32 << 20)?;
+    let body = rec.content(MAX_PAGE as usize)?;
     let ct = rec.found.http_header("content-type");
     let (html, _, _) = wildwatch_crawl::fetch::decode_checked(&body, ct);
     Ok((html, url.unwrap_or(page).to_string()))
@@ -156,7 +155,8 @@ fn show_ad(adapter: &Adapter, html: &str, url: &str) {
         match f {
             Field::Title => a.title.clone(),
             Field::Description => a.description.clone(),
-            Field::Price | Field::Currency => a.price_text.clone().unwrap_or_default(),
+            Field::Price => a.price_text.clone().unwrap_or_default(),
+            Field::Currency => "(in the price)".into(),
             Field::Seller => a.seller.clone().unwrap_or_default(),
             Field::SellerId => a.seller_id.clone().unwrap_or_default(),
             Field::Location => a.location.clone().unwrap_or_default(),

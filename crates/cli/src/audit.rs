@@ -89,10 +89,7 @@ pub fn audit(data: &Path, cmd: &AuditCommand) -> Result<()> {
         };
         std::fs::create_dir_all(data)
             .with_context(|| format!("cannot create the data directory {}", data.display()))?;
-        let mut dirs = a.adapters.clone();
-        if let Some(home) = std::env::var_os("HOME") {
-            dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
-        }
+        let dirs = wildwatch_crawl::adapter::Adapter::user_dirs(&a.adapters);
         let opts = CrawlOptions {
             db: data.join("wildwatch.db"),
             evidence: data.join("evidence"),

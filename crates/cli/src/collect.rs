@@ -103,10 +103,7 @@ pub fn crawl(
     revisit: bool,
 ) -> Result<()> {
     let (c, json) = Campaign::from_file(&a.campaign)?;
-    let mut dirs = a.adapters.clone();
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
-    }
+    let dirs = wildwatch_crawl::adapter::Adapter::user_dirs(&a.adapters);
     let opts = CrawlOptions {
         db: db_path(data)?,
         evidence: data.join("evidence"),

@@ -220,10 +220,7 @@ pub fn worker(data: &Path, db: Option<&str>, a: &WorkerArgs, det: &Detector) -> 
     let lease = opts.lease;
     let poll = opts.poll;
     let mut store = LeasedStore::new(pg, opts);
-    let mut dirs = a.adapters.clone();
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
-    }
+    let dirs = wildwatch_crawl::adapter::Adapter::user_dirs(&a.adapters);
     let copts = CrawlOptions {
         db: data.join("wildwatch.db"),
         evidence: data.join("evidence"),

@@ -146,7 +146,26 @@ impl Adapter {
                 "{origin}: `search` must contain {{keyword}}"
             )));
         }
+        for (from, _) in &self.image_url_replace {
+            if from.is_empty() {
+                return Err(CrawlError::Config(format!(
+                    "{origin}: `image_url_replace`: the text to replace is empty"
+                )));
+            }
+        }
         for (name, src) in &self.data {
+            if builtin_sources().contains_key(name) {
+                return Err(CrawlError::Config(format!(
+                    "{origin}: data `{name}` is built in; give your source another name"
+                )));
+            }
+            if let DataSource::Assign(js) = src {
+                if js.trim().is_empty() {
+                    return Err(CrawlError::Config(format!(
+                        "{origin}: data `{name}`: `assign` needs the assigned name, e.g. \"window.__STATE__\""
+                    )));
+                }
+            }
             if let DataSource::Script(css) = src {
                 scraper::Selector::parse(css).map_err(|e| {
                     CrawlError::Config(format!(
@@ -192,7 +211,7 @@ impl Adapter {
     fn check_spec(&self, spec: &FieldSpec) -> Result<(), String> {
         match spec {
             FieldSpec::Css(v) => {
-                let css = v.rsplit_once('@').map(|p| p.0).unwrap_or(v);
+                let (css, _) = crate::extract::split_attr(v);
                 scraper::Selector::parse(css)
                     .map(|_| ())
                     .map_err(|e| format!("bad CSS selector `{v}`: {e}"))
@@ -326,6 +345,16 @@ impl Adapter {
         let t = std::fs::read_to_string(p)
             .map_err(|e| CrawlError::Config(format!("{}: {e}", p.display())))?;
         Adapter::parse(&t, &p.display().to_string())
+    }
+
+    /// The folders user adapters are read from: `extra` (e.g. `--adapters`), then
+    /// `~/.config/wildwatch/adapters`.
+    pub fn user_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
+        let mut dirs = extra.to_vec();
+        if let Some(home) = std::env::var_os("HOME") {
+            dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
+        }
+        dirs
     }
 
     /// Names of the shipped adapters.

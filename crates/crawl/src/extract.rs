@@ -78,6 +78,8 @@ const GONE: &[&str] = &[
 
 /// Classifies a page by its text (first 20,000 characters, lowercase): one automaton pass finds
 /// every blocked and gone phrase at once; the first blocked phrase in list order wins, as before.
+/// The last 4,000 bytes of a longer page are searched for [`TAIL_BLOCKED`] only (challenge scripts
+/// that end a long obfuscated page; generic words such as "captcha" also end normal pages).
 pub fn classify(html: &str) -> PageClass {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     let ac = AC.get_or_init(|| {
@@ -90,9 +92,11 @@ pub fn classify(html: &str) -> PageClass {
     for m in ac.find_overlapping_iter(&head) {
         found |= 1 << m.pattern().as_usize();
     }
-    // Challenge scripts often sit at the end of a long obfuscated page.
-    for m in ac.find_overlapping_iter(&lowercase_tail(html, 4_000)) {
-        found |= 1 << m.pattern().as_usize();
+    let tail = lowercase_tail(html, 4_000);
+    if let Some(p) = TAIL_BLOCKED.iter().find(|p| tail.contains(*p)) {
+        if found & ((1u64 << BLOCKED.len()) - 1) == 0 {
+            return PageClass::Blocked((*p).to_string());
+        }
     }
     if found == 0 {
         return PageClass::Normal;
@@ -104,6 +108,9 @@ pub fn classify(html: &str) -> PageClass {
     }
     PageClass::Gone
 }
+
+/// Challenge markers looked for at the end of long pages too.
+const TAIL_BLOCKED: &[&str] = &["captcha-delivery.com", "window.rbzns", "awswafscripturl"];
 
 /// The last `max` bytes of `s` (from a character boundary), lowercased, when `s` is longer than
 /// the head [`classify`] reads.
@@ -169,12 +176,18 @@ pub(crate) fn text_of(e: ElementRef<'_>) -> String {
     t
 }
 
+/// `selector@attr` → (`selector`, `Some(attr)`); a `@` inside the selector (`a[href*="@"]`)
+/// is not an attribute.
+pub fn split_attr(spec: &str) -> (&str, Option<&str>) {
+    match spec.rsplit_once('@') {
+        Some((c, a)) if !a.contains(' ') && !a.contains(']') && !a.contains('"') => (c, Some(a)),
+        _ => (spec, None),
+    }
+}
+
 /// `selector` or `selector@attr`: the text (or attribute) of every match.
 pub(crate) fn select_all(doc: &Html, spec: &str) -> Vec<String> {
-    let (css, attr) = match spec.rsplit_once('@') {
-        Some((c, a)) if !a.contains(' ') && !a.contains(']') => (c, Some(a)),
-        _ => (spec, None),
-    };
+    let (css, attr) = split_attr(spec);
     let Some(s) = sel(css) else {
         return Vec::new();
     };
@@ -352,10 +365,12 @@ mod tests {
     #[test]
     fn classify_equals_the_phrase_by_phrase_reading() {
         let naive = |html: &str| {
-            let mut head: String = html.chars().take(20_000).collect::<String>().to_lowercase();
-            head.push('\u{0}');
-            head.push_str(&lowercase_tail(html, 4_000));
+            let head: String = html.chars().take(20_000).collect::<String>().to_lowercase();
             if let Some(b) = BLOCKED.iter().find(|b| head.contains(*b)) {
+                return PageClass::Blocked((*b).to_string());
+            }
+            let tail = lowercase_tail(html, 4_000);
+            if let Some(b) = TAIL_BLOCKED.iter().find(|b| tail.contains(*b)) {
                 return PageClass::Blocked((*b).to_string());
             }
             if GONE.iter().any(|g| head.contains(g)) {
@@ -373,6 +388,8 @@ mod tests {
             format!("{}captcha", "x".repeat(19_993)),
             format!("{}captcha", "é".repeat(19_993)),
             format!("{}captcha", "é".repeat(19_994)),
+            format!("{}window.rbzns = {{}}", "x".repeat(30_000)),
+            format!("{}/cdn-cgi/challenge-platform/ captcha", "x".repeat(30_000)),
             "anmelden, umsind sie ein mensch".to_string(),
         ];
         for (i, p) in BLOCKED.iter().chain(GONE.iter()).enumerate() {

@@ -216,6 +216,9 @@ pub fn read_source(doc: &Html, src: &DataSource) -> Vec<Value> {
 
 /// The JSON value assigned to `name` in a script (`name = {…};`), if there is one.
 pub fn assigned_value(script: &str, name: &str) -> Option<Value> {
+    if name.is_empty() {
+        return None;
+    }
     let mut from = 0;
     while let Some(i) = script[from..].find(name) {
         let after = &script[from + i + name.len()..];
@@ -235,7 +238,10 @@ pub fn assigned_value(script: &str, name: &str) -> Option<Value> {
 /// `scale`), the `name` of an object, the first of an array.
 pub fn json_text(v: &Value, scale: Option<f64>) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::String(s) => match (scale, s.trim().parse::<f64>()) {
+            (Some(k), Ok(x)) => Some(format_number(x * k)),
+            _ => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        },
         Value::Number(n) => match scale {
             Some(k) => n.as_f64().map(|x| format_number(x * k)),
             None => Some(n.to_string()),
@@ -298,6 +304,11 @@ mod tests {
             json_text(&serde_json::json!(1250), Some(0.01)),
             Some("12.5".into())
         );
+        assert_eq!(
+            json_text(&serde_json::json!("630000"), Some(0.01)),
+            Some("6300".into())
+        );
+        assert!(assigned_value("a = 1", "").is_none());
         assert_eq!(
             json_text(&serde_json::json!([120]), None),
             Some("120".into())

@@ -32,8 +32,8 @@ pub struct PlatformHealth {
     pub blocked_by: BTreeMap<String, u64>,
     /// Ads that were gone.
     pub gone: u64,
-    /// When ad pages stopped matching the adapter (Unix seconds): the first unmatched page after
-    /// the last matched one, when no page matched since.
+    /// When ad pages stopped matching the adapter (Unix seconds): the first unmatched page, when
+    /// no ad page matched after it (a platform that matched again has no such date).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unmatched_since: Option<i64>,
 }
@@ -127,25 +127,23 @@ impl PlatformHealth {
         }
         if self.search_pages > 0 && self.search_without_links == self.search_pages {
             w.push(format!(
-                "{n} of {n} search pages showed no ad links: the adapter's result_links or \
-                 ad_url_pattern may no longer match the site",
+                "{n} of {n} search pages showed no ad links (no results for the keywords, or the \
+                 adapter's result_links/ad_url_pattern no longer match the site)",
                 n = self.search_pages
             ));
         }
         if self.ad_pages_unmatched > 0 {
+            let since = self
+                .unmatched_since
+                .map(|t| format!(", none since {}", day(t)))
+                .unwrap_or_default();
             let how_many = if self.ad_pages_unmatched == self.ad_pages {
-                "none".to_string()
-            } else if let Some(t) = self.unmatched_since {
-                format!(
-                    "{} did not (none since {})",
-                    self.ad_pages_unmatched,
-                    day(t)
-                )
+                "none matched".to_string()
             } else {
-                format!("{} did not", self.ad_pages_unmatched)
+                format!("{} did not match", self.ad_pages_unmatched)
             };
             w.push(format!(
-                "{} ad pages, {how_many} matched the adapter's fields (read from page text only)",
+                "{} ad pages, {how_many} the adapter's fields (read from page text only){since}",
                 self.ad_pages
             ));
         }
@@ -208,7 +206,8 @@ mod tests {
         assert_eq!(m.unmatched_since, Some(dec9));
         let w = m.warnings();
         assert!(
-            w.iter().any(|w| w.contains("none since 2026-12-09")),
+            w.iter().any(|w| w
+                == "150 ad pages, 120 did not match the adapter's fields (read from page text only), none since 2026-12-09"),
             "{w:?}"
         );
         assert!(

@@ -840,6 +840,8 @@ fn process(
         // Retry and Photo were dealt with above, before the page was read.
         PageVerdict::Failed | PageVerdict::Retry | PageVerdict::Photo => {
             rep.errors += 1;
+            // Not counted as a search or ad page anywhere (an HTTP error or a cut body).
+            page.kind = "failed".into();
             batch.push(commit(FetchState::Failed, Some(page), None, vec![]), false);
             return Ok(());
         }

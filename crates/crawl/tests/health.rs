@@ -65,6 +65,21 @@ fn a_platform_that_answers_with_challenges_is_named_in_the_summary() {
     );
     let r = run(&fx, "leboncoin", "walled", tmp.path(), "\"a\", \"b\"", 50);
     assert_eq!(r.ads_new, 0);
+    let db = rusqlite::Connection::open(tmp.path().join("w.db")).unwrap();
+    let reasons: Vec<String> = db
+        .prepare("SELECT error FROM pages WHERE kind = 'blocked'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(reasons.len(), 2);
+    assert!(
+        reasons
+            .iter()
+            .all(|e| e.starts_with("bot challenge or login wall")),
+        "{reasons:?}"
+    );
     let summary = r.summary("health");
     assert!(
         summary.contains("walled: 2 of 2 search pages were bot challenges or login walls"),
@@ -107,6 +122,16 @@ fn ad_pages_that_lost_the_adapters_structure_are_said() {
     let h = &r.platforms["changed"];
     assert!(h.ad_pages > 0, "{r:?}");
     assert_eq!(h.ad_pages_unmatched, h.ad_pages, "{h:?}");
+    // The pages are stored with the reason.
+    let db = rusqlite::Connection::open(tmp.path().join("w.db")).unwrap();
+    let stored: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM pages WHERE kind = 'ad-unmatched'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored as u64, h.ad_pages);
     let summary = r.summary("health");
     assert!(
         summary.contains(&format!(

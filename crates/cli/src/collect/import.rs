@@ -499,10 +499,7 @@ struct Adapters {
 
 impl Adapters {
     fn new(extra: &[PathBuf], platform: &str) -> Adapters {
-        let mut dirs = extra.to_vec();
-        if let Some(home) = std::env::var_os("HOME") {
-            dirs.push(PathBuf::from(home).join(".config/wildwatch/adapters"));
-        }
+        let dirs = Adapter::user_dirs(extra);
         Adapters {
             dirs,
             platform: platform.to_string(),
