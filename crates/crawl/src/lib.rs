@@ -34,7 +34,9 @@ use adapter::Adapter;
 use extract::PageClass;
 use fetch::{FetchConfig, FetchError, Fetched, Fetcher};
 pub use pipeline::{archive, archive_encoded, encode_archive, Archived, Prepared};
-use pipeline::{photo_hash, prepare, Batch};
+use pipeline::{
+    discovered_from_search, fetch_failed, photo_hash, photo_items, prepare, unreadable, Batch,
+};
 use verdict::PageVerdict;
 
 /// Crawl errors.
@@ -758,31 +760,18 @@ fn process(
         discovered,
     };
     let f = match result {
-        Err(FetchError::Robots) => {
-            rep.robots += 1;
-            batch.push(commit(FetchState::Robots, None, None, vec![]), false);
-            return Ok(());
-        }
-        Err(e) if e.retryable() => {
-            if store.attempt_failed(cid, &item.url, &e.to_string(), max_attempts)? {
-                rep.errors += 1;
-            }
-            return Ok(());
-        }
-        Err(e) => {
-            rep.errors += 1;
-            let page = PageRecord {
-                url: item.url.clone(),
-                final_url: item.url.clone(),
-                kind: "error".into(),
-                fetched_at: wildwatch_store::now(),
-                error: Some(e.to_string()),
-                ..Default::default()
-            };
-            batch.push(commit(FetchState::Failed, Some(page), None, vec![]), false);
-            return Ok(());
-        }
         Ok(f) => f,
+        Err(e) => {
+            let failed = fetch_failed(&item, e, |why| {
+                store.attempt_failed(cid, &item.url, why, max_attempts)
+            })?;
+            if let Some((state, page)) = failed.commit {
+                batch.push(commit(state, page, None, vec![]), false);
+            }
+            rep.robots += u64::from(failed.robots);
+            rep.errors += u64::from(failed.error);
+            return Ok(());
+        }
     };
     rep.pages += 1;
     match PageVerdict::from_status(item.kind, f.status) {
@@ -822,29 +811,10 @@ fn process(
         return Ok(());
     };
     let mut page = page;
-    match PageVerdict::of(item.kind, f.status, f.truncated, &class) {
-        PageVerdict::Blocked(phrase) => {
-            rep.blocked += 1;
-            rep.platform(&plat.adapter.name).blocked(item.kind, &phrase);
-            page.error = Some(format!("bot challenge or login wall (\"{phrase}\")"));
-            batch.push(commit(FetchState::Blocked, Some(page), None, vec![]), false);
-            return Ok(());
-        }
-        PageVerdict::Gone => {
-            rep.gone += 1;
-            rep.platform(&plat.adapter.name).gone += 1;
-            batch.push(commit(FetchState::Gone, Some(page), None, vec![]), false);
-            return Ok(());
-        }
-        PageVerdict::Search | PageVerdict::Ad => {}
-        // Retry and Photo were dealt with above, before the page was read.
-        PageVerdict::Failed | PageVerdict::Retry | PageVerdict::Photo => {
-            rep.errors += 1;
-            // Not counted as a search or ad page anywhere (an HTTP error or a cut body).
-            page.kind = "failed".into();
-            batch.push(commit(FetchState::Failed, Some(page), None, vec![]), false);
-            return Ok(());
-        }
+    let verdict = PageVerdict::of(item.kind, f.status, f.truncated, &class);
+    if let Some(state) = unreadable(verdict, &mut page, &plat.adapter.name, item.kind, rep) {
+        batch.push(commit(state, Some(page), None, vec![]), false);
+        return Ok(());
     }
     match item.kind {
         UrlKind::Search => {
@@ -852,59 +822,10 @@ fn process(
                 .links
                 .take()
                 .unwrap_or_else(|| extract::search_links(&f.text, &f.final_url, &plat.adapter));
-            let mut discovered: Vec<FrontierItem> = links
-                .ads
-                .into_iter()
-                .map(|url| FrontierItem {
-                    url,
-                    kind: UrlKind::Ad,
-                    platform: plat.adapter.name.clone(),
-                    keyword: item.keyword.clone(),
-                    page: 0,
-                    attempts: 0,
-                })
-                .collect();
-            let has_results = !discovered.is_empty();
+            let (discovered, has_results) = discovered_from_search(plat, &item, links);
             rep.platform(&plat.adapter.name).search_page(has_results);
             if !has_results {
                 page.kind = health::SEARCH_WITHOUT_LINKS.into();
-            }
-            if has_results && item.page < plat.max_pages {
-                // Without a next link, the next page is guessed from the search template, unless
-                // the page shows numbered page links: then it is the last page.
-                let next_url = match links.next {
-                    Some(n) => Some(n),
-                    None if links.pages.is_empty() => Some(plat.adapter.search_url(
-                        &plat.base,
-                        item.keyword.as_deref().unwrap_or(""),
-                        item.page + 1,
-                    )),
-                    None => None,
-                };
-                // Numbered page links (up to max_pages; page 1 is where the search began) join
-                // the frontier with the next page, so a long listing is walked several pages per
-                // step and its last pages are not left to the end of the crawl.
-                let numbered: Vec<(u32, String)> = links
-                    .pages
-                    .into_iter()
-                    .filter(|(n, u)| {
-                        *n > 1
-                            && *n <= plat.max_pages
-                            && *n != item.page
-                            && Some(u) != next_url.as_ref()
-                    })
-                    .collect();
-                let next = next_url.map(|u| (item.page + 1, u));
-                for (n, url) in next.into_iter().chain(numbered) {
-                    discovered.push(FrontierItem {
-                        url,
-                        kind: UrlKind::Search,
-                        platform: plat.adapter.name.clone(),
-                        keyword: item.keyword.clone(),
-                        page: n,
-                        attempts: 0,
-                    });
-                }
             }
             batch.push(
                 commit(FetchState::Done, Some(page), None, discovered),
@@ -923,20 +844,7 @@ fn process(
                 page.kind = health::AD_NOT_MATCHED.into();
             }
             let high = d.risk == "high";
-            // The ad's photos join the frontier (known URLs are not fetched twice).
-            let photos = ad
-                .images
-                .iter()
-                .take(photos_per_ad)
-                .map(|url| FrontierItem {
-                    url: url.clone(),
-                    kind: UrlKind::Photo,
-                    platform: plat.adapter.name.clone(),
-                    keyword: None,
-                    page: 0,
-                    attempts: 0,
-                })
-                .collect();
+            let photos = photo_items(plat, &ad, photos_per_ad);
             batch.push(
                 commit(FetchState::Done, Some(page), Some((ad, d)), photos),
                 high,

@@ -1,6 +1,8 @@
-//! The work on one fetched page that does not need the store: WARC encoding and appending, and the
+//! The work on one fetched page that does not need the store: WARC encoding and appending, the
 //! CPU-heavy preparation (page class, links, extraction, detection, photo hash) done on the
-//! preparing threads; and the batch of commits the main loop sends to the store together.
+//! preparing threads; the steps of `process` that decide from the page alone (a failed fetch, a
+//! page not to read further, the URLs a search page or an ad adds to the frontier); and the batch
+//! of commits the main loop sends to the store together.
 
 use super::*;
 
@@ -67,6 +69,156 @@ pub(crate) fn prepare(
         }
     }
     p
+}
+
+/// The URLs a search page adds to the frontier: its ad links, then (when it showed ads and the
+/// search may go on) the next page and the numbered page links; and whether it showed ads.
+pub(crate) fn discovered_from_search(
+    plat: &Plat,
+    item: &FrontierItem,
+    links: extract::SearchLinks,
+) -> (Vec<FrontierItem>, bool) {
+    let mut discovered: Vec<FrontierItem> = links
+        .ads
+        .into_iter()
+        .map(|url| FrontierItem {
+            url,
+            kind: UrlKind::Ad,
+            platform: plat.adapter.name.clone(),
+            keyword: item.keyword.clone(),
+            page: 0,
+            attempts: 0,
+        })
+        .collect();
+    let has_results = !discovered.is_empty();
+    if has_results && item.page < plat.max_pages {
+        // Without a next link, the next page is guessed from the search template, unless
+        // the page shows numbered page links: then it is the last page.
+        let next_url = match links.next {
+            Some(n) => Some(n),
+            None if links.pages.is_empty() => Some(plat.adapter.search_url(
+                &plat.base,
+                item.keyword.as_deref().unwrap_or(""),
+                item.page + 1,
+            )),
+            None => None,
+        };
+        // Numbered page links (up to max_pages; page 1 is where the search began) join
+        // the frontier with the next page, so a long listing is walked several pages per
+        // step and its last pages are not left to the end of the crawl.
+        let numbered: Vec<(u32, String)> = links
+            .pages
+            .into_iter()
+            .filter(|(n, u)| {
+                *n > 1 && *n <= plat.max_pages && *n != item.page && Some(u) != next_url.as_ref()
+            })
+            .collect();
+        let next = next_url.map(|u| (item.page + 1, u));
+        for (n, url) in next.into_iter().chain(numbered) {
+            discovered.push(FrontierItem {
+                url,
+                kind: UrlKind::Search,
+                platform: plat.adapter.name.clone(),
+                keyword: item.keyword.clone(),
+                page: n,
+                attempts: 0,
+            });
+        }
+    }
+    (discovered, has_results)
+}
+
+/// The ad's photos, as frontier items (known URLs are not fetched twice).
+pub(crate) fn photo_items(plat: &Plat, ad: &AdContent, photos_per_ad: usize) -> Vec<FrontierItem> {
+    ad.images
+        .iter()
+        .take(photos_per_ad)
+        .map(|url| FrontierItem {
+            url: url.clone(),
+            kind: UrlKind::Photo,
+            platform: plat.adapter.name.clone(),
+            keyword: None,
+            page: 0,
+            attempts: 0,
+        })
+        .collect()
+}
+
+/// What a failed fetch leaves: a commit (robots.txt said no; an error that is not retried) and
+/// what it adds to the report.
+pub(crate) struct FailedFetch {
+    pub(crate) commit: Option<(FetchState, Option<PageRecord>)>,
+    pub(crate) robots: bool,
+    pub(crate) error: bool,
+}
+
+/// A fetch that failed: disallowed by robots.txt, tried again later (`attempt_failed`, which
+/// says whether the attempts are used up), or kept as an error page.
+pub(crate) fn fetch_failed(
+    item: &FrontierItem,
+    e: FetchError,
+    attempt_failed: impl FnOnce(&str) -> Result<bool, wildwatch_store::StoreError>,
+) -> Result<FailedFetch, CrawlError> {
+    Ok(match e {
+        FetchError::Robots => FailedFetch {
+            commit: Some((FetchState::Robots, None)),
+            robots: true,
+            error: false,
+        },
+        e if e.retryable() => FailedFetch {
+            commit: None,
+            robots: false,
+            error: attempt_failed(&e.to_string())?,
+        },
+        e => FailedFetch {
+            commit: Some((
+                FetchState::Failed,
+                Some(PageRecord {
+                    url: item.url.clone(),
+                    final_url: item.url.clone(),
+                    kind: "error".into(),
+                    fetched_at: wildwatch_store::now(),
+                    error: Some(e.to_string()),
+                    ..Default::default()
+                }),
+            )),
+            robots: false,
+            error: true,
+        },
+    })
+}
+
+/// A page the crawl reads no further — a challenge or wall, an ad that is gone, an HTTP error
+/// or a cut body — counted in the report, with the state to commit; `None` for a search or ad
+/// page to read.
+pub(crate) fn unreadable(
+    verdict: PageVerdict,
+    page: &mut PageRecord,
+    platform: &str,
+    kind: UrlKind,
+    rep: &mut CrawlReport,
+) -> Option<FetchState> {
+    match verdict {
+        PageVerdict::Blocked(phrase) => {
+            rep.blocked += 1;
+            rep.platform(platform).blocked(kind, &phrase);
+            page.error = Some(format!("bot challenge or login wall (\"{phrase}\")"));
+            Some(FetchState::Blocked)
+        }
+        PageVerdict::Gone => {
+            rep.gone += 1;
+            rep.platform(platform).gone += 1;
+            Some(FetchState::Gone)
+        }
+        PageVerdict::Search | PageVerdict::Ad => None,
+        // Retry and Photo were dealt with before the page was read.
+        PageVerdict::Failed | PageVerdict::Retry | PageVerdict::Photo => {
+            rep.errors += 1;
+            // Not counted as a search or ad page anywhere (an HTTP error or a cut body).
+            page.kind = "failed".into();
+            Some(FetchState::Failed)
+        }
+    }
 }
 
 /// A header's value from a raw response head.
