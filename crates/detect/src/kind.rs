@@ -185,7 +185,14 @@ impl KindCues {
                 list: list.to_string(),
             }),
             Cue::Kind(_) => {}
-            Cue::Genuine => self.genuine.push((words.to_string(), span)),
+            Cue::Genuine => {
+                // A denial ("not embossed", "keine Prägung") also denies what an "or" adds to
+                // it: "not embossed or croc print".
+                if denial(words) {
+                    self.negations.push(span);
+                }
+                self.genuine.push((words.to_string(), span))
+            }
             Cue::Negation => self.negations.push(span),
         }
     }
@@ -234,15 +241,42 @@ pub(crate) fn participle_of(term: &str, words: &str) -> bool {
 }
 
 /// True when one of the negation words stands right before `span` (at most one word between:
-/// "not embossed", "not a replica", "keine Prägung").
+/// "not embossed", "not a replica", "keine Prägung"), or before a list joined by "or" that
+/// `span` ends ("NOT embossed or croc print", "keine Prägung oder Kroko-Optik").
 pub(crate) fn negated(negations: &[[usize; 2]], span: [usize; 2], text: &str) -> bool {
     negations.iter().any(|n| {
         n[1] <= span[0]
-            && span[0] - n[1] <= 12
             && text
                 .get(n[1]..span[0])
-                .is_some_and(|gap| gap.split_whitespace().count() <= 1)
+                .is_some_and(|gap| next_to(gap) || negated_list(gap))
     })
+}
+
+/// True when a genuine phrase is a denial: it starts with a negation word.
+fn denial(words: &str) -> bool {
+    const NOT: &[&str] = &[
+        "not", "no", "kein", "keine", "keinen", "nicht", "pas", "non", "geen", "niet",
+    ];
+    words
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| NOT.contains(&w.to_lowercase().as_str()))
+}
+
+/// At most one word (of a few letters) between the negation and the cue.
+fn next_to(gap: &str) -> bool {
+    gap.len() <= 12 && gap.split_whitespace().count() <= 1
+}
+
+/// "embossed or", "Prägung oder", "gaufré ou", "print of": up to three words ending with "or".
+fn negated_list(gap: &str) -> bool {
+    const OR: &[&str] = &["or", "nor", "oder", "noch", "ou", "ni", "of", "/"];
+    let words: Vec<&str> = gap.split_whitespace().collect();
+    gap.len() <= 40
+        && (2..=4).contains(&words.len())
+        && words
+            .last()
+            .is_some_and(|w| OR.contains(&w.to_lowercase().as_str()))
 }
 
 /// The written patterns of item kinds, and a set of them all for the one pass that says which
@@ -449,6 +483,27 @@ mod tests {
         let n = text.find("keine").unwrap();
         c.add(Cue::Negation, "keine", [n, n + 5], "item_kinds.csv");
         assert!(!decide(&c, text, MaterialFacts::default()).blocks());
+    }
+
+    #[test]
+    fn a_negation_covers_a_list_joined_by_or() {
+        for (text, cue) in [
+            ("real alligator hide NOT embossed or croc print", "croc print"),
+            ("echtes Krokoleder, KEINE Prägung oder Kroko-Optik", "Kroko-Optik"),
+            ("vrai crocodile, pas gaufré ou imprimé croco", "imprimé croco"),
+            ("echte python, geen reliëf of slangenprint", "slangenprint"),
+        ] {
+            let neg = ["NOT", "KEINE", "pas", "geen"]
+                .into_iter()
+                .find_map(|w| text.find(w).map(|i| [i, i + w.len()]))
+                .unwrap();
+            let at = text.find(cue).unwrap();
+            assert!(negated(&[neg], [at, at + cue.len()], text), "{text}");
+        }
+        // A list not joined by "or" is no negated list.
+        let text = "not a toy, lovely croc print bag";
+        let at = text.find("croc print").unwrap();
+        assert!(!negated(&[[0, 3]], [at, at + 10], text));
     }
 
     #[test]

@@ -185,6 +185,21 @@ pub(crate) fn test_corpus_files() -> Vec<std::path::PathBuf> {
 /// Linking elements between the parts of a German or Dutch compound.
 const LINKERS: &[&str] = &["", "s", "n", "en", "es", "e", "er", "ns", "ens"];
 
+/// The lengths of the linking elements that `rest` (the word after a compound's first part,
+/// which ends with `last`) starts with: [`LINKERS`], and the Dutch plural's doubled consonant +
+/// `en` (krokodil|len|tanden, olifant|en|slagtand).
+fn linker_lens(last: Option<u8>, rest: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let doubled = last
+        .filter(|b| b.is_ascii_lowercase() && !b"aeiou".contains(b))
+        .filter(|&b| rest.len() > 3 && rest[0] == b && &rest[1..3] == b"en")
+        .map(|_| 3);
+    LINKERS
+        .iter()
+        .filter(move |l| rest.starts_with(l.as_bytes()))
+        .map(|l| l.len())
+        .chain(doubled)
+}
+
 /// Where a compound's head may start after a first part ending at a position: the start of
 /// every lexicon hit inside a word, less a linking element before it (Elefant|en|stoßzahn,
 /// Schildkröte|n|panzer, Rind|s|leder).
@@ -197,6 +212,12 @@ fn compound_heads(n: &wildwatch_text::Normalized, hits: &[matcher::Hit]) -> Vec<
                 continue;
             };
             if text.get(at..h.start) == Some(l.as_bytes()) {
+                out.push(at);
+            }
+        }
+        // Dutch plural linker: krokodil|len|tanden.
+        if let Some(at) = h.start.checked_sub(3).filter(|&at| at > 0) {
+            if linker_lens(Some(text[at - 1]), &text[at..]).any(|l| l == 3 && at + 3 == h.start) {
                 out.push(at);
             }
         }
@@ -279,11 +300,12 @@ impl Detector {
             .position(|&b| b == b' ')
             .map_or(text.len(), |i| h.end + i);
         let rest = &text[h.end..word_end];
-        LINKERS.iter().find_map(|l| {
-            if !rest.starts_with(l.as_bytes()) || rest.len() <= l.len() {
+        let last = h.end.checked_sub(1).map(|i| text[i]);
+        linker_lens(last, rest).find_map(|l| {
+            if rest.len() <= l {
                 return None;
             }
-            let start = h.end + l.len();
+            let start = h.end + l;
             self.matcher
                 .term_key(&text[start..word_end])
                 .map(|p| (p, start, word_end))

@@ -7,7 +7,7 @@ use std::collections::hash_map::Entry;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use rayon::prelude::*;
-use wildwatch_refdata::{NameKind, RefData, TaxonId};
+use wildwatch_refdata::{NameKind, Rank, RefData, TaxonId};
 use wildwatch_text::{normalize, Normalized, JOIN, SPLIT};
 
 use crate::lexicon::{Lexicon, List};
@@ -142,6 +142,27 @@ fn variants(term: &str, first_word_plural: bool) -> Vec<String> {
     out
 }
 
+/// The singular of a Dutch plural group name (zaagvissen → zaagvis, kameleons → kameleon,
+/// papegaaien → papegaai): group names are written in the plural, ads name one animal. The
+/// inflection check covers the other direction (a singular key matching a plural in the ad).
+fn dutch_singular(key: &str) -> Option<String> {
+    if key.contains(' ') || key.len() < 7 {
+        return None;
+    }
+    let b = key.as_bytes();
+    let n = b.len();
+    if key.ends_with("en") && n >= 4 && b[n - 3] == b[n - 4] && !b"aeiou".contains(&b[n - 3]) {
+        return Some(key[..n - 3].to_string());
+    }
+    if key.ends_with("aien") || key.ends_with("oien") || key.ends_with("ieen") {
+        return Some(key[..n - 2].to_string());
+    }
+    if key.ends_with('s') && !key.ends_with("ss") && b"nrlm".contains(&b[n - 2]) {
+        return Some(key[..n - 1].to_string());
+    }
+    None
+}
+
 /// Every reference name with its keys (variants) and meaning, and whether it may stand in a
 /// compound. Normalising ~100,000 names and their variants is most of the build: done on all cores.
 fn name_items(refdata: &RefData) -> Vec<(String, Vec<String>, Meaning, bool)> {
@@ -173,7 +194,12 @@ fn name_items(refdata: &RefData) -> Vec<(String, Vec<String>, Meaning, bool)> {
                 }
             }
             let plural = matches!(n.kind, NameKind::En | NameKind::Fr);
-            items.push((n.text.clone(), variants(&n.text, plural), meaning, compound));
+            let mut keys = variants(&n.text, plural);
+            let group = refdata.taxon(n.taxon).rank < Rank::Species;
+            if group && n.kind == NameKind::Nl {
+                keys.extend(dutch_singular(&keys[0]));
+            }
+            items.push((n.text.clone(), keys, meaning, compound));
             items
         })
         .collect()
@@ -192,12 +218,22 @@ impl Matcher {
             .map(|e| normalize(&e.term).text)
             .collect();
         // Ambiguous names of one language ("once", French for the snow leopard): the language.
-        let ambiguous_lang: FxHashMap<String, String> = lexicon
-            .entries(List::Ambiguous)
-            .iter()
-            .filter(|e| e.lang != "any")
-            .map(|e| (normalize(&e.term).text, e.lang.clone()))
-            .collect();
+        // A term that is ambiguous in two languages (macaque, en and fr) is bound to neither.
+        let mut ambiguous_lang: FxHashMap<String, String> = FxHashMap::default();
+        for e in lexicon.entries(List::Ambiguous) {
+            let key = normalize(&e.term).text;
+            let lang = if e.lang == "any" { "any" } else { e.lang.as_str() };
+            match ambiguous_lang.entry(key) {
+                Entry::Vacant(v) => {
+                    v.insert(lang.to_string());
+                }
+                Entry::Occupied(mut o) if o.get() != lang => {
+                    o.insert("any".to_string());
+                }
+                Entry::Occupied(_) => {}
+            }
+        }
+        ambiguous_lang.retain(|_, lang| lang != "any");
         let mut group_keys: Vec<(String, TaxonId)> = Vec::new();
         let mut add =
             |term: &str, keys_of_term: Vec<String>, meaning: Meaning, compound_lang: bool| {
@@ -227,7 +263,9 @@ impl Matcher {
                         p.meanings.push(meaning);
                     }
                     p.compound |= compound_lang && len >= 5 && !spaced;
-                    p.modifier |= matches!(meaning, Meaning::Name { .. }) && len >= 5 && !spaced;
+                    // Four-letter names too (Wolf|s|schädel, Puma|fell): a modifier names the
+                    // animal only when a word of ours heads the compound, so Wolf|gang stays a name.
+                    p.modifier |= matches!(meaning, Meaning::Name { .. }) && len >= 4 && !spaced;
                     // Names of four letters or fewer (Ara, Boa, Uhu, Once) are too often other words.
                     p.ambiguous |= matches!(meaning, Meaning::Name { .. }) && len <= 4;
                     p.has_joiner |= term.contains(['-', ' ']);

@@ -109,7 +109,17 @@ pub(crate) fn intent(
     // "Getuigen gezocht: diefstal", "cherche des bénévoles": two discussion words and no price
     // or sale word make a buyer's word part of the discussion.
     let many_discussion_words = ev.discussion.len() >= 2 && ev.sale.is_empty() && !has_price;
-    if let Some(w) = ev.wanted.first().filter(|_| !many_discussion_words) {
+    // The earlier of a swap and a buyer's word says what the ad is: "Tausche X gegen Y … suche
+    // dafür Zubehör" is a swap.
+    let swap_first = match (ev.swap.first(), ev.wanted.first()) {
+        (Some(s), Some(w)) => s.span[0] < w.span[0],
+        _ => false,
+    };
+    if let Some(w) = ev
+        .wanted
+        .first()
+        .filter(|_| !many_discussion_words && !swap_first)
+    {
         let r = reason(
             "WANTED",
             format!("'{}': a buyer's ad", w.words),

@@ -108,10 +108,28 @@ fn included_extra(text: &str, span: Span) -> bool {
 fn is_accessory_ad(ev: &Evidence, text: &str) -> bool {
     ev.looks
         .iter()
-        .any(|l| l.kind == "accessory" && l.in_title && !included(text, l.span))
+        .any(|l| {
+            l.kind == "accessory"
+                && l.in_title
+                && !included(text, l.span)
+                && !asked_in_exchange(ev, text, l.span)
+        })
         && !ev.live_in_title
         && ev.count_words.is_empty()
         && ev.materials.is_empty()
+}
+
+/// In a swap ad, what follows "gegen", "contre", "tegen" or "for" is what the owner wants in
+/// return ("Tausche Pantherschildkröte gegen Terrarium"), not what is offered.
+fn asked_in_exchange(ev: &Evidence, text: &str, span: Span) -> bool {
+    const FOR: &[&str] = &["gegen", "contre", "tegen", "for", "voor", "against"];
+    let Some(swap) = ev.swap.first() else {
+        return false;
+    };
+    swap.span[1] <= span[0]
+        && text[swap.span[1]..span[0]]
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| FOR.contains(&w.to_lowercase().as_str()))
 }
 
 /// Ivory as a colour: an ivory dress, ivory paint, elfenbeinfarben.

@@ -306,6 +306,7 @@ impl Drop for Case<'_> {
 
 // ---- 1. Ordinary words and brands that are also names ------------------------------------------
 
+mod compounds;
 mod discussion;
 mod item_kinds;
 mod language;
