@@ -23,6 +23,7 @@ mod audit;
 mod collect;
 mod db;
 mod jobs;
+mod model;
 mod parcels;
 mod report;
 mod sellers;
@@ -60,6 +61,13 @@ struct Cli {
     /// ads list, import, evidence show, db migrate): postgres://… or sqlite://PATH (default: wildwatch.db in --data).
     #[arg(long, global = true, env = "WILDWATCH_DB")]
     db: Option<String>,
+    /// Learned relevance model next to the rules (default: model/relevance.json in --data when
+    /// present; see `wildwatch model train`).
+    #[arg(long, global = true, env = "WILDWATCH_MODEL")]
+    model: Option<PathBuf>,
+    /// The rules alone, without a learned model.
+    #[arg(long, global = true, conflicts_with = "model")]
+    no_model: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -153,6 +161,11 @@ enum Command {
         #[command(subcommand)]
         command: web::ReviewCommand,
     },
+    /// The learned relevance model: train it on labelled ads and reviews, measure what it adds.
+    Model {
+        #[command(subcommand)]
+        command: model::ModelCommand,
+    },
     /// Sellers: identifiers, links across ads and platforms.
     Sellers {
         #[command(subcommand)]
@@ -222,7 +235,23 @@ fn load_refdata(cli: &Cli) -> Result<RefData> {
 fn detector(cli: &Cli) -> Result<Detector> {
     let mut d = detector_from(refdata_dir(cli), &cli.lexicon, cli.rates.as_deref())?;
     d.max_text_bytes = usize::try_from(cli.max_text_bytes).unwrap_or(usize::MAX);
-    Ok(d)
+    Ok(match model_file(cli) {
+        Some(path) => d.with_model(
+            wildwatch_model::Model::load(&path)
+                .with_context(|| format!("loading the model {}", path.display()))?,
+        ),
+        None => d,
+    })
+}
+
+/// The model the detector uses: `--model`, else the data directory's, unless `--no-model`.
+fn model_file(cli: &Cli) -> Option<PathBuf> {
+    if cli.no_model {
+        return None;
+    }
+    cli.model
+        .clone()
+        .or_else(|| Some(model::data_model_path(&cli.data)).filter(|p| p.is_file()))
 }
 
 fn detector_from(
@@ -357,6 +386,7 @@ fn main() -> Result<()> {
         Command::User { command } => web::user(&cli.data, command)?,
         Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,
         Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
+        Command::Model { command } => model::model(detector(&cli)?, &cli.data, command.clone())?,
         Command::Networks { command } => sellers::networks(&cli.data, command)?,
         Command::Report(a) => report::report(&cli.data, db, a, &load_refdata(&cli)?)?,
         Command::Audit { command } => audit::audit(&cli.data, command)?,

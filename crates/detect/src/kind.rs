@@ -488,9 +488,18 @@ mod tests {
     #[test]
     fn a_negation_covers_a_list_joined_by_or() {
         for (text, cue) in [
-            ("real alligator hide NOT embossed or croc print", "croc print"),
-            ("echtes Krokoleder, KEINE Prägung oder Kroko-Optik", "Kroko-Optik"),
-            ("vrai crocodile, pas gaufré ou imprimé croco", "imprimé croco"),
+            (
+                "real alligator hide NOT embossed or croc print",
+                "croc print",
+            ),
+            (
+                "echtes Krokoleder, KEINE Prägung oder Kroko-Optik",
+                "Kroko-Optik",
+            ),
+            (
+                "vrai crocodile, pas gaufré ou imprimé croco",
+                "imprimé croco",
+            ),
             ("echte python, geen reliëf of slangenprint", "slangenprint"),
         ] {
             let neg = ["NOT", "KEINE", "pas", "geen"]

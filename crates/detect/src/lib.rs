@@ -15,12 +15,14 @@ pub mod kind;
 pub mod lexicon;
 pub mod matcher;
 pub mod stream;
+pub mod training;
 mod trie;
 
 use serde::{Deserialize, Serialize};
 use wildwatch_refdata::{RefData, TaxonId};
 use wildwatch_text::{identify_hinted, normalize, platform_lang, Lang};
 
+pub use decide::learned::{LOWER_BELOW, RAISE_ABOVE};
 pub use decide::{Category, Intent, Risk, Venue};
 use evidence::Evidence;
 pub use extract::Rates;
@@ -127,6 +129,10 @@ pub struct Detection {
     pub risk: &'static str,
     /// Why.
     pub reasons: Vec<Reason>,
+    /// The rules' findings as the learned model's evidence tokens (`kind=stamp`, `listed`): filled
+    /// when a model is loaded or [`Detector::keep_model_evidence`] is set; never serialised.
+    #[serde(skip)]
+    pub model_evidence: Vec<String>,
 }
 
 /// The compiled detector.
@@ -147,6 +153,10 @@ pub struct Detector {
     /// Bytes of title + description analysed per ad; the rest is cut and the cut reported
     /// (default [`DEFAULT_MAX_TEXT_BYTES`]).
     pub max_text_bytes: usize,
+    /// The learned relevance model, when one is loaded ([`Detector::with_model`]).
+    model: Option<std::sync::Arc<wildwatch_model::Model>>,
+    /// Fill [`Detection::model_evidence`] even without a model (to train one).
+    keep_model_evidence: bool,
 }
 
 /// Document codes in output order.
@@ -273,12 +283,42 @@ impl Detector {
             implied,
             own_language_only,
             max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+            model: None,
+            keep_model_evidence: false,
         })
     }
 
     /// The shipped reference data, lexicon and rates.
     pub fn shipped() -> Result<Detector, DetectError> {
         Detector::new(RefData::shipped()?, Lexicon::shipped(), Rates::shipped())
+    }
+
+    /// Uses a learned relevance model next to the rules (see [`decide::learned`]).
+    pub fn with_model(mut self, model: wildwatch_model::Model) -> Detector {
+        self.model = Some(std::sync::Arc::new(model));
+        self
+    }
+
+    /// The rules alone.
+    pub fn without_model(mut self) -> Detector {
+        self.model = None;
+        self
+    }
+
+    /// The loaded model, if any.
+    pub fn model(&self) -> Option<&wildwatch_model::Model> {
+        self.model.as_deref()
+    }
+
+    /// Fills [`Detection::model_evidence`] on every scan, with or without a model (to train one).
+    pub fn keep_model_evidence(mut self, keep: bool) -> Detector {
+        self.keep_model_evidence = keep;
+        self
+    }
+
+    /// True when scans fill [`Detection::model_evidence`].
+    pub fn keeps_model_evidence(&self) -> bool {
+        self.keep_model_evidence || self.model.is_some()
     }
 
     /// Number of patterns (keys) in the matcher.

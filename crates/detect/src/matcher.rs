@@ -222,7 +222,11 @@ impl Matcher {
         let mut ambiguous_lang: FxHashMap<String, String> = FxHashMap::default();
         for e in lexicon.entries(List::Ambiguous) {
             let key = normalize(&e.term).text;
-            let lang = if e.lang == "any" { "any" } else { e.lang.as_str() };
+            let lang = if e.lang == "any" {
+                "any"
+            } else {
+                e.lang.as_str()
+            };
             match ambiguous_lang.entry(key) {
                 Entry::Vacant(v) => {
                     v.insert(lang.to_string());

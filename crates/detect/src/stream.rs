@@ -489,6 +489,7 @@ mod tests {
                     span: None,
                 },
             ],
+            model_evidence: vec!["listed".into()],
         };
         check(&d);
         for price in [

@@ -96,7 +96,7 @@ fn out_of_range() -> io::Error {
 
 /// `WARC-Date` value: `YYYY-MM-DDThh:mm:ssZ`, with microseconds (`.ffffff`) when the
 /// instant has a sub-second part (WARC 1.1 allows a fraction).
-pub(crate) fn format_warc_date(t: SystemTime) -> io::Result<String> {
+pub fn format_warc_date(t: SystemTime) -> io::Result<String> {
     let c = civil(t)?;
     let mut s = format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",

@@ -36,7 +36,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-pub use date::parse_warc_date;
+pub use date::{format_warc_date, parse_warc_date};
 pub use digest::labelled_digest_to_hex;
 pub use read::{find_url, read_record, responses, verify_dir, Responses};
 pub use writer::{encode_exchange, Encoded, WarcWriter, SOFTWARE};

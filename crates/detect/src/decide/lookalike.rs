@@ -106,15 +106,12 @@ fn included_extra(text: &str, span: Span) -> bool {
 
 /// Accessories: an ad for a cage or food that names the animal it is for.
 fn is_accessory_ad(ev: &Evidence, text: &str) -> bool {
-    ev.looks
-        .iter()
-        .any(|l| {
-            l.kind == "accessory"
-                && l.in_title
-                && !included(text, l.span)
-                && !asked_in_exchange(ev, text, l.span)
-        })
-        && !ev.live_in_title
+    ev.looks.iter().any(|l| {
+        l.kind == "accessory"
+            && l.in_title
+            && !included(text, l.span)
+            && !asked_in_exchange(ev, text, l.span)
+    }) && !ev.live_in_title
         && ev.count_words.is_empty()
         && ev.materials.is_empty()
 }

@@ -13,11 +13,13 @@
 //! 8. the price ([`crate::extract::price_normalized`]);
 //! 9. [`risk::classify`] — the risk class by the rules of the `scan` contract.
 //!
-//! Relevance and [`Category`] follow from stages 1–5.
+//! Relevance and [`Category`] follow from stages 1–5, and from [`learned`] when a model is loaded
+//! (it may set aside or keep what the rules decided, never add a taxon).
 
 mod documents;
 mod intent;
 mod item;
+pub mod learned;
 mod lookalike;
 mod names;
 mod risk;
@@ -175,7 +177,30 @@ pub(crate) fn decide(
     let venue = Venue::of(ad.platform.as_deref());
     let (intent, intent_reason) = intent::intent(&ev, price.is_some(), venue, text);
     let discussion = intent == Intent::Discussion;
-    let relevant = !listed.is_empty() && !look.accessory_ad && !kind.blocks() && !discussion;
+    let rules_relevant = !listed.is_empty() && !look.accessory_ad && !kind.blocks() && !discussion;
+    let mut model_evidence = Vec::new();
+    if d.model.is_some() || d.keep_model_evidence {
+        model_evidence = learned::evidence_tokens(&learned::RuleFacts {
+            ev: &ev,
+            kind: &kind,
+            look: &look,
+            listed: !listed.is_empty(),
+            intent,
+            venue,
+            lang,
+            platform: ad.platform.as_deref(),
+            reasons: &reasons,
+        });
+    }
+    let relevant = match d.model.as_deref() {
+        Some(m) => {
+            let may_raise = !listed.is_empty() && !discussion;
+            let v = learned::apply(m, text, &model_evidence, rules_relevant, may_raise);
+            reasons.extend(v.reason);
+            v.relevant
+        }
+        None => rules_relevant,
+    };
     if look.accessory_ad && !listed.is_empty() {
         lookalike::look_reasons(
             &ev,
@@ -249,6 +274,7 @@ pub(crate) fn decide(
         risk_score: score,
         risk: risk.as_str(),
         reasons,
+        model_evidence,
     }
 }
 
