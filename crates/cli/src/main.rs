@@ -24,6 +24,7 @@ mod collect;
 mod db;
 mod jobs;
 mod model;
+mod model_sim;
 mod parcels;
 mod report;
 mod sellers;
@@ -278,10 +279,17 @@ fn detector_from(
 fn detector_factory(cli: &Cli) -> web::Factory {
     let (r, l, x) = (refdata_dir(cli), cli.lexicon.clone(), cli.rates.clone());
     let max = usize::try_from(cli.max_text_bytes).unwrap_or(usize::MAX);
+    let model = model_file(cli);
     std::sync::Arc::new(move || {
         let mut d = detector_from(r.clone(), &l, x.as_deref())?;
         d.max_text_bytes = max;
-        Ok(d)
+        Ok(match &model {
+            Some(path) => d.with_model(
+                wildwatch_model::Model::load(path)
+                    .with_context(|| format!("loading the model {}", path.display()))?,
+            ),
+            None => d,
+        })
     })
 }
 

@@ -53,6 +53,25 @@ pub enum ModelCommand {
         #[arg(long, default_value_t = 20)]
         errors: usize,
     },
+    /// Simulate analysts: labels in the review queue's order against random order, and how many
+    /// each needs until the model alone holds a precision target on a held-back fifth.
+    Simulate {
+        /// Labelled corpus (file or directory; repeatable). Default: data/eval without sealed parts.
+        #[arg(long = "corpus")]
+        corpora: Vec<PathBuf>,
+        /// Ads labelled per round.
+        #[arg(long, default_value_t = 40)]
+        batch: usize,
+        /// Stop after this many labels.
+        #[arg(long, default_value_t = 1000)]
+        max_labels: usize,
+        /// Precision the model alone must hold.
+        #[arg(long, default_value_t = 0.95)]
+        target: f64,
+        /// Write the two curves as SVG.
+        #[arg(long)]
+        curve: Option<PathBuf>,
+    },
 }
 
 /// Runs a `model` command.
@@ -78,6 +97,24 @@ pub fn model(detector: Detector, data: &Path, command: ModelCommand) -> Result<(
         } => {
             let (items, _) = gather(&detector, data, &corpora, false)?;
             eval(&items, folds, curve.as_deref(), errors)
+        }
+        ModelCommand::Simulate {
+            corpora,
+            batch,
+            max_labels,
+            target,
+            curve,
+        } => {
+            if batch == 0 {
+                bail!("--batch must be at least 1");
+            }
+            let (items, _) = gather(&detector, data, &corpora, false)?;
+            let sim = crate::model_sim::Simulation {
+                batch,
+                max_labels,
+                target,
+            };
+            crate::model_sim::simulate(&items, &sim, curve.as_deref())
         }
     }
 }
@@ -289,7 +326,7 @@ fn write_curve(
 ) -> Result<()> {
     let n = examples.len();
     let mut order: Vec<usize> = (0..n).collect();
-    shuffle(&mut order, 7);
+    crate::model_sim::shuffle(&mut order, 7);
     let sizes: Vec<usize> = [50, 100, 200, 400, 800, 1600, 3200]
         .into_iter()
         .filter(|&s| s < n)
@@ -309,15 +346,4 @@ fn write_curve(
         );
     }
     Ok(())
-}
-
-/// A seeded Fisher–Yates shuffle (xorshift), so the curve is the same on every run.
-fn shuffle(v: &mut [usize], seed: u64) {
-    let mut s = seed.max(1);
-    for i in (1..v.len()).rev() {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        v.swap(i, (s % (i as u64 + 1)) as usize);
-    }
 }

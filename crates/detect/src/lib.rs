@@ -127,6 +127,10 @@ pub struct Detection {
     pub risk_score: u8,
     /// `high`, `medium`, `low` or `none`.
     pub risk: &'static str,
+    /// The learned model's probability that the ad is relevant (three decimals), when a model
+    /// is loaded: the review queue orders by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_p: Option<f64>,
     /// Why.
     pub reasons: Vec<Reason>,
     /// The rules' findings as the learned model's evidence tokens (`kind=stamp`, `listed`): filled

@@ -314,6 +314,10 @@ pub fn write_detection(out: &mut Vec<u8>, d: &Detection) -> serde_json::Result<(
     json_uint(out, d.risk_score.into());
     out.extend_from_slice(b",\"risk\":");
     json_str(out, d.risk);
+    if let Some(p) = d.model_p {
+        out.extend_from_slice(b",\"model_p\":");
+        serde_json::to_writer(&mut *out, &p)?;
+    }
     out.extend_from_slice(b",\"reasons\":[");
     for (i, r) in d.reasons.iter().enumerate() {
         if i > 0 {
@@ -490,6 +494,7 @@ mod tests {
                 },
             ],
             model_evidence: vec!["listed".into()],
+            model_p: Some(0.042),
         };
         check(&d);
         for price in [

@@ -102,6 +102,7 @@ pub fn routes() -> Router<Shared> {
         .route("/api/ads/{id}/audit", get(ad_audit))
         .route("/api/reviews/export", get(export))
         .route("/api/reviews/metrics", get(metrics))
+        .route("/api/review/queue", get(review_queue))
         .route("/api/reports", get(list_reports).post(post_report))
         .route("/api/users", get(list_users).post(post_user))
         .route("/api/users/{id}", axum::routing::patch(patch_user))
@@ -135,6 +136,7 @@ async fn fallback(method: Method, uri: axum::http::Uri) -> Response {
     ),
     paths(
         me, dashboard, facets, list_ads, get_ad, put_review, confirm, ad_audit, export, metrics,
+        review_queue,
         list_reports, post_report, list_users, post_user, patch_user, post_token, list_networks,
         get_seller, crate::actions::report_api, crate::actions::compare_api,
         crate::actions::notices_api, crate::actions::notice_api, crate::actions::sent_api,
@@ -145,7 +147,8 @@ async fn fallback(method: Method, uri: axum::http::Uri) -> Response {
         ErrorBody, ErrorDetail, User, Role, Dashboard, AdList, AdPage, AdSummary, AdDetail,
         VersionInfo, PageInfo, SellerInfo, Review, StoredReview, AuditEntry, CampaignStats,
         ReportStats, ReportRow, ReportOutcome, NewReport, ReportAccepted, NewUser, UserPatch,
-        NewToken, TokenCreated, Facets, Metrics, Agreement, crate::actions::NoticeRequest,
+        NewToken, TokenCreated, Facets, Metrics, Agreement, crate::learn::QueueEntry,
+        crate::learn::ModelPanel, crate::learn::ModelInfo, crate::learn::HistoryLine, crate::actions::NoticeRequest,
         crate::actions::SentRequest, crate::actions::PackageRequest, crate::actions::CampaignRef
     )),
     modifiers(&BearerAuth),
@@ -196,6 +199,8 @@ pub struct Dashboard {
     /// What went wrong per platform in the last 7 days (challenges, walls, pages the adapter no
     /// longer reads), one sentence each.
     pub platform_warnings: Vec<crate::service::PlatformWarning>,
+    /// The relevance model in use ("no model: rules only" when none) and its last retrains.
+    pub model: crate::learn::ModelPanel,
 }
 
 /// Figures per campaign and for public reports.
@@ -203,11 +208,36 @@ pub struct Dashboard {
 async fn dashboard(State(st): State<Shared>, ApiUser(_a): ApiUser) -> ApiResult<Dashboard> {
     let (campaigns, reports) = db(&st, |s| Ok((s.campaign_stats()?, s.report_stats()?))).await?;
     let platform_warnings = crate::service::platform_warnings(&st).await?.to_vec();
+    let model = crate::learn::model_panel(&st).await?;
     Ok(Json(Dashboard {
         campaigns,
         reports,
         platform_warnings,
+        model,
     }))
+}
+
+/// How many queue entries to return.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// Entries (1–500, default 50).
+    pub limit: Option<usize>,
+}
+
+/// The "review next" queue: unreviewed ads ordered by how much a label would teach the model.
+/// First ads where rules and model disagree, then the model's least sure, then (detections made
+/// without a model) ads whose rules decision rests on weak evidence, newest first; platforms and
+/// languages take turns. Each entry says why it is there. Only the 5,000 newest unreviewed ads
+/// are considered per request.
+#[utoipa::path(get, path = "/api/review/queue", params(QueueQuery), responses((status = 200, body = Vec<crate::learn::QueueEntry>), (status = 400, body = ErrorBody)))]
+async fn review_queue(
+    State(st): State<Shared>,
+    ApiUser(_a): ApiUser,
+    uri: axum::http::Uri,
+) -> ApiResult<Vec<crate::learn::QueueEntry>> {
+    let limit = crate::pages::queue_limit(uri.query())?;
+    Ok(Json(crate::learn::review_queue(&st, limit).await?))
 }
 
 /// Values for the list filters.

@@ -14,6 +14,7 @@ pub mod actions;
 pub mod api;
 pub mod archive;
 pub mod auth;
+pub mod learn;
 pub mod pages;
 pub mod report;
 pub mod service;
@@ -63,12 +64,24 @@ pub struct ServeConfig {
     pub fetch_reports: bool,
     /// Database connections.
     pub connections: usize,
+    /// Retrain the relevance model in the background after every this many reviews saved
+    /// through the app or the API (`None`: never). See [`learn`].
+    pub retrain_every: Option<usize>,
+    /// Where the relevance model (`relevance.json`) and its training history (`history.jsonl`)
+    /// live: `model/` in the data directory, i.e. beside the database.
+    pub model_dir: PathBuf,
 }
 
 impl ServeConfig {
     /// Defaults for a data directory.
     pub fn new(db: PathBuf, evidence: PathBuf) -> ServeConfig {
+        let model_dir = db
+            .parent()
+            .unwrap_or(std::path::Path::new(""))
+            .join("model");
         ServeConfig {
+            retrain_every: Some(50),
+            model_dir,
             db,
             evidence,
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -135,6 +148,14 @@ pub struct AppState {
     pub refdata: Arc<RefData>,
     detector: tokio::sync::OnceCell<Arc<Detector>>,
     make_detector: DetectorFactory,
+    /// The detector with the newest retrained model, once there is one (wins over `detector`).
+    retrained: std::sync::RwLock<Option<Arc<Detector>>>,
+    /// Reviews saved since the last retrain started.
+    pub(crate) reviews_since_train: AtomicUsize,
+    /// A retrain is running (only one at a time).
+    pub(crate) retraining: std::sync::atomic::AtomicBool,
+    /// What the dashboard shows of the model file (read again when the file changes).
+    pub(crate) model_file_info: Mutex<Option<(std::time::SystemTime, learn::ModelInfo)>>,
     /// Wakes the report fetcher.
     pub report_wake: tokio::sync::Notify,
     /// Counts of ads per filter (counting 100,000 rows on every page view would cost more than
@@ -263,6 +284,10 @@ impl AppState {
             refdata: Arc::new(refdata),
             detector: tokio::sync::OnceCell::new(),
             make_detector,
+            retrained: std::sync::RwLock::new(None),
+            reviews_since_train: AtomicUsize::new(0),
+            retraining: std::sync::atomic::AtomicBool::new(false),
+            model_file_info: Mutex::new(None),
             report_wake: tokio::sync::Notify::new(),
             counts: Recent::new(),
             facets: Recent::new(),
@@ -273,6 +298,9 @@ impl AppState {
 
     /// The detector (built once, off the async threads).
     pub async fn detector(self: &Arc<Self>) -> anyhow::Result<Arc<Detector>> {
+        if let Some(d) = self.retrained_detector() {
+            return Ok(d);
+        }
         let st = self.clone();
         self.detector
             .get_or_try_init(|| async move {
@@ -284,6 +312,32 @@ impl AppState {
             })
             .await
             .cloned()
+    }
+}
+
+impl AppState {
+    /// The detector with the newest retrained model, if a retrain has finished.
+    pub(crate) fn retrained_detector(&self) -> Option<Arc<Detector>> {
+        self.retrained
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The detector if it has been built (without building it).
+    pub(crate) fn built_detector(&self) -> Option<Arc<Detector>> {
+        self.retrained_detector()
+            .or_else(|| self.detector.get().cloned())
+    }
+
+    /// Makes `d` the detector of the app (after a retrain).
+    pub(crate) fn swap_detector(&self, d: Detector) {
+        *self.retrained.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(d));
+    }
+
+    /// A new detector from the factory (blocking).
+    pub(crate) fn make_detector(&self) -> anyhow::Result<Detector> {
+        (self.make_detector)()
     }
 }
 

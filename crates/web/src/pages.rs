@@ -172,6 +172,7 @@ pub fn routes() -> Router<Shared> {
         .route("/report", get(report_form).post(report_post))
         .route("/reports", get(reports_page))
         .route("/reviews/metrics", get(metrics_page))
+        .route("/review/next", get(review_next))
         .route("/reviews/export.jsonl", get(export_jsonl))
         .route("/audit", get(audit_page))
         .route("/admin/users", get(users_page).post(users_add))
@@ -232,11 +233,39 @@ struct Dashboard {
     r_queued: i64,
     r_failed: i64,
     r_relevant: i64,
+    model: crate::learn::ModelPanel,
+    history: Vec<HistoryView>,
+}
+
+struct HistoryView {
+    day: String,
+    examples: usize,
+    positives: usize,
+    precision: String,
+    recall: String,
+    f1: String,
 }
 
 async fn dashboard(State(st): State<Shared>, PageUser(a): PageUser) -> PageResult {
     let (camps, reports) = db(&st, |s| Ok((s.campaign_stats()?, s.report_stats()?))).await?;
     let platform_warnings = crate::service::platform_warnings(&st).await?.to_vec();
+    let model = crate::learn::model_panel(&st).await?;
+    let history = model
+        .history
+        .iter()
+        .map(|h| HistoryView {
+            day: h
+                .trained_at
+                .replace('T', " ")
+                .trim_end_matches('Z')
+                .to_string(),
+            examples: h.examples,
+            positives: h.positives,
+            precision: format!("{:.3}", h.precision),
+            recall: format!("{:.3}", h.recall),
+            f1: format!("{:.3}", h.f1),
+        })
+        .collect();
     let sum = |f: fn(&wildwatch_store::app::CampaignStats) -> i64| camps.iter().map(f).sum::<i64>();
     html(Dashboard {
         platform_warnings,
@@ -268,6 +297,8 @@ async fn dashboard(State(st): State<Shared>, PageUser(a): PageUser) -> PageResul
         r_queued: reports.queued,
         r_failed: reports.failed,
         r_relevant: reports.relevant,
+        model,
+        history,
         c: chrome(Some(&a), "dash"),
     })
 }
@@ -792,5 +823,48 @@ async fn audit_page(State(st): State<Shared>, PageUser(a): PageUser) -> PageResu
             })
             .collect(),
         c: chrome(Some(&a), "audit"),
+    })
+}
+
+// ---- review queue -------------------------------------------------------------------------------
+
+/// The `limit` of the review queue's query string (1–500, default 50).
+pub fn queue_limit(raw: Option<&str>) -> Result<usize, Failure> {
+    let mut limit = 50;
+    for (k, v) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        if k == "limit" && !v.is_empty() {
+            limit = v
+                .parse()
+                .ok()
+                .filter(|n| (1..=500).contains(n))
+                .ok_or_else(|| {
+                    Failure::bad(format!(
+                        "`limit` must be a whole number from 1 to 500, not `{v}`"
+                    ))
+                })?;
+        }
+    }
+    Ok(limit)
+}
+
+#[derive(Template)]
+#[template(path = "review_next.html")]
+struct ReviewNextPage {
+    c: Chrome,
+    entries: Vec<crate::learn::QueueEntry>,
+}
+
+/// The "review next" queue (see [`crate::learn::rank_queue`]); only the 5,000 newest unreviewed
+/// ads are considered per request.
+async fn review_next(
+    State(st): State<Shared>,
+    PageUser(a): PageUser,
+    uri: axum::http::Uri,
+) -> PageResult {
+    let limit = queue_limit(uri.query())?;
+    let entries = crate::learn::review_queue(&st, limit).await?;
+    html(ReviewNextPage {
+        entries,
+        c: chrome(Some(&a), "queue"),
     })
 }

@@ -192,7 +192,9 @@ pub async fn save_review(
     let det = db(st, move |s| s.ad_detail(ad_id)).await?.detection;
     let status = review_status(&det, &review);
     let who = username.to_string();
-    db(st, move |s| s.save_review(ad_id, &review, status, &who)).await
+    let saved = db(st, move |s| s.save_review(ad_id, &review, status, &who)).await?;
+    crate::learn::review_saved(st);
+    Ok(saved)
 }
 
 /// The key a reported URL is deduplicated on: scheme and host as the URL parser normalises

@@ -76,6 +76,8 @@ pub(crate) fn evidence_tokens(f: &RuleFacts) -> Vec<String> {
 pub(crate) struct Verdict {
     /// The final relevance.
     pub relevant: bool,
+    /// The model's probability, rounded to three decimals.
+    pub p: f64,
     /// The MODEL reason, when the model changed the rules' relevance.
     pub reason: Option<Reason>,
 }
@@ -101,7 +103,11 @@ pub(crate) fn apply(
         list: Some(format!("model of {}", trained_on(model))),
         span: None,
     });
-    Verdict { relevant, reason }
+    Verdict {
+        relevant,
+        p: (f64::from(p) * 1000.0).round() / 1000.0,
+        reason,
+    }
 }
 
 /// "2026-12-10" from the model's RFC 3339 training time.

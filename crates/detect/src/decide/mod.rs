@@ -192,14 +192,14 @@ pub(crate) fn decide(
             reasons: &reasons,
         });
     }
-    let relevant = match d.model.as_deref() {
+    let (relevant, model_p) = match d.model.as_deref() {
         Some(m) => {
             let may_raise = !listed.is_empty() && !discussion;
             let v = learned::apply(m, text, &model_evidence, rules_relevant, may_raise);
             reasons.extend(v.reason);
-            v.relevant
+            (v.relevant, Some(v.p))
         }
-        None => rules_relevant,
+        None => (rules_relevant, None),
     };
     if look.accessory_ad && !listed.is_empty() {
         lookalike::look_reasons(
@@ -273,6 +273,7 @@ pub(crate) fn decide(
         lang: lang.code(),
         risk_score: score,
         risk: risk.as_str(),
+        model_p,
         reasons,
         model_evidence,
     }

@@ -278,3 +278,97 @@ impl SqliteStore {
         Ok(out)
     }
 }
+
+/// An unreviewed ad with its newest detection, for the review queue.
+#[derive(Debug, Clone)]
+pub struct QueueCandidate {
+    /// Id.
+    pub id: i64,
+    /// Platform.
+    pub platform: String,
+    /// Language of the newest detection.
+    pub lang: String,
+    /// Title of the newest version.
+    pub title: String,
+    /// First seen (Unix seconds).
+    pub first_seen: i64,
+    /// The newest detection.
+    pub detection: serde_json::Value,
+}
+
+impl SqliteStore {
+    /// The `limit` newest unreviewed ads (highest id first) with their newest detection, for the
+    /// review queue. Ads without a detection are left out.
+    pub fn unreviewed_candidates(&self, limit: usize) -> Result<Vec<QueueCandidate>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.platform, a.lang, a.title, a.first_seen, d.json FROM ads a \
+             JOIN detections d ON d.ad_id = a.id AND d.version = a.versions \
+             WHERE a.review_status = 'unreviewed' ORDER BY a.id DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map(params![limit as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, platform, lang, title, first_seen, det)| QueueCandidate {
+                    id,
+                    platform,
+                    lang,
+                    title,
+                    first_seen,
+                    detection: serde_json::from_str(&det).unwrap_or(serde_json::Value::Null),
+                },
+            )
+            .collect())
+    }
+
+    /// The latest version of up to `limit` unreviewed ads with `id > after_id`, in id order, with
+    /// what their stored detection says (to detect them again, e.g. with a new model).
+    pub fn unreviewed_versions(
+        &self,
+        after_id: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::StoredVersion>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, v.version, v.content, COALESCE(d.risk, 'none'), \
+             COALESCE(d.category, 'none'), COALESCE(d.species, '[]') \
+             FROM ads a JOIN ad_versions v ON v.ad_id = a.id AND v.version = a.versions \
+             LEFT JOIN detections d ON d.ad_id = a.id AND d.version = a.versions \
+             WHERE a.id > ?1 AND a.review_status = 'unreviewed' ORDER BY a.id LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![after_id, limit as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (ad_id, version, content, risk, category, species) in rows {
+            out.push(crate::StoredVersion {
+                ad_id,
+                version,
+                ad: serde_json::from_str(&content)?,
+                risk,
+                category,
+                species: serde_json::from_str(&species)?,
+            });
+        }
+        Ok(out)
+    }
+}
