@@ -233,9 +233,15 @@ fn load_refdata(cli: &Cli) -> Result<RefData> {
     })
 }
 
-fn detector(cli: &Cli) -> Result<Detector> {
+/// The rules alone (training a model must not need the model it replaces).
+fn rules_detector(cli: &Cli) -> Result<Detector> {
     let mut d = detector_from(refdata_dir(cli), &cli.lexicon, cli.rates.as_deref())?;
     d.max_text_bytes = usize::try_from(cli.max_text_bytes).unwrap_or(usize::MAX);
+    Ok(d)
+}
+
+fn detector(cli: &Cli) -> Result<Detector> {
+    let d = rules_detector(cli)?;
     Ok(match model_file(cli) {
         Some(path) => d.with_model(
             wildwatch_model::Model::load(&path)
@@ -394,7 +400,7 @@ fn main() -> Result<()> {
         Command::User { command } => web::user(&cli.data, command)?,
         Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,
         Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
-        Command::Model { command } => model::model(detector(&cli)?, &cli.data, command.clone())?,
+        Command::Model { command } => model::model(rules_detector(&cli)?, &cli.data, command.clone())?,
         Command::Networks { command } => sellers::networks(&cli.data, command)?,
         Command::Report(a) => report::report(&cli.data, db, a, &load_refdata(&cli)?)?,
         Command::Audit { command } => audit::audit(&cli.data, command)?,
