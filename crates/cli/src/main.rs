@@ -400,7 +400,9 @@ fn main() -> Result<()> {
         Command::User { command } => web::user(&cli.data, command)?,
         Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,
         Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
-        Command::Model { command } => model::model(rules_detector(&cli)?, &cli.data, command.clone())?,
+        Command::Model { command } => {
+            model::model(rules_detector(&cli)?, &cli.data, command.clone())?
+        }
         Command::Networks { command } => sellers::networks(&cli.data, command)?,
         Command::Report(a) => report::report(&cli.data, db, a, &load_refdata(&cli)?)?,
         Command::Audit { command } => audit::audit(&cli.data, command)?,

@@ -37,6 +37,10 @@ pub struct ServeArgs {
     /// Do not fetch reported URLs (they stay queued).
     #[arg(long)]
     pub no_fetch: bool,
+    /// Retrain the relevance model in the background after every N reviews saved in the app or
+    /// the API, then detect the unreviewed ads again with it (0: never).
+    #[arg(long, default_value_t = 50)]
+    pub retrain_every: usize,
 }
 
 /// `wildwatch user …`.
@@ -97,6 +101,7 @@ pub fn serve(data: &Path, a: &ServeArgs, refdata: RefData, factory: Factory) -> 
     cfg.logins_per_minute = a.logins_per_minute;
     cfg.secure_cookies = !a.insecure_cookies;
     cfg.fetch_reports = !a.no_fetch;
+    cfg.retrain_every = (a.retrain_every > 0).then_some(a.retrain_every);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

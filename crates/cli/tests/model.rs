@@ -45,8 +45,7 @@ fn a_trained_model_is_saved_with_its_figures_and_used_by_scan() {
         .unwrap());
     assert!(out.contains("trained on 300 ads"), "{out}");
     let path = data.join("model/relevance.json");
-    let saved: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(saved["examples"], 300);
     assert_eq!(saved["cv"]["folds"], 3);
     assert!(saved["sources"][0]
@@ -88,7 +87,15 @@ fn eval_and_simulate_compare_rules_and_model() {
     assert!(out.contains("lang en"), "{out}");
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
     let out = ok(ww(dir.path())
-        .args(["model", "simulate", "--batch", "60", "--max-labels", "180", "--corpus"])
+        .args([
+            "model",
+            "simulate",
+            "--batch",
+            "60",
+            "--max-labels",
+            "180",
+            "--corpus",
+        ])
         .arg(corpus())
         .output()
         .unwrap());

@@ -113,6 +113,43 @@ pub(crate) struct Listed<'a> {
 /// that part is taken as the plausible one (the listed parts are a few wild populations or
 /// subspecies; what is sold in Europe is farmed or of the unlisted remainder), and the taxon does
 /// not make the ad relevant. Each such decision gives a PARTIAL_LISTING reason.
+/// True when the taxon's listing annotation is only about its domesticated form ("Appendix I:
+/// Specimens of the domesticated form are not subject to the provisions of the Convention":
+/// Chinchilla, gaur, yak): the pets and farmed animals sold under its name are that form. A
+/// family-wide annotation that first names other exceptions (Felidae: "Except the species
+/// included in Appendix I. Specimens of the domesticated form …") is not this case: a caracal
+/// is no domestic cat.
+fn domesticated_form_listing(annotation: Option<&str>) -> bool {
+    annotation.is_some_and(|a| {
+        a.split(" | ").all(|part| {
+            part.split_once(':').is_some_and(|(_, text)| {
+                text.trim_start()
+                    .starts_with("Specimens of the domesticated form")
+            })
+        })
+    })
+}
+
+/// The ad says its animal was taken from the wild.
+fn wild_origin(text: &str) -> bool {
+    const WILD: &[&str] = &[
+        "wild caught",
+        "wild-caught",
+        "wildcaught",
+        "wildfang",
+        "wildvang",
+        "naturentnahme",
+        "capturé dans la nature",
+        "capture dans la nature",
+        "prélevé dans la nature",
+        "uit het wild",
+        "from the wild",
+        "aus der natur",
+    ];
+    let lower = text.to_lowercase();
+    WILD.iter().any(|w| lower.contains(w))
+}
+
 pub(crate) fn listed<'a>(
     d: &Detector,
     chosen: &'a [Chosen],
@@ -124,6 +161,19 @@ pub(crate) fn listed<'a>(
     for c in chosen {
         let t = d.refdata.taxon(c.taxon);
         if !t.is_listed() {
+            continue;
+        }
+        if domesticated_form_listing(t.annotation.as_deref()) && !wild_origin(text) {
+            reasons.push(Reason {
+                code: "DOMESTIC_FORM",
+                text: format!(
+                    "'{}': {} — the domesticated form is not subject to CITES and the ad states \
+                     no wild origin",
+                    c.words, t.name
+                ),
+                list: Some(t.cites_provenance.source.clone()),
+                span: c.span,
+            });
             continue;
         }
         let whole = Listed {

@@ -308,6 +308,7 @@ impl Drop for Case<'_> {
 
 mod compounds;
 mod discussion;
+mod domestic;
 mod item_kinds;
 mod language;
 mod names;
