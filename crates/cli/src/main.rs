@@ -62,8 +62,9 @@ struct Cli {
     /// ads list, import, evidence show, db migrate): postgres://… or sqlite://PATH (default: wildwatch.db in --data).
     #[arg(long, global = true, env = "WILDWATCH_DB")]
     db: Option<String>,
-    /// Learned relevance model next to the rules (default: model/relevance.json in --data when
-    /// present; see `wildwatch model train`).
+    /// Learned relevance model next to the rules: a file, or `shipped` for the one trained on the
+    /// project's corpora (default: model/relevance.json in --data when present; see `wildwatch
+    /// model train`).
     #[arg(long, global = true, env = "WILDWATCH_MODEL")]
     model: Option<PathBuf>,
     /// The rules alone, without a learned model.
@@ -243,10 +244,7 @@ fn rules_detector(cli: &Cli) -> Result<Detector> {
 fn detector(cli: &Cli) -> Result<Detector> {
     let d = rules_detector(cli)?;
     Ok(match model_file(cli) {
-        Some(path) => d.with_model(
-            wildwatch_model::Model::load(&path)
-                .with_context(|| format!("loading the model {}", path.display()))?,
-        ),
+        Some(path) => d.with_model(model::load(&path)?),
         None => d,
     })
 }
@@ -290,10 +288,7 @@ fn detector_factory(cli: &Cli) -> web::Factory {
         let mut d = detector_from(r.clone(), &l, x.as_deref())?;
         d.max_text_bytes = max;
         Ok(match &model {
-            Some(path) => d.with_model(
-                wildwatch_model::Model::load(path)
-                    .with_context(|| format!("loading the model {}", path.display()))?,
-            ),
+            Some(path) => d.with_model(model::load(path)?),
             None => d,
         })
     })

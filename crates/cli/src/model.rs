@@ -11,6 +11,20 @@ use wildwatch_detect::training::{self, Labelled};
 use wildwatch_detect::{AdInput, Detector};
 use wildwatch_model::{Model, TrainOptions};
 
+/// The name `--model` takes for the model shipped in the binary.
+pub const SHIPPED: &str = "shipped";
+
+/// A model file, or the model trained on the project's open corpora and shipped in the binary
+/// (`--model shipped`; `data/model/README.md` says how it was made).
+pub fn load(path: &Path) -> Result<Model> {
+    if path.as_os_str() == SHIPPED && !path.exists() {
+        return Ok(Model::from_bytes(include_bytes!(
+            "../../../data/model/relevance.json"
+        ))?);
+    }
+    Model::load(path).with_context(|| format!("loading the model {}", path.display()))
+}
+
 /// The model file in the data directory that `scan`, `eval` and the crawl use when present.
 pub fn data_model_path(data: &Path) -> PathBuf {
     data.join("model").join("relevance.json")

@@ -64,6 +64,11 @@ fn a_trained_model_is_saved_with_its_figures_and_used_by_scan() {
     let with = scan(&mut ww(data), &ads);
     assert!(with.iter().all(|d| d["model_p"].is_number()), "{with:?}");
     assert!(with[0]["model_p"].as_f64().unwrap() > with[1]["model_p"].as_f64().unwrap());
+    let shipped = scan(ww(data).args(["--model", "shipped"]), &ads);
+    assert!(
+        shipped.iter().all(|d| d["model_p"].is_number()),
+        "{shipped:?}"
+    );
     let without = scan(ww(data).arg("--no-model"), &ads);
     assert!(without.iter().all(|d| d.get("model_p").is_none()));
     // The rules decide these two the same either way.

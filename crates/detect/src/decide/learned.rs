@@ -72,6 +72,29 @@ pub(crate) fn evidence_tokens(f: &RuleFacts) -> Vec<String> {
     t
 }
 
+/// The final relevance, the model's probability, the evidence tokens (kept when a model is
+/// loaded or the detector keeps them for training) and the MODEL reason when the model changed
+/// the rules' decision. Without a model, the rules' relevance.
+pub(crate) fn relevance(
+    d: &crate::Detector,
+    f: &RuleFacts,
+    text: &str,
+    rules_relevant: bool,
+) -> (bool, Option<f64>, Vec<String>, Option<Reason>) {
+    if !d.keeps_model_evidence() {
+        return (rules_relevant, None, Vec::new(), None);
+    }
+    let tokens = evidence_tokens(f);
+    match d.model() {
+        Some(m) => {
+            let may_raise = f.listed && f.intent != Intent::Discussion;
+            let v = apply(m, text, &tokens, rules_relevant, may_raise);
+            (v.relevant, Some(v.p), tokens, v.reason)
+        }
+        None => (rules_relevant, None, tokens, None),
+    }
+}
+
 /// The model's verdict on one ad, when it overrides the rules.
 pub(crate) struct Verdict {
     /// The final relevance.
@@ -119,7 +142,7 @@ fn trained_on(model: &Model) -> &str {
 fn reason_text(model: &Model, features: &wildwatch_model::Features, p: f32) -> String {
     let toward = if p < 0.5 { -1.0 } else { 1.0 };
     let words: Vec<String> = model
-        .explain(features, 12)
+        .explain(features, 64)
         .into_iter()
         .filter(|(_, w)| w * toward > 0.0)
         .filter_map(|(name, _)| readable(&name))
@@ -155,6 +178,56 @@ fn readable(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A model that learned "mnh" means a stamp and "closed ring" a live bird.
+    fn toy_model() -> Model {
+        let ex = |text: &str, label| wildwatch_model::Example {
+            text: text.into(),
+            evidence: vec!["listed".into()],
+            label,
+            group: "en".into(),
+        };
+        let mut examples = Vec::new();
+        for i in 0..40 {
+            examples.push(ex(&format!("macaw stamp mnh set {i}"), false));
+            examples.push(ex(&format!("macaw closed ring hand reared {i}"), true));
+        }
+        let mut m = wildwatch_model::train(
+            &examples,
+            &wildwatch_model::TrainOptions::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        m.trained_at = "2026-12-07T10:00:00Z".into();
+        m
+    }
+
+    #[test]
+    fn a_confident_model_sets_aside_a_rule_decision_and_says_why() {
+        let m = toy_model();
+        let tokens = vec!["listed".to_string()];
+        let v = apply(&m, "Hyacinth macaw stamp MNH", &tokens, true, true);
+        assert!(!v.relevant);
+        let r = v.reason.expect("a MODEL reason");
+        assert_eq!(r.code, "MODEL");
+        assert!(
+            r.text
+                .starts_with("model trained 2026-12-07 on 80 labelled ads: 0.0"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.text.contains("'mnh'") || r.text.contains("'stamp'"),
+            "{}",
+            r.text
+        );
+        // Agreeing with the rules leaves no reason.
+        let v = apply(&m, "macaw closed ring hand reared", &tokens, true, true);
+        assert!(v.relevant && v.reason.is_none() && v.p > 0.5);
+        // Never raised without a listed taxon, however sure the model is.
+        let v = apply(&m, "macaw closed ring hand reared", &tokens, false, false);
+        assert!(!v.relevant && v.reason.is_none());
+    }
 
     #[test]
     fn readable_features_quote_words_and_name_evidence() {

@@ -137,6 +137,34 @@ fn reported_kind(
     }
 }
 
+/// The ITEM_KIND reason of an item that is not a specimen of the taxon it names.
+fn item_kind_reason(kind: &KindDecision) -> Option<Reason> {
+    let (why, cue) = (kind.reason_text()?, kind.cue.as_ref()?);
+    Some(Reason {
+        code: "ITEM_KIND",
+        text: why,
+        list: Some(cue.list.clone()),
+        span: Some(cue.span),
+    })
+}
+
+/// The CODE_WORD and OBFUSCATION reasons.
+fn code_and_evasion_reasons(ev: &Evidence) -> impl Iterator<Item = Reason> + '_ {
+    let codes = ev.codes.iter().map(|c| Reason {
+        code: "CODE_WORD",
+        text: format!("'{}' is a code word for {}", c.words, c.stands_for),
+        list: Some(c.list.clone()),
+        span: Some(c.span),
+    });
+    let evasions = ev.obfuscated.iter().map(|o| Reason {
+        code: "OBFUSCATION",
+        text: format!("'{}' is written to evade filters", o.words),
+        list: None,
+        span: Some(o.span),
+    });
+    codes.chain(evasions)
+}
+
 /// The decision for one ad, stage by stage.
 pub(crate) fn decide(
     d: &Detector,
@@ -159,14 +187,7 @@ pub(crate) fn decide(
     let kind = item::decide(&mut ev, text, look.has_code, look.had_taxon);
     if kind.blocks() && (!listed.is_empty() || look.had_taxon) && !look.accessory_ad {
         look.lookalike = true;
-        if let (Some(why), Some(cue)) = (kind.reason_text(), &kind.cue) {
-            reasons.push(Reason {
-                code: "ITEM_KIND",
-                text: why,
-                list: Some(cue.list.clone()),
-                span: Some(cue.span),
-            });
-        }
+        reasons.extend(item_kind_reason(&kind));
     }
     // News, petitions and law talk offer nothing.
     let price_text = ad
@@ -178,29 +199,20 @@ pub(crate) fn decide(
     let (intent, intent_reason) = intent::intent(&ev, price.is_some(), venue, text);
     let discussion = intent == Intent::Discussion;
     let rules_relevant = !listed.is_empty() && !look.accessory_ad && !kind.blocks() && !discussion;
-    let mut model_evidence = Vec::new();
-    if d.model.is_some() || d.keep_model_evidence {
-        model_evidence = learned::evidence_tokens(&learned::RuleFacts {
-            ev: &ev,
-            kind: &kind,
-            look: &look,
-            listed: !listed.is_empty(),
-            intent,
-            venue,
-            lang,
-            platform: ad.platform.as_deref(),
-            reasons: &reasons,
-        });
-    }
-    let (relevant, model_p) = match d.model.as_deref() {
-        Some(m) => {
-            let may_raise = !listed.is_empty() && !discussion;
-            let v = learned::apply(m, text, &model_evidence, rules_relevant, may_raise);
-            reasons.extend(v.reason);
-            (v.relevant, Some(v.p))
-        }
-        None => (rules_relevant, None),
+    let facts = learned::RuleFacts {
+        ev: &ev,
+        kind: &kind,
+        look: &look,
+        listed: !listed.is_empty(),
+        intent,
+        venue,
+        lang,
+        platform: ad.platform.as_deref(),
+        reasons: &reasons,
     };
+    let (relevant, model_p, model_evidence, model_reason) =
+        learned::relevance(d, &facts, text, rules_relevant);
+    reasons.extend(model_reason);
     if look.accessory_ad && !listed.is_empty() {
         lookalike::look_reasons(
             &ev,
@@ -223,18 +235,7 @@ pub(crate) fn decide(
     } else {
         (Vec::new(), None)
     };
-    reasons.extend(ev.codes.iter().map(|c| Reason {
-        code: "CODE_WORD",
-        text: format!("'{}' is a code word for {}", c.words, c.stands_for),
-        list: Some(c.list.clone()),
-        span: Some(c.span),
-    }));
-    reasons.extend(ev.obfuscated.iter().map(|o| Reason {
-        code: "OBFUSCATION",
-        text: format!("'{}' is written to evade filters", o.words),
-        list: None,
-        span: Some(o.span),
-    }));
+    reasons.extend(code_and_evasion_reasons(&ev));
     let docs = documents::resolve(&mut ev, text, relevant, &mut reasons);
     reasons.extend(intent_reason);
     let specimens =
