@@ -391,7 +391,16 @@ fn main() -> Result<()> {
         Command::Evidence { command } => collect::evidence_on(&cli.data, db, command)?,
         Command::Import(a) => collect::import(&cli.data, db, a, &detector(&cli)?)?,
         Command::Adapters { command } => adapters::adapters(&cli.data, command)?,
-        Command::Serve(a) => web::serve(&cli.data, a, load_refdata(&cli)?, detector_factory(&cli))?,
+        Command::Serve(a) => {
+            let retrain = !cli.no_model && cli.model.is_none();
+            web::serve(
+                &cli.data,
+                a,
+                load_refdata(&cli)?,
+                detector_factory(&cli),
+                retrain,
+            )?
+        }
         Command::User { command } => web::user(&cli.data, command)?,
         Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,
         Command::Sellers { command } => sellers::sellers(&cli.data, command)?,

@@ -208,6 +208,8 @@ fn reviewed(detector: &Detector, data: &Path) -> Result<Vec<Labelled>> {
                 description: Some(r.content.description.clone()),
                 price_text: r.content.price_text.clone(),
                 platform: Some(r.platform.clone()),
+                // As detection is given it in the crawl (the adapter's language, if any).
+                lang: r.content.lang.clone(),
                 ..AdInput::default()
             };
             let lang = r.detection["lang"].as_str().unwrap_or("?").to_string();

@@ -38,7 +38,8 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_fetch: bool,
     /// Retrain the relevance model in the background after every N reviews saved in the app or
-    /// the API, then detect the unreviewed ads again with it (0: never).
+    /// the API, into the data directory's model/, then detect the unreviewed ads again with it
+    /// (0: never; never either when `--model` or `--no-model` is given).
     #[arg(long, default_value_t = 50)]
     pub retrain_every: usize,
 }
@@ -80,7 +81,15 @@ pub enum ReviewCommand {
 
 pub type Factory = Arc<dyn Fn() -> Result<Detector> + Send + Sync>;
 
-pub fn serve(data: &Path, a: &ServeArgs, refdata: RefData, factory: Factory) -> Result<()> {
+/// Runs the web app. `retrain` is false when `--model` or `--no-model` chose the model: the app
+/// then never writes the data directory's model.
+pub fn serve(
+    data: &Path,
+    a: &ServeArgs,
+    refdata: RefData,
+    factory: Factory,
+    retrain: bool,
+) -> Result<()> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("cannot create the data directory {}", data.display()))?;
     let mut cfg = ServeConfig::new(data.join("wildwatch.db"), data.join("evidence"));
@@ -101,7 +110,7 @@ pub fn serve(data: &Path, a: &ServeArgs, refdata: RefData, factory: Factory) -> 
     cfg.logins_per_minute = a.logins_per_minute;
     cfg.secure_cookies = !a.insecure_cookies;
     cfg.fetch_reports = !a.no_fetch;
-    cfg.retrain_every = (a.retrain_every > 0).then_some(a.retrain_every);
+    cfg.retrain_every = (retrain && a.retrain_every > 0).then_some(a.retrain_every);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

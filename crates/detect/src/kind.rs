@@ -172,6 +172,8 @@ pub(crate) struct KindCues {
     pub genuine: Vec<(String, [usize; 2])>,
     /// Negation words (span).
     pub negations: Vec<[usize; 2]>,
+    /// Genuine phrases that are denials ("not embossed"): they deny what an "or" adds to them.
+    pub denials: Vec<[usize; 2]>,
 }
 
 impl KindCues {
@@ -189,7 +191,7 @@ impl KindCues {
                 // A denial ("not embossed", "keine Prägung") also denies what an "or" adds to
                 // it: "not embossed or croc print".
                 if denial(words) {
-                    self.negations.push(span);
+                    self.denials.push(span);
                 }
                 self.genuine.push((words.to_string(), span))
             }
@@ -219,12 +221,16 @@ impl KindCues {
         }
     }
 
+    /// True when a negation right before `span`, or a denial that `span` continues with "or",
+    /// cancels it ("not embossed", "not embossed or croc print").
+    pub(crate) fn denies(&self, span: [usize; 2], text: &str) -> bool {
+        negated(&self.negations, span, text) || continued_denial(&self.denials, span, text)
+    }
+
     /// The cues not cancelled by a negation right before them ("not embossed", "keine Prägung",
     /// "geen replica").
     fn standing<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a KindCue> + 'a {
-        self.cues
-            .iter()
-            .filter(move |c| !negated(&self.negations, c.span, text))
+        self.cues.iter().filter(move |c| !self.denies(c.span, text))
     }
 }
 
@@ -248,8 +254,28 @@ pub(crate) fn negated(negations: &[[usize; 2]], span: [usize; 2], text: &str) ->
         n[1] <= span[0]
             && text
                 .get(n[1]..span[0])
-                .is_some_and(|gap| next_to(gap) || negated_list(gap))
+                .is_some_and(|gap| next_to(gap) || negated_list(gap, dutch(text, *n)))
     })
+}
+
+/// True when `span` is the last of a list joined by "or" after a denial phrase ("not embossed or
+/// croc print"); a denial alone denies nothing after it ("Not embossed. Replica …" keeps the
+/// replica).
+fn continued_denial(denials: &[[usize; 2]], span: [usize; 2], text: &str) -> bool {
+    denials.iter().any(|d| {
+        d[1] <= span[0]
+            && text
+                .get(d[1]..span[0])
+                .is_some_and(|gap| negated_list(&format!("x {gap}"), dutch(text, *d)))
+    })
+}
+
+/// True when the negation (or denial) starts with a Dutch word ("geen", "niet"): only then is
+/// "of" the word "or".
+fn dutch(text: &str, span: [usize; 2]) -> bool {
+    text.get(span[0]..span[1])
+        .and_then(|w| w.split_whitespace().next())
+        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "geen" | "niet"))
 }
 
 /// True when a genuine phrase is a denial: it starts with a negation word.
@@ -268,15 +294,17 @@ fn next_to(gap: &str) -> bool {
     gap.len() <= 12 && gap.split_whitespace().count() <= 1
 }
 
-/// "embossed or", "Prägung oder", "gaufré ou", "print of": up to three words ending with "or".
-fn negated_list(gap: &str) -> bool {
-    const OR: &[&str] = &["or", "nor", "oder", "noch", "ou", "ni", "of", "/"];
+/// "embossed or", "Prägung oder", "gaufré ou", Dutch "reliëf of": up to three words ending with
+/// "or" (Dutch "of" only after a Dutch negation: in English it is "of").
+fn negated_list(gap: &str, dutch: bool) -> bool {
+    const OR: &[&str] = &["or", "nor", "oder", "noch", "ou", "ni", "/"];
     let words: Vec<&str> = gap.split_whitespace().collect();
     gap.len() <= 40
         && (2..=4).contains(&words.len())
-        && words
-            .last()
-            .is_some_and(|w| OR.contains(&w.to_lowercase().as_str()))
+        && words.last().is_some_and(|w| {
+            let w = w.to_lowercase();
+            OR.contains(&w.as_str()) || dutch && w == "of"
+        })
 }
 
 /// The written patterns of item kinds, and a set of them all for the one pass that says which
@@ -509,10 +537,20 @@ mod tests {
             let at = text.find(cue).unwrap();
             assert!(negated(&[neg], [at, at + cue.len()], text), "{text}");
         }
-        // A list not joined by "or" is no negated list.
+        // A list not joined by "or" is no negated list, and English "of" is no "or".
         let text = "not a toy, lovely croc print bag";
         let at = text.find("croc print").unwrap();
         assert!(!negated(&[[0, 3]], [at, at + 10], text));
+        let text = "no pickup, replica of ivory";
+        let at = text.find("ivory").unwrap();
+        assert!(!negated(&[[0, 2]], [at, at + 5], text));
+        // A denial phrase denies what "or" adds, not what follows it otherwise.
+        let text = "Not embossed or croc print";
+        let at = text.find("croc print").unwrap();
+        assert!(continued_denial(&[[0, 12]], [at, at + 10], text));
+        let text = "Not embossed. Replica skull";
+        let at = text.find("Replica").unwrap();
+        assert!(!continued_denial(&[[0, 12]], [at, at + 7], text));
     }
 
     #[test]

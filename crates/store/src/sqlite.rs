@@ -147,6 +147,54 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Replaces detections; with `only_unreviewed`, an ad an analyst has reviewed keeps its
+    /// detection (checked in the same statement, so a review saved meanwhile wins).
+    pub(crate) fn replace_detections_where(
+        &mut self,
+        rows: &[Redetection],
+        only_unreviewed: bool,
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut n = 0;
+        for r in rows {
+            let det = &r.detection;
+            let changed = tx.execute(
+                "UPDATE detections SET relevant = ?3, category = ?4, risk = ?5, risk_score = ?6, \
+                 lang = ?7, price_eur = ?8, species = ?9, json = ?10 WHERE ad_id = ?1 AND version = ?2 \
+                 AND (?11 = 0 OR NOT EXISTS (SELECT 1 FROM reviews r WHERE r.ad_id = ?1))",
+                params![
+                    r.ad_id,
+                    r.version,
+                    det.relevant,
+                    det.category,
+                    det.risk,
+                    det.risk_score,
+                    det.lang,
+                    det.price_eur,
+                    serde_json::to_string(&det.species)?,
+                    det.json.to_string(),
+                    only_unreviewed
+                ],
+            )?;
+            if changed == 0 {
+                continue;
+            }
+            n += 1;
+            let latest: Option<i64> = tx
+                .query_row(
+                    "SELECT versions FROM ads WHERE id = ?1",
+                    params![r.ad_id],
+                    |x| x.get(0),
+                )
+                .optional()?;
+            if latest == Some(r.version) {
+                crate::app::summarise(&tx, r.ad_id, &r.ad, det)?;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let conn = Connection::open(path)?;
@@ -750,43 +798,7 @@ impl Store for SqliteStore {
     }
 
     fn replace_detections(&mut self, rows: &[Redetection]) -> Result<usize> {
-        let tx = self.conn.transaction()?;
-        let mut n = 0;
-        for r in rows {
-            let det = &r.detection;
-            let changed = tx.execute(
-                "UPDATE detections SET relevant = ?3, category = ?4, risk = ?5, risk_score = ?6, \
-                 lang = ?7, price_eur = ?8, species = ?9, json = ?10 WHERE ad_id = ?1 AND version = ?2",
-                params![
-                    r.ad_id,
-                    r.version,
-                    det.relevant,
-                    det.category,
-                    det.risk,
-                    det.risk_score,
-                    det.lang,
-                    det.price_eur,
-                    serde_json::to_string(&det.species)?,
-                    det.json.to_string()
-                ],
-            )?;
-            if changed == 0 {
-                continue;
-            }
-            n += 1;
-            let latest: Option<i64> = tx
-                .query_row(
-                    "SELECT versions FROM ads WHERE id = ?1",
-                    params![r.ad_id],
-                    |x| x.get(0),
-                )
-                .optional()?;
-            if latest == Some(r.version) {
-                crate::app::summarise(&tx, r.ad_id, &r.ad, det)?;
-            }
-        }
-        tx.commit()?;
-        Ok(n)
+        self.replace_detections_where(rows, false)
     }
 
     fn photos_to_fetch(&self, campaign: i64) -> Result<Vec<FrontierItem>> {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wildwatch_detect::{training, AdInput, Detector};
 use wildwatch_model::{Model, TrainOptions};
-use wildwatch_store::{Redetection, SqliteStore, Store};
+use wildwatch_store::{Redetection, SqliteStore};
 
 use crate::{db, AppState, Failure, Shared};
 
@@ -302,6 +302,8 @@ pub fn retrain(st: &AppState) -> anyhow::Result<Retrained> {
                 description: Some(r.content.description.clone()),
                 price_text: r.content.price_text.clone(),
                 platform: Some(r.platform.clone()),
+                // As detection is given it in the crawl (the adapter's language, if any).
+                lang: r.content.lang.clone(),
                 ..AdInput::default()
             };
             let lang = r.detection["lang"].as_str().unwrap_or("?");
@@ -366,7 +368,7 @@ fn redetect_unreviewed(store: &mut SqliteStore, det: &Detector) -> anyhow::Resul
                 ad: v.ad,
             })
             .collect();
-        replaced += store.replace_detections(&rows)?;
+        replaced += store.replace_unreviewed_detections(&rows)?;
     }
 }
 
@@ -381,7 +383,8 @@ pub(crate) fn review_saved(st: &Shared) {
     if n < every || st.retraining.swap(true, Ordering::SeqCst) {
         return;
     }
-    st.reviews_since_train.store(0, Ordering::SeqCst);
+    // Reviews counted meanwhile stay counted for the next retrain.
+    st.reviews_since_train.fetch_sub(n, Ordering::SeqCst);
     let st = st.clone();
     tokio::spawn(async move {
         let st2 = st.clone();

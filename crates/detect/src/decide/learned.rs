@@ -164,7 +164,11 @@ fn reason_text(model: &Model, features: &wildwatch_model::Features, p: f32) -> S
 /// A feature as a person reads it: words and word pairs quoted, evidence as the rules' finding;
 /// character n-grams (and hash collisions) are left out.
 fn readable(name: &str) -> Option<String> {
-    let first = name.split(" | ").next()?;
+    // Two feature strings in one bucket: which of them the ad holds is not known.
+    if name.contains(" | ") {
+        return None;
+    }
+    let first = name;
     if let Some(w) = first
         .strip_prefix("w:")
         .or_else(|| first.strip_prefix("p:"))
@@ -233,9 +237,10 @@ mod tests {
     fn readable_features_quote_words_and_name_evidence() {
         assert_eq!(readable("w:mnh").as_deref(), Some("'mnh'"));
         assert_eq!(
-            readable("p:souvenir sheet | c:<sou").as_deref(),
+            readable("p:souvenir sheet").as_deref(),
             Some("'souvenir sheet'")
         );
+        assert_eq!(readable("p:souvenir sheet | c:<sou"), None);
         assert_eq!(readable("e:kind=stamp").as_deref(), Some("[kind=stamp]"));
         assert_eq!(readable("c:<ivo"), None);
     }

@@ -49,9 +49,10 @@ pub(crate) fn look_reasons(ev: &Evidence, reasons: &mut Vec<Reason>, kind: &str,
 /// "pas palissandre", and a part word next to the name of an unlisted animal ("warthog tusks").
 pub(crate) fn drop_denied(ev: &mut Evidence, text: &str) {
     let negations = ev.kinds.negations.clone();
-    // "not fake", "keine Kunstharz-Kopie": a negated look-alike cue says the opposite.
-    ev.looks
-        .retain(|l| !kind::negated(&negations, l.span, text));
+    // "not fake", "keine Kunstharz-Kopie", "NOT embossed or croc print": a negated look-alike
+    // cue says the opposite.
+    let kinds = &ev.kinds;
+    ev.looks.retain(|l| !kinds.denies(l.span, text));
     // "Warthog tusks", "slagtanden van een keiler": when the ad names the unlisted animal, a
     // part word says whose part it is, not the taxon it would imply alone (elephant ivory).
     if !ev.other_names.is_empty() && ev.taxa.is_empty() {

@@ -104,15 +104,6 @@ pub(crate) struct Listed<'a> {
     pub annex: Option<Annex>,
 }
 
-/// Which chosen taxa are listed, and under which appendix. A listing that covers only part of a
-/// species (named subspecies, named populations, "NC" for the rest: red deer, ostrich, red fox,
-/// fallow deer) is decided per ad from the origin the ad states (a country, a region, a
-/// subspecies): the origin selects the part. With no origin, or one that does not decide, the ad
-/// counts only when every possible part is listed (an I/II split such as the African elephant:
-/// the reading of the reference data is assumed and said); when some part is not listed at all,
-/// that part is taken as the plausible one (the listed parts are a few wild populations or
-/// subspecies; what is sold in Europe is farmed or of the unlisted remainder), and the taxon does
-/// not make the ad relevant. Each such decision gives a PARTIAL_LISTING reason.
 /// True when the taxon's listing annotation is only about its domesticated form ("Appendix I:
 /// Specimens of the domesticated form are not subject to the provisions of the Convention":
 /// Chinchilla, gaur, yak): the pets and farmed animals sold under its name are that form. A
@@ -150,6 +141,17 @@ fn wild_origin(text: &str) -> bool {
     WILD.iter().any(|w| lower.contains(w))
 }
 
+/// Which chosen taxa are listed, and under which appendix. A listing that covers only part of a
+/// species (named subspecies, named populations, "NC" for the rest: red deer, ostrich, red fox,
+/// fallow deer) is decided per ad from the origin the ad states (a country, a region, a
+/// subspecies): the origin selects the part. With no origin, or one that does not decide, the ad
+/// counts only when every possible part is listed (an I/II split such as the African elephant:
+/// the reading of the reference data is assumed and said); when some part is not listed at all,
+/// that part is taken as the plausible one (the listed parts are a few wild populations or
+/// subspecies; what is sold in Europe is farmed or of the unlisted remainder), and the taxon does
+/// not make the ad relevant. Each such decision gives a PARTIAL_LISTING reason. A listing only about
+/// the domesticated form (Chinchilla) covers a pet or farmed animal only with a stated wild origin
+/// (DOMESTIC_FORM reason).
 pub(crate) fn listed<'a>(
     d: &Detector,
     chosen: &'a [Chosen],

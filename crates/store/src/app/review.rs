@@ -247,6 +247,12 @@ impl SqliteStore {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Replaces the detections of ads nobody has reviewed; a reviewed ad keeps its detection,
+    /// even when the review was saved after the caller chose the ads (the background retrain).
+    pub fn replace_unreviewed_detections(&mut self, rows: &[crate::Redetection]) -> Result<usize> {
+        self.replace_detections_where(rows, true)
+    }
+
     /// Every reviewed ad with its newest content and detection.
     pub fn reviewed_ads(&self) -> Result<Vec<ReviewedAd>> {
         let mut stmt = self.conn.prepare_cached(
