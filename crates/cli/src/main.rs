@@ -310,26 +310,7 @@ fn main() -> Result<()> {
     let cli =
         <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let db = cli.db.as_deref();
-    // Commands that work on either store; every other one reads the SQLite store in --data.
-    let either = matches!(
-        &cli.command,
-        Command::Scan { .. }
-            | Command::Eval { .. }
-            | Command::Refdata { .. }
-            | Command::FixtureMarket(_)
-            | Command::Crawl(_)
-            | Command::Revisit(_)
-            | Command::Ads { .. }
-            | Command::Import(_)
-            | Command::Db { .. }
-            | Command::Worker(_)
-            | Command::Rescan(_)
-            | Command::Jobs { .. }
-            | Command::Report(_)
-            | Command::Evidence {
-                command: collect::EvidenceCommand::Show { .. } | collect::EvidenceCommand::Verify
-            }
-    );
+    let either = works_on_either_store(&cli.command);
     if !either {
         let name = matches.subcommand_name().unwrap_or("this command");
         db::sqlite_only(&cli.data, db, name)?;
@@ -339,46 +320,7 @@ fn main() -> Result<()> {
             input,
             format,
             threads,
-        } => {
-            if let Some(t) = threads {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(*t)
-                    .build_global()
-                    .ok();
-            }
-            let det = detector(&cli)?;
-            let reader = open_input(input)?;
-            let mut out = BufWriter::with_capacity(1 << 16, io::stdout());
-            let started = Instant::now();
-            let totals = match format {
-                Format::Json => scan_jsonl(&det, reader, &mut out),
-                Format::Table => {
-                    let mut t = table::Table::new();
-                    let r = scan_with(&det, reader, |o| {
-                        t.add(&o);
-                        Ok(())
-                    });
-                    writeln!(out, "{}", t.render())?;
-                    r
-                }
-            };
-            match totals {
-                Ok(t) => {
-                    out.flush()?;
-                    eprintln!(
-                        "scanned {} ads ({} relevant, {} errors) in {:.2}s",
-                        t.ads,
-                        t.relevant,
-                        t.errors,
-                        started.elapsed().as_secs_f64()
-                    );
-                }
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
-            }
-            // Freeing ~100 MB of automaton and names one by one only delays the exit.
-            std::mem::forget(det);
-        }
+        } => run_scan(&cli, input, *format, *threads)?,
         Command::Demo(a) => collect::demo(&cli.data, a, &detector(&cli)?)?,
         Command::Crawl(a) => collect::crawl(&cli.data, db, a, &detector(&cli)?, false)?,
         Command::Revisit(a) => collect::crawl(&cli.data, db, a, &detector(&cli)?, true)?,
@@ -425,52 +367,13 @@ fn main() -> Result<()> {
             json,
             min_relevance_f1,
             min_risk_accuracy,
-        } => {
-            let det = detector(&cli)?;
-            let mut files: Vec<PathBuf> = if corpus.is_dir() {
-                std::fs::read_dir(corpus)?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-                    .collect()
-            } else {
-                vec![corpus.clone()]
-            };
-            files.sort();
-            if files.is_empty() {
-                bail!("no .jsonl files in {}", corpus.display());
-            }
-            let mut all = Vec::new();
-            for f in &files {
-                all.extend(std::fs::read(f).with_context(|| format!("reading {}", f.display()))?);
-                all.push(b'\n');
-            }
-            let report = wildwatch_detect::eval::evaluate(&det, &all[..])?;
-            if *json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                print!("{}", report.render(*errors));
-            }
-            let mut failed = Vec::new();
-            // Floors hold for the four languages wildwatch reads; `other` is a handful of ads.
-            for (lang, s) in report.by_lang.iter().filter(|(l, _)| l.as_str() != "other") {
-                if let Some(min) = min_relevance_f1 {
-                    if s.f1() < *min {
-                        failed.push(format!("{lang}: relevance F1 {:.3} < {min}", s.f1()));
-                    }
-                }
-                if let Some(min) = min_risk_accuracy {
-                    if s.accuracy("risk") < *min {
-                        failed.push(format!(
-                            "{lang}: risk accuracy {:.3} < {min}",
-                            s.accuracy("risk")
-                        ));
-                    }
-                }
-            }
-            if !failed.is_empty() {
-                bail!("below the floor: {}", failed.join("; "));
-            }
-        }
+        } => run_eval(
+            &cli,
+            corpus,
+            *errors,
+            *json,
+            (*min_relevance_f1, *min_risk_accuracy),
+        )?,
         Command::Refdata {
             command: RefdataCommand::Show { name },
         } => {
@@ -513,6 +416,127 @@ fn main() -> Result<()> {
             print!("{}", diff.report(50));
             println!("reference data written to {}", target.display());
         }
+    }
+    Ok(())
+}
+
+/// Commands that work on either store; every other one reads the SQLite store in --data.
+fn works_on_either_store(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Scan { .. }
+            | Command::Eval { .. }
+            | Command::Refdata { .. }
+            | Command::FixtureMarket(_)
+            | Command::Crawl(_)
+            | Command::Revisit(_)
+            | Command::Ads { .. }
+            | Command::Import(_)
+            | Command::Db { .. }
+            | Command::Worker(_)
+            | Command::Rescan(_)
+            | Command::Jobs { .. }
+            | Command::Report(_)
+            | Command::Evidence {
+                command: collect::EvidenceCommand::Show { .. } | collect::EvidenceCommand::Verify
+            }
+    )
+}
+
+/// `wildwatch scan`: JSON lines in, one detection per ad out.
+fn run_scan(cli: &Cli, input: &str, format: Format, threads: Option<usize>) -> Result<()> {
+    if let Some(t) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build_global()
+            .ok();
+    }
+    let det = detector(cli)?;
+    let reader = open_input(input)?;
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout());
+    let started = Instant::now();
+    let totals = match format {
+        Format::Json => scan_jsonl(&det, reader, &mut out),
+        Format::Table => {
+            let mut t = table::Table::new();
+            let r = scan_with(&det, reader, |o| {
+                t.add(&o);
+                Ok(())
+            });
+            writeln!(out, "{}", t.render())?;
+            r
+        }
+    };
+    match totals {
+        Ok(t) => {
+            out.flush()?;
+            eprintln!(
+                "scanned {} ads ({} relevant, {} errors) in {:.2}s",
+                t.ads,
+                t.relevant,
+                t.errors,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e.into()),
+    }
+    // Freeing ~100 MB of automaton and names one by one only delays the exit.
+    std::mem::forget(det);
+    Ok(())
+}
+
+/// `wildwatch eval`: measures detection on a labelled corpus; fails below the floors.
+fn run_eval(
+    cli: &Cli,
+    corpus: &std::path::Path,
+    errors: usize,
+    json: bool,
+    (min_relevance_f1, min_risk_accuracy): (Option<f64>, Option<f64>),
+) -> Result<()> {
+    let det = detector(cli)?;
+    let mut files: Vec<PathBuf> = if corpus.is_dir() {
+        std::fs::read_dir(corpus)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .collect()
+    } else {
+        vec![corpus.to_path_buf()]
+    };
+    files.sort();
+    if files.is_empty() {
+        bail!("no .jsonl files in {}", corpus.display());
+    }
+    let mut all = Vec::new();
+    for f in &files {
+        all.extend(std::fs::read(f).with_context(|| format!("reading {}", f.display()))?);
+        all.push(b'\n');
+    }
+    let report = wildwatch_detect::eval::evaluate(&det, &all[..])?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render(errors));
+    }
+    let mut failed = Vec::new();
+    // Floors hold for the four languages wildwatch reads; `other` is a handful of ads.
+    for (lang, s) in report.by_lang.iter().filter(|(l, _)| l.as_str() != "other") {
+        if let Some(min) = min_relevance_f1 {
+            if s.f1() < min {
+                failed.push(format!("{lang}: relevance F1 {:.3} < {min}", s.f1()));
+            }
+        }
+        if let Some(min) = min_risk_accuracy {
+            if s.accuracy("risk") < min {
+                failed.push(format!(
+                    "{lang}: risk accuracy {:.3} < {min}",
+                    s.accuracy("risk")
+                ));
+            }
+        }
+    }
+    if !failed.is_empty() {
+        bail!("below the floor: {}", failed.join("; "));
     }
     Ok(())
 }
