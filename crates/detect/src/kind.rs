@@ -136,6 +136,11 @@ pub(crate) enum Cue {
     Genuine,
     /// A negation that cancels the cue right after it ("not embossed").
     Negation,
+    /// A toy brand (Schleich, Papo, Lego): a figurine or toy, never made of a listed material.
+    ToyBrand,
+    /// A material no animal gives (plastic, resin, Kunststoff, résine): a figurine said to be
+    /// made of it is not made of a listed material, whatever the figure's tusks or horns.
+    MadeOfOther,
 }
 
 impl Cue {
@@ -144,6 +149,8 @@ impl Cue {
         match s {
             "genuine" => Some(Cue::Genuine),
             "negation" => Some(Cue::Negation),
+            "toy_brand" => Some(Cue::ToyBrand),
+            "made_of_other" => Some(Cue::MadeOfOther),
             "specimen" | "other" => None,
             k => ItemKind::parse(k).map(Cue::Kind),
         }
@@ -174,6 +181,9 @@ pub(crate) struct KindCues {
     pub negations: Vec<[usize; 2]>,
     /// Genuine phrases that are denials ("not embossed"): they deny what an "or" adds to them.
     pub denials: Vec<[usize; 2]>,
+    /// Toy brands and materials no animal gives (span): a figurine with one is not made of a
+    /// listed material.
+    pub made_of_other: Vec<[usize; 2]>,
 }
 
 impl KindCues {
@@ -187,6 +197,11 @@ impl KindCues {
                 list: list.to_string(),
             }),
             Cue::Kind(_) => {}
+            Cue::ToyBrand => {
+                self.made_of_other.push(span);
+                self.add(Cue::Kind(ItemKind::FigurineToy), words, span, list);
+            }
+            Cue::MadeOfOther => self.made_of_other.push(span),
             Cue::Genuine => {
                 // A denial ("not embossed", "keine Prägung") also denies what an "or" adds to
                 // it: "not embossed or croc print".
@@ -231,6 +246,12 @@ impl KindCues {
     /// "geen replica").
     fn standing<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a KindCue> + 'a {
         self.cues.iter().filter(move |c| !self.denies(c.span, text))
+    }
+
+    /// True when a toy brand or a material no animal gives stands in the ad (not denied: "not
+    /// resin").
+    fn made_of_other(&self, text: &str) -> bool {
+        self.made_of_other.iter().any(|s| !self.denies(*s, text))
     }
 }
 
@@ -421,8 +442,10 @@ pub(crate) fn decide(cues: &KindCues, text: &str, facts: MaterialFacts) -> KindD
             cue: None,
         };
     };
+    // A Schleich elephant or a resin figure has tusks, not ivory.
+    let made_of_other = cue.kind == ItemKind::FigurineToy && cues.made_of_other(text);
     let made_of_specimen = cue.kind.may_be_made_of_specimen()
-        && (facts.material
+        && (facts.material && !made_of_other
             || (facts.part_of_sure_taxon
                 && matches!(cue.kind, ItemKind::VehicleToolPart | ItemKind::BrandProduct)));
     if facts.code_word || made_of_specimen {

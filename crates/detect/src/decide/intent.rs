@@ -155,12 +155,6 @@ pub(crate) fn intent(
         + sale_weak.min(2)
         + usize::from(specimen_talk);
     let question = text.contains('?');
-    if std::env::var_os("WW_DEBUG_INTENT").is_some() {
-        eprintln!(
-            "DBG disc={:?} sale={:?} weak={:?} price={has_price} venue={venue:?}",
-            ev.discussion, ev.sale, ev.sale_weak
-        );
-    }
     let social = venue == Venue::Social;
     let discussion = 2 * ev.discussion.len().min(3) + usize::from(question) + usize::from(social);
     if discussion <= offer || ev.discussion.is_empty() && !social {

@@ -252,3 +252,55 @@ fn news_petitions_and_law_talk_are_discussion_but_auction_lots_are_offers_gaps()
     );
     s.finish(0);
 }
+
+/// An infinitive "to buy" in an opinion is no buyer's ad ("man sollte nur NZ kaufen").
+#[test]
+fn an_opinion_about_buying_is_a_discussion() {
+    let mut s = Suite::new("opinion_buying");
+    s.ad(
+        DE,
+        "Meinung: Wildfänge haben in der Terraristik nichts verloren",
+        "Ich finde, bei Pythons sollte man nur noch Nachzuchten kaufen. Wie seht ihr das?",
+        None,
+        "forum",
+    )
+    .not_relevant()
+    .intent("discussion");
+    s.ad(
+        DE,
+        "Kaufen Sie keine Korallen im Urlaub!",
+        "Petition: der Handel mit Korallen zerstört die Riffe. Bitte unterschreiben.",
+        None,
+        "facebook",
+    )
+    .not_relevant()
+    .intent("discussion");
+    s.ad(
+        EN,
+        "Opinion: nobody should buy wild-caught parrots any more",
+        "If you want a grey, only buy captive bred from a breeder you trust. Agree?",
+        None,
+        "reddit",
+    )
+    .not_relevant()
+    .intent("discussion");
+    s.ad(
+        FR,
+        "Avis : faut-il encore acheter des tortues d'Hermann en animalerie ?",
+        "Je pense qu'il vaut mieux acheter chez un éleveur. Qu'en pensez-vous ?",
+        None,
+        "forum",
+    )
+    .not_relevant()
+    .intent("discussion");
+    s.ad(
+        NL,
+        "Mening: koop nooit koraal op vakantie",
+        "Koraal kopen als souvenir is vaak illegaal, ook al lijkt het onschuldig. Wat vinden jullie?",
+        None,
+        "facebook",
+    )
+    .not_relevant()
+    .intent("discussion");
+    s.finish(1);
+}

@@ -708,3 +708,95 @@ fn stamps_coins_books_prints_figurines_replicas_fossils_imitations_parts_and_bra
 }
 
 // ---- 4. Language never hides evidence ----------------------------------------------------------
+
+/// A toy brand or a material no animal gives says what a figure is made of: its tusks and horns
+/// are the depicted animal's, not ivory or horn. A figure said to be ivory stays a specimen.
+#[test]
+fn a_plastic_or_branded_figure_has_tusks_not_ivory() {
+    let mut s = Suite::new("made_of_other");
+    s.ad(
+        EN,
+        "Papo bull elephant figure, retired, tusks complete",
+        "Played with but no paint loss, tusks and trunk fine. Smoke free home.",
+        Some("£7.50"),
+        "ebay",
+    )
+    .item(ItemKind::FigurineToy, &["Papo"]);
+    s.ad(
+        FR,
+        "Figurine éléphant en résine avec défenses, 30 cm",
+        "Belle statue décorative, défenses blanches, parfait état.",
+        Some("25 €"),
+        "leboncoin",
+    )
+    .not_relevant();
+    s.ad(
+        DE,
+        "Nashorn Figur aus Kunststoff mit Horn, Bullyland",
+        "Bemalt, ca. 12 cm, Horn unbeschädigt.",
+        Some("4 €"),
+        "kleinanzeigen",
+    )
+    .not_relevant();
+    s.ad(
+        NL,
+        "Olifant beeldje van kunststof met slagtanden",
+        "Decoratie voor de kinderkamer, 20 cm hoog.",
+        Some("€ 6"),
+        "marktplaats",
+    )
+    .not_relevant();
+    s.ad(
+        EN,
+        "Antique carved ivory elephant figure, not resin",
+        "Genuine elephant ivory, c. 1900, fine patina, tusks carved separately.",
+        Some("£450"),
+        "ebay",
+    )
+    .relevant();
+    s.finish(1);
+}
+
+/// Bookbinding words (half leather, colour plates) say the item is a book: the leather is the
+/// binding's and the parrots are on the plates.
+#[test]
+fn a_bound_volume_with_plates_is_a_book() {
+    let mut s = Suite::new("bound_volume");
+    s.ad(
+        EN,
+        "Birds of the world, 1880, half calf, 40 colour plates incl. parrots and macaws",
+        "Rubbed spine, plates clean.",
+        Some("£85"),
+        "ebay",
+    )
+    .not_relevant()
+    .kind(ItemKind::Book);
+    s.ad(
+        FR,
+        "Les oiseaux exotiques, reliure demi chagrin, planches en couleurs, perroquets",
+        "Édition 1890, coins frottés.",
+        Some("60 €"),
+        "leboncoin",
+    )
+    .not_relevant()
+    .kind(ItemKind::Book);
+    s.ad(
+        DE,
+        "Naturgeschichte der Vögel, Halbleder, 60 Farbtafeln Papageien",
+        "Schöner Halbleder-Band von 1885, Rücken berieben.",
+        Some("70 €"),
+        "ebay",
+    )
+    .not_relevant()
+    .kind(ItemKind::Book);
+    s.ad(
+        NL,
+        "Vogels van de tropen, halfleer, met kleurplaten van papegaaien",
+        "Uitgave 1902, band wat gesleten.",
+        Some("€ 55"),
+        "marktplaats",
+    )
+    .not_relevant()
+    .kind(ItemKind::Book);
+    s.finish(1);
+}
