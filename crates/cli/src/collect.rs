@@ -7,6 +7,7 @@ pub use import::{import, ImportArgs};
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use wildwatch_store::Accounts;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};

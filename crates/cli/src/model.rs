@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use wildwatch_store::Reviews;
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;

@@ -4,6 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use wildwatch_store::{Accounts, Reviews};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};

@@ -8,6 +8,7 @@
 
 #![deny(missing_docs)]
 
+mod accounts;
 pub mod copy;
 pub mod jobs;
 pub mod queue;
@@ -25,9 +26,30 @@ use wildwatch_store::{SqliteStore, Store, StoreError};
 /// Result alias (the store's error type, so callers see one error for both backends).
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// Turns a driver error into the store's error.
+/// Turns a driver error into the store's error: a unique violation is a
+/// [`StoreError::Conflict`], another integrity violation (foreign key, NOT NULL, CHECK) a
+/// [`StoreError::Constraint`]; the rest stays the driver's error (so that [`PgStore::with_client`]
+/// can still tell a deadlock or a lost connection and try again).
 pub(crate) fn pg(e: postgres::Error) -> StoreError {
-    StoreError::Backend(Box::new(e))
+    use postgres::error::SqlState;
+    let Some(db) = e.as_db_error() else {
+        return StoreError::Backend(Box::new(e));
+    };
+    let what = match db.detail() {
+        Some(d) => format!("{} ({d})", db.message()),
+        None => db.message().to_string(),
+    };
+    match db.code() {
+        c if *c == SqlState::UNIQUE_VIOLATION => StoreError::Conflict(what),
+        c if *c == SqlState::FOREIGN_KEY_VIOLATION
+            || *c == SqlState::NOT_NULL_VIOLATION
+            || *c == SqlState::CHECK_VIOLATION
+            || *c == SqlState::EXCLUSION_VIOLATION =>
+        {
+            StoreError::Constraint(what)
+        }
+        _ => StoreError::Backend(Box::new(e)),
+    }
 }
 
 /// A driver error with a sentence saying what was being done; the driver's error stays its
@@ -314,13 +336,11 @@ impl PgStore {
                 }
                 Err(e) => {
                     if started.elapsed() + pause > self.reconnect_for.get() {
-                        return Err(StoreError::Backend(
-                            format!(
-                                "lost the PostgreSQL connection ({cause}) and could not connect                                  again within {:.0}s: {e}",
-                                self.reconnect_for.get().as_secs_f64()
-                            )
-                            .into(),
-                        ));
+                        return Err(StoreError::ConnectionLost(format!(
+                            "lost the PostgreSQL connection ({cause}) and could not connect again \
+                             within {:.0}s: {e}",
+                            self.reconnect_for.get().as_secs_f64()
+                        )));
                     }
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_secs(5));

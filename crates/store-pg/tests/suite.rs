@@ -11,3 +11,17 @@ fn run_on_postgres(case: fn(&mut dyn wildwatch_store::Store)) {
     let mut store = db.store();
     case(&mut store);
 }
+
+mod accounts {
+    use super::common;
+
+    wildwatch_store::accounts_suite!(run_on_postgres);
+
+    fn run_on_postgres(case: fn(&mut dyn wildwatch_store::Accounts)) {
+        let Some(db) = common::TestDb::new() else {
+            return;
+        };
+        let mut store = db.store();
+        case(&mut store);
+    }
+}

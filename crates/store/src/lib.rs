@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod app;
+pub mod contract;
 pub mod links;
 pub mod policy;
 pub mod report;
@@ -18,20 +19,34 @@ pub mod suite;
 
 use serde::{Deserialize, Serialize};
 
+pub use contract::{Accounts, Reviews};
 pub use sqlite::SqliteStore;
 
-/// Store errors.
+/// Store errors. Callers decide by variant (the web app: 404 for [`StoreError::NotFound`], 409
+/// for [`StoreError::Conflict`], 422 for [`StoreError::Constraint`], 503 for
+/// [`StoreError::ConnectionLost`]), never by the text of a message.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database said no.
+    /// SQLite said no (other than a constraint: see [`StoreError::from_sqlite`]).
     #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
     /// A stored JSON value could not be read or written.
     #[error("stored JSON: {0}")]
     Json(#[from] serde_json::Error),
     /// Something the caller asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// What the caller wants to create already exists (a user name, a unique key).
+    #[error("{0}")]
+    Conflict(String),
+    /// The database refused a value: a reference to a row that does not exist, a missing value, a
+    /// value outside what a column allows.
+    #[error("refused by the database: {0}")]
+    Constraint(String),
+    /// The database could not be reached, or could not be reached again after the connection
+    /// was lost (PostgreSQL restarted, the network cut).
+    #[error("{0}")]
+    ConnectionLost(String),
     /// Another backend (PostgreSQL, in `wildwatch-store-pg`) said no.
     /// Shown with its causes (the driver's "db error" alone does not say what PostgreSQL said).
     #[error("database error: {}", with_causes(&**.0))]
@@ -44,6 +59,33 @@ pub enum StoreError {
         /// Newest version this build knows.
         known: i64,
     },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(e)
+    }
+}
+
+impl StoreError {
+    /// Sorts an SQLite error: a unique or primary-key violation is a [`StoreError::Conflict`],
+    /// any other constraint (foreign key, NOT NULL, CHECK) a [`StoreError::Constraint`].
+    pub fn from_sqlite(e: rusqlite::Error) -> StoreError {
+        use rusqlite::ffi;
+        let rusqlite::Error::SqliteFailure(f, msg) = &e else {
+            return StoreError::Db(e);
+        };
+        if f.code != rusqlite::ErrorCode::ConstraintViolation {
+            return StoreError::Db(e);
+        }
+        let text = msg.clone().unwrap_or_else(|| f.to_string());
+        match f.extended_code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                StoreError::Conflict(text)
+            }
+            _ => StoreError::Constraint(text),
+        }
+    }
 }
 
 /// An error and its chain of causes, joined by ": " (a cause already in the text is not repeated).

@@ -9,6 +9,16 @@ fn run_on_sqlite(case: fn(&mut dyn Store)) {
     case(&mut SqliteStore::in_memory().unwrap());
 }
 
+mod accounts {
+    use super::*;
+
+    crate::accounts_suite!(run_on_sqlite);
+
+    fn run_on_sqlite(case: fn(&mut dyn Accounts)) {
+        case(&mut SqliteStore::in_memory().unwrap());
+    }
+}
+
 #[test]
 fn reopening_keeps_data_and_schema_version() {
     let dir = tempfile::tempdir().unwrap();

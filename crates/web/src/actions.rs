@@ -7,6 +7,7 @@
 //! admins run a policy audit (it fetches the platforms' pages).
 
 use std::path::PathBuf;
+use wildwatch_store::Reviews;
 
 use askama::Template;
 use axum::body::Bytes;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use wildwatch_store::Reviews;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -419,12 +419,22 @@ impl Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
         match e {
-            StoreError::NotFound(m) if m.contains("already exists") => Failure {
+            StoreError::NotFound(m) => Failure::not_found(m),
+            StoreError::Conflict(m) => Failure {
                 status: StatusCode::CONFLICT,
                 code: "conflict",
                 message: m,
             },
-            StoreError::NotFound(m) => Failure::not_found(m),
+            StoreError::Constraint(m) => Failure {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "refused",
+                message: m,
+            },
+            e @ StoreError::ConnectionLost(_) => Failure {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "unavailable",
+                message: e.to_string(),
+            },
             other => Failure::internal(other.to_string()),
         }
     }

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 use std::time::{Duration, UNIX_EPOCH};
+use wildwatch_store::Reviews;
 
 use wildwatch_store::app::Review;
 use wildwatch_store::{

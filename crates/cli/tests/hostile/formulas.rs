@@ -1,6 +1,7 @@
 //! Formula and script strings in every field that reaches a spreadsheet or a page.
 
 use super::*;
+use wildwatch_store::Reviews;
 
 /// What a spreadsheet evaluates.
 const FORMULAS: [&str; 4] = [

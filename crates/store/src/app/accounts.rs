@@ -84,17 +84,17 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
 /// An API token as listed: (id, name, created, last used).
 pub type TokenRow = (i64, String, i64, Option<i64>);
 
-impl SqliteStore {
+impl crate::contract::Accounts for SqliteStore {
     // ---- users, sessions, tokens ------------------------------------------------------------
 
     /// Adds a user; the name must be new.
-    pub fn add_user(&mut self, username: &str, password_hash: &str, role: Role) -> Result<i64> {
+    fn add_user(&mut self, username: &str, password_hash: &str, role: Role) -> Result<i64> {
         let n = self.conn.execute(
             "INSERT OR IGNORE INTO users(username, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![username, password_hash, role.as_str(), crate::now()],
         )?;
         if n == 0 {
-            return Err(StoreError::NotFound(format!(
+            return Err(StoreError::Conflict(format!(
                 "a user named `{username}` already exists"
             )));
         }
@@ -102,7 +102,7 @@ impl SqliteStore {
     }
 
     /// Changes a user's role, password hash or disabled flag.
-    pub fn update_user(
+    fn update_user(
         &mut self,
         id: i64,
         role: Option<Role>,
@@ -125,7 +125,7 @@ impl SqliteStore {
     }
 
     /// A user and their password hash, by name.
-    pub fn user_by_name(&self, username: &str) -> Result<Option<(User, String)>> {
+    fn user_by_name(&self, username: &str) -> Result<Option<(User, String)>> {
         Ok(self
             .conn
             .query_row(
@@ -137,7 +137,7 @@ impl SqliteStore {
     }
 
     /// All users.
-    pub fn users(&self) -> Result<Vec<User>> {
+    fn users(&self) -> Result<Vec<User>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, username, role, created_at, disabled FROM users ORDER BY username",
         )?;
@@ -146,14 +146,14 @@ impl SqliteStore {
     }
 
     /// Number of users.
-    pub fn user_count(&self) -> Result<i64> {
+    fn user_count(&self) -> Result<i64> {
         Ok(self
             .conn
             .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
     }
 
     /// Stores a new session (the token itself is never stored, only its hash).
-    pub fn create_session(
+    fn create_session(
         &mut self,
         token_hash: &str,
         user_id: i64,
@@ -171,7 +171,7 @@ impl SqliteStore {
     }
 
     /// The user of a live session, with its CSRF token.
-    pub fn session_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
+    fn session_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
         // Every page view asks: the statement is kept prepared.
         let mut stmt = self.conn.prepare_cached(
             "SELECT u.id, u.username, u.role, u.created_at, u.disabled, s.csrf FROM sessions s \
@@ -186,7 +186,7 @@ impl SqliteStore {
     }
 
     /// Ends a session.
-    pub fn delete_session(&mut self, token_hash: &str) -> Result<()> {
+    fn delete_session(&mut self, token_hash: &str) -> Result<()> {
         self.conn.execute(
             "DELETE FROM sessions WHERE token_hash = ?1",
             params![token_hash],
@@ -195,7 +195,7 @@ impl SqliteStore {
     }
 
     /// Stores an API token (its hash).
-    pub fn create_api_token(&mut self, user_id: i64, name: &str, token_hash: &str) -> Result<i64> {
+    fn create_api_token(&mut self, user_id: i64, name: &str, token_hash: &str) -> Result<i64> {
         self.conn.execute(
             "INSERT INTO api_tokens(token_hash, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![token_hash, user_id, name, crate::now()],
@@ -204,7 +204,7 @@ impl SqliteStore {
     }
 
     /// The user of an API token.
-    pub fn token_user(&self, token_hash: &str) -> Result<Option<User>> {
+    fn token_user(&self, token_hash: &str) -> Result<Option<User>> {
         // Every API call asks: the statement is kept prepared.
         let mut stmt = self.conn.prepare_cached(
             "SELECT u.id, u.username, u.role, u.created_at, u.disabled FROM api_tokens t \
@@ -216,7 +216,7 @@ impl SqliteStore {
     }
 
     /// A user's API tokens: (id, name, created, last used).
-    pub fn api_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>> {
+    fn api_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, name, created_at, last_used FROM api_tokens WHERE user_id = ?1 ORDER BY id",
         )?;
@@ -227,7 +227,7 @@ impl SqliteStore {
     }
 
     /// Revokes one of a user's API tokens.
-    pub fn revoke_api_token(&mut self, user_id: i64, id: i64) -> Result<bool> {
+    fn revoke_api_token(&mut self, user_id: i64, id: i64) -> Result<bool> {
         Ok(self.conn.execute(
             "DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2",
             params![id, user_id],

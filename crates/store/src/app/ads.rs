@@ -1,5 +1,6 @@
 //! The ads list, one ad with everything known about it, the filter menus and archived pages.
 
+use crate::contract::Reviews;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 

@@ -93,9 +93,9 @@ fn json_list(s: &str) -> Vec<String> {
     serde_json::from_str(s).unwrap_or_default()
 }
 
-impl SqliteStore {
+impl crate::contract::Reviews for SqliteStore {
     /// The review of an ad.
-    pub fn review(&self, ad_id: i64) -> Result<Option<StoredReview>> {
+    fn review(&self, ad_id: i64) -> Result<Option<StoredReview>> {
         Ok(self
             .conn
             .query_row(
@@ -129,7 +129,7 @@ impl SqliteStore {
     /// Saves a review, in one transaction with its audit-log entry (each changed field, old and
     /// new) and the ad's review columns. `status` is `confirmed` when the labels equal the
     /// detection's, else `corrected`.
-    pub fn save_review(
+    fn save_review(
         &mut self,
         ad_id: i64,
         review: &Review,
@@ -213,7 +213,7 @@ impl SqliteStore {
     }
 
     /// Adds an audit-log entry that is not a review (user changes, tokens, report moderation).
-    pub fn audit(
+    fn audit(
         &mut self,
         username: &str,
         action: &str,
@@ -228,7 +228,7 @@ impl SqliteStore {
     }
 
     /// Audit-log entries, newest first (of one ad, or all).
-    pub fn audit_log(&self, ad_id: Option<i64>, limit: usize) -> Result<Vec<AuditEntry>> {
+    fn audit_log(&self, ad_id: Option<i64>, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, at, username, action, ad_id, detail FROM audit_log \
              WHERE (?1 IS NULL OR ad_id = ?1) ORDER BY id DESC LIMIT ?2",
@@ -249,12 +249,12 @@ impl SqliteStore {
 
     /// Replaces the detections of ads nobody has reviewed; a reviewed ad keeps its detection,
     /// even when the review was saved after the caller chose the ads (the background retrain).
-    pub fn replace_unreviewed_detections(&mut self, rows: &[crate::Redetection]) -> Result<usize> {
+    fn replace_unreviewed_detections(&mut self, rows: &[crate::Redetection]) -> Result<usize> {
         self.replace_detections_where(rows, true)
     }
 
     /// Every reviewed ad with its newest content and detection.
-    pub fn reviewed_ads(&self) -> Result<Vec<ReviewedAd>> {
+    fn reviewed_ads(&self) -> Result<Vec<ReviewedAd>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.platform, v.content, d.json FROM ads a JOIN reviews r ON r.ad_id = a.id \
              JOIN ad_versions v ON v.ad_id = a.id AND v.version = a.versions \
@@ -283,29 +283,10 @@ impl SqliteStore {
         }
         Ok(out)
     }
-}
 
-/// An unreviewed ad with its newest detection, for the review queue.
-#[derive(Debug, Clone)]
-pub struct QueueCandidate {
-    /// Id.
-    pub id: i64,
-    /// Platform.
-    pub platform: String,
-    /// Language of the newest detection.
-    pub lang: String,
-    /// Title of the newest version.
-    pub title: String,
-    /// First seen (Unix seconds).
-    pub first_seen: i64,
-    /// The newest detection.
-    pub detection: serde_json::Value,
-}
-
-impl SqliteStore {
     /// The `limit` newest unreviewed ads (highest id first) with their newest detection, for the
     /// review queue. Ads without a detection are left out.
-    pub fn unreviewed_candidates(&self, limit: usize) -> Result<Vec<QueueCandidate>> {
+    fn unreviewed_candidates(&self, limit: usize) -> Result<Vec<QueueCandidate>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.platform, a.lang, a.title, a.first_seen, d.json FROM ads a \
              JOIN detections d ON d.ad_id = a.id AND d.version = a.versions \
@@ -340,7 +321,7 @@ impl SqliteStore {
 
     /// The latest version of up to `limit` unreviewed ads with `id > after_id`, in id order, with
     /// what their stored detection says (to detect them again, e.g. with a new model).
-    pub fn unreviewed_versions(
+    fn unreviewed_versions(
         &self,
         after_id: i64,
         limit: usize,
@@ -377,4 +358,21 @@ impl SqliteStore {
         }
         Ok(out)
     }
+}
+
+/// An unreviewed ad with its newest detection, for the review queue.
+#[derive(Debug, Clone)]
+pub struct QueueCandidate {
+    /// Id.
+    pub id: i64,
+    /// Platform.
+    pub platform: String,
+    /// Language of the newest detection.
+    pub lang: String,
+    /// Title of the newest version.
+    pub title: String,
+    /// First seen (Unix seconds).
+    pub first_seen: i64,
+    /// The newest detection.
+    pub detection: serde_json::Value,
 }

@@ -7,6 +7,7 @@
 pub mod http;
 
 use std::sync::Arc;
+use wildwatch_store::Accounts;
 
 use axum::Router;
 use wildwatch_refdata::RefData;
