@@ -1,4 +1,4 @@
-//! Store commands: `db migrate`, `db copy` (SQLite → PostgreSQL), `worker`; and which store a
+//! Store commands: `db migrate`, `db copy` (SQLite → PostgreSQL, or back), `worker`; and which store a
 //! command works on (`--db URL` / `WILDWATCH_DB`, else the SQLite file in the data directory).
 
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use wildwatch_crawl::{Campaign, CrawlOptions};
 use wildwatch_detect::Detector;
 use wildwatch_store::Store;
-use wildwatch_store_pg::copy::{copy, CopyOptions};
+use wildwatch_store_pg::copy::{copy, copy_back, CopyOptions, CopyReport};
 use wildwatch_store_pg::queue::{LeasedStore, WorkerOptions};
 use wildwatch_store_pg::{DbUrl, PgStore};
 
@@ -17,12 +17,14 @@ use wildwatch_store_pg::{DbUrl, PgStore};
 pub enum DbCommand {
     /// Create or update the store's schema and print its version.
     Migrate,
-    /// Copy campaigns (or the whole store) from SQLite into PostgreSQL, compare counts and hashes.
+    /// Copy campaigns (or the whole store) from SQLite into PostgreSQL, or from PostgreSQL into
+    /// an SQLite file (created if missing); compare counts and hashes.
     Copy {
-        /// The SQLite store (sqlite://PATH or a path to wildwatch.db).
+        /// The source: an SQLite store (sqlite://PATH or a path to wildwatch.db) or a PostgreSQL
+        /// database (postgres://…).
         #[arg(long)]
         from: String,
-        /// The PostgreSQL database (postgres://…).
+        /// The target: the other kind of store.
         #[arg(long)]
         to: String,
         /// Copy only this campaign (default: every campaign, accounts and networks too).
@@ -132,58 +134,71 @@ pub fn db(data: &Path, db: Option<&str>, cmd: &DbCommand) -> Result<()> {
             campaign,
             json,
         } => {
-            let DbUrl::Sqlite(source) = DbUrl::parse(from) else {
-                bail!("--from must be an SQLite store (sqlite://PATH), not {from}");
+            let opts = CopyOptions {
+                campaign: campaign.clone(),
             };
-            let target = postgres(to, "--to")?;
             let started = std::time::Instant::now();
-            let report = copy(
-                &source,
-                &target,
-                &CopyOptions {
-                    campaign: campaign.clone(),
-                },
-            )?;
-            if *json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                let mut t = comfy_table::Table::new();
-                t.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
-                t.set_header([
-                    "table",
-                    "source rows",
-                    "copied",
-                    "merged",
-                    "read back",
-                    "sha256 (source)",
-                    "sha256 (target)",
-                    "",
-                ]);
-                for r in &report.tables {
-                    t.add_row([
-                        r.table.clone(),
-                        r.source_rows.to_string(),
-                        r.copied.to_string(),
-                        r.merged.to_string(),
-                        r.target_rows.to_string(),
-                        r.source_sha256[..16].to_string(),
-                        r.target_sha256[..16].to_string(),
-                        if r.matches() { "ok" } else { "DIFFERS" }.to_string(),
-                    ]);
+            let report = match (DbUrl::parse(from), DbUrl::parse(to)) {
+                (DbUrl::Sqlite(source), DbUrl::Postgres(_)) => {
+                    copy(&source, &postgres(to, "--to")?, &opts)?
                 }
-                println!("{t}");
-            }
+                (DbUrl::Postgres(_), DbUrl::Sqlite(target)) => {
+                    copy_back(&postgres(from, "--from")?, &target, &opts)?
+                }
+                (f, t) => bail!(
+                    "`db copy` copies between SQLite and PostgreSQL: one of --from ({}) and --to \
+                     ({}) must be an SQLite store (sqlite://PATH), the other a PostgreSQL database \
+                     (postgres://…)",
+                    f.display(),
+                    t.display()
+                ),
+            };
+            print_copy(&report, *json)?;
             eprintln!(
                 "copied {} campaign(s) ({}) from {} to {} at schema version {} in {:.1}s; every table's counts and hashes agree",
                 report.campaigns.len(),
                 report.campaigns.join(", "),
-                source.display(),
-                wildwatch_store_pg::redact(to),
+                DbUrl::parse(from).display(),
+                DbUrl::parse(to).display(),
                 report.schema_version,
                 started.elapsed().as_secs_f64()
             );
         }
     }
+    Ok(())
+}
+
+/// The per-table report of `db copy` (the same both ways), as a table or JSON.
+fn print_copy(report: &CopyReport, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+        return Ok(());
+    }
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
+    t.set_header([
+        "table",
+        "source rows",
+        "copied",
+        "merged",
+        "read back",
+        "sha256 (source)",
+        "sha256 (target)",
+        "",
+    ]);
+    for r in &report.tables {
+        t.add_row([
+            r.table.clone(),
+            r.source_rows.to_string(),
+            r.copied.to_string(),
+            r.merged.to_string(),
+            r.target_rows.to_string(),
+            r.source_sha256[..16].to_string(),
+            r.target_sha256[..16].to_string(),
+            if r.matches() { "ok" } else { "DIFFERS" }.to_string(),
+        ]);
+    }
+    println!("{t}");
     Ok(())
 }
 

@@ -244,6 +244,86 @@ fn a_crawled_campaign_is_copied_to_postgres_and_reads_the_same() {
 }
 
 #[test]
+fn a_campaign_comes_back_from_postgres_into_a_new_sqlite_file() {
+    let Some(db) = TestDb::new() else {
+        return;
+    };
+    let fx = Fixture::start(
+        FixtureConfig {
+            ads: 12,
+            seed: 4,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let camp = campaign_file(dir.path(), &fx, 0);
+    run(wildwatch()
+        .arg("--data")
+        .arg(&data)
+        .args(["crawl", "--quiet"])
+        .arg(&camp));
+    let url = db.url();
+    let sqlite = data.join("wildwatch.db");
+    run(wildwatch()
+        .args(["db", "copy", "--from"])
+        .arg(&sqlite)
+        .args(["--to", &url]));
+    // Back: the direction follows from which side is PostgreSQL; the file is created.
+    let back = dir.path().join("offline").join("back.db");
+    std::fs::create_dir_all(back.parent().unwrap()).unwrap();
+    let out = run(wildwatch()
+        .args(["db", "copy", "--campaign", "scale", "--from", &url, "--to"])
+        .arg(&back));
+    assert!(out.contains("ok") && !out.contains("DIFFERS"), "{out}");
+    for table in ["frontier", "pages", "ads", "ad_versions", "detections"] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(
+            sqlite_count(&back, &sql),
+            sqlite_count(&sqlite, &sql),
+            "{table}"
+        );
+    }
+    let list = |db: &Path| {
+        run(wildwatch()
+            .arg("--data")
+            .arg(&data)
+            .arg("--db")
+            .arg(db)
+            .args(["ads", "list", "--format", "json"]))
+    };
+    assert_eq!(ads_json(&list(&back)), ads_json(&list(&sqlite)));
+    // Again into the same file: refused, nothing written.
+    let again = wildwatch()
+        .args(["db", "copy", "--from", &url, "--to"])
+        .arg(&back)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already holds campaign `scale`"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        sqlite_count(&back, "SELECT COUNT(*) FROM ads"),
+        sqlite_count(&sqlite, "SELECT COUNT(*) FROM ads")
+    );
+    // Two SQLite stores: refused with a word on what `db copy` does.
+    let both = wildwatch()
+        .args(["db", "copy", "--from"])
+        .arg(&sqlite)
+        .arg("--to")
+        .arg(&back)
+        .output()
+        .unwrap();
+    assert!(!both.status.success());
+    assert!(String::from_utf8_lossy(&both.stderr).contains("between SQLite and PostgreSQL"));
+}
+
+#[test]
 fn two_workers_one_killed_mid_crawl_fetch_everything_once() {
     let Some(db) = TestDb::new() else {
         return;

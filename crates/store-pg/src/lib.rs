@@ -13,6 +13,7 @@ pub mod copy;
 pub mod jobs;
 pub mod queue;
 mod report;
+mod review;
 pub mod schema;
 mod store;
 

@@ -299,6 +299,12 @@ pub const MIGRATIONS: &[&str] = &[
     // 8: the campaign's last seq (read by every commit that queues URLs) from an index, not by
     // scanning the campaign's whole frontier: that made a crawl quadratic in its frontier's size.
     "CREATE INDEX frontier_campaign_seq ON frontier(campaign_id, seq);",
+    // 9: SQLite's migration 9 adds `pages_final_url` and `ads_url`, which PostgreSQL has had since
+    // migration 1; kept (a no-op here) so that both backends stay at the same version number.
+    r#"
+    CREATE INDEX IF NOT EXISTS pages_final_url ON pages(final_url);
+    CREATE INDEX IF NOT EXISTS ads_url ON ads(url);
+    "#,
 ];
 
 /// Tables only PostgreSQL has: the work queue's leases and the per-host politeness slots shared

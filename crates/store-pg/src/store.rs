@@ -684,45 +684,7 @@ impl Store for PgStore {
     }
 
     fn replace_detections(&mut self, rows: &[Redetection]) -> Result<usize> {
-        self.with_client(|client| {
-            let mut tx = client.transaction().map_err(pg)?;
-            let mut n = 0;
-            for r in rows {
-                let det = &r.detection;
-                let changed = tx
-                    .execute(
-                        "UPDATE detections SET relevant = $3, category = $4, risk = $5, \
-                         risk_score = $6, lang = $7, price_eur = $8, species = $9, json = $10 \
-                         WHERE ad_id = $1 AND version = $2",
-                        &[
-                            &r.ad_id,
-                            &r.version,
-                            &det.relevant,
-                            &det.category,
-                            &det.risk,
-                            &(det.risk_score as i64),
-                            &det.lang,
-                            &det.price_eur,
-                            &serde_json::to_string(&det.species)?,
-                            &det.json.to_string(),
-                        ],
-                    )
-                    .map_err(pg)?;
-                if changed == 0 {
-                    continue;
-                }
-                n += 1;
-                let latest: Option<i64> = tx
-                    .query_opt("SELECT versions FROM ads WHERE id = $1", &[&r.ad_id])
-                    .map_err(pg)?
-                    .map(|x| x.get(0));
-                if latest == Some(r.version) {
-                    summarise(&mut tx, r.ad_id, &r.ad, det)?;
-                }
-            }
-            tx.commit().map_err(pg)?;
-            Ok(n)
-        })
+        self.replace_detections_where(rows, false)
     }
 
     fn photos_to_fetch(&self, campaign: i64) -> Result<Vec<FrontierItem>> {
@@ -749,5 +711,58 @@ impl Store for PgStore {
                 attempts: 0,
             })
             .collect())
+    }
+}
+
+impl PgStore {
+    /// Replaces stored detections (a rerun); with `unreviewed_only`, an ad reviewed meanwhile keeps
+    /// its detection (checked in the same UPDATE, so a review saved during a background retrain
+    /// wins).
+    pub(crate) fn replace_detections_where(
+        &mut self,
+        rows: &[Redetection],
+        unreviewed_only: bool,
+    ) -> Result<usize> {
+        self.with_client(|client| {
+            let mut tx = client.transaction().map_err(pg)?;
+            let mut n = 0;
+            for r in rows {
+                let det = &r.detection;
+                let changed = tx
+                    .execute(
+                        "UPDATE detections SET relevant = $3, category = $4, risk = $5, \
+                         risk_score = $6, lang = $7, price_eur = $8, species = $9, json = $10 \
+                         WHERE ad_id = $1 AND version = $2 \
+                         AND NOT ($11 AND EXISTS (SELECT 1 FROM reviews WHERE ad_id = $1))",
+                        &[
+                            &r.ad_id,
+                            &r.version,
+                            &det.relevant,
+                            &det.category,
+                            &det.risk,
+                            &(det.risk_score as i64),
+                            &det.lang,
+                            &det.price_eur,
+                            &serde_json::to_string(&det.species)?,
+                            &det.json.to_string(),
+                            &unreviewed_only,
+                        ],
+                    )
+                    .map_err(pg)?;
+                if changed == 0 {
+                    continue;
+                }
+                n += 1;
+                let latest: Option<i64> = tx
+                    .query_opt("SELECT versions FROM ads WHERE id = $1", &[&r.ad_id])
+                    .map_err(pg)?
+                    .map(|x| x.get(0));
+                if latest == Some(r.version) {
+                    summarise(&mut tx, r.ad_id, &r.ad, det)?;
+                }
+            }
+            tx.commit().map_err(pg)?;
+            Ok(n)
+        })
     }
 }

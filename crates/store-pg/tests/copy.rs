@@ -1,14 +1,16 @@
 //! `db copy`: an SQLite store filled through the store's own API (and every other table by SQL)
 //! is copied to PostgreSQL; counts and hashes agree, and the copy reads the same through the trait.
+//! And back: PostgreSQL into a new SQLite file, whole or one campaign at a time.
 
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use wildwatch_store::{Accounts, Reviews};
 
 use wildwatch_store::suite::{ad, commit, det, item};
 use wildwatch_store::*;
-use wildwatch_store_pg::copy::{copy, known_tables, CopyError, CopyOptions};
+use wildwatch_store_pg::copy::{copy, copy_back, known_tables, CopyError, CopyOptions, CopyReport};
 
 /// Two campaigns sharing a seller; versions, gone ads, failures, photos, reviews, accounts,
 /// reports, and rows in every other table.
@@ -285,4 +287,130 @@ fn every_sqlite_table_and_column_has_a_home_in_postgres() {
             assert!(ok, "{t}.{col}: SQLite {ty}, PostgreSQL {pg_type}");
         }
     }
+}
+
+fn only(name: &str) -> CopyOptions {
+    CopyOptions {
+        campaign: Some(name.into()),
+    }
+}
+
+/// Rows per table of an SQLite file.
+fn counts(path: &Path) -> Vec<(String, i64)> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    known_tables()
+        .into_iter()
+        .map(|t| {
+            let n = c
+                .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap();
+            (t.to_string(), n)
+        })
+        .collect()
+}
+
+fn all_match(r: &CopyReport) {
+    for t in &r.tables {
+        assert!(t.matches(), "{t:?}");
+        assert_eq!(t.copied + t.merged, t.source_rows, "{t:?}");
+    }
+}
+
+#[test]
+fn a_whole_store_goes_to_postgres_and_back_unchanged() {
+    let Some(db) = common::TestDb::new() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (path, back) = (dir.path().join("w.db"), dir.path().join("back.db"));
+    fill(&path);
+    let pg = db.store();
+    let there = copy(&path, &pg, &CopyOptions::default()).unwrap();
+    let report = copy_back(&pg, &back, &CopyOptions::default()).unwrap();
+    assert_eq!(report.campaigns, ["a", "b"]);
+    all_match(&report);
+    // Ids come out as PostgreSQL gave them: the same rows, table by table, both ways.
+    for (to, from) in there.tables.iter().zip(&report.tables) {
+        assert_eq!(to.table, from.table);
+        assert_eq!(
+            (to.copied, &to.target_sha256),
+            (from.copied, &from.target_sha256),
+            "{}",
+            to.table
+        );
+    }
+    assert_eq!(counts(&back), counts(&path));
+    let (orig, copied) = (
+        SqliteStore::open(&path).unwrap(),
+        SqliteStore::open(&back).unwrap(),
+    );
+    assert_eq!(ads_seen(&copied, None), ads_seen(&orig, None));
+    for name in ["a", "b"] {
+        assert_eq!(frontier_seen(&copied, name), frontier_seen(&orig, name));
+    }
+    assert_eq!(
+        copied.pages_for("http://m/ad/1").unwrap().len(),
+        orig.pages_for("http://m/ad/1").unwrap().len()
+    );
+}
+
+#[test]
+fn one_campaign_goes_back_alone_and_twice_is_refused() {
+    let Some(db) = common::TestDb::new() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (path, back) = (dir.path().join("w.db"), dir.path().join("back.db"));
+    fill(&path);
+    let pg = db.store();
+    copy(&path, &pg, &CopyOptions::default()).unwrap();
+    let a = copy_back(&pg, &back, &only("a")).unwrap();
+    assert_eq!(a.campaigns, ["a"]);
+    all_match(&a);
+    let orig = SqliteStore::open(&path).unwrap();
+    {
+        let mut lite = SqliteStore::open(&back).unwrap();
+        assert_eq!(lite.campaign_id("b").unwrap(), None);
+        assert_eq!(ads_seen(&lite, None), ads_seen(&orig, Some("a")));
+        assert_eq!(frontier_seen(&lite, "a"), frontier_seen(&orig, "a"));
+        // New URLs queue after the copied ones.
+        let c = lite.campaign_id("a").unwrap().unwrap();
+        lite.enqueue(c, &[item("http://m/new", UrlKind::Ad)])
+            .unwrap();
+        assert_eq!(
+            lite.pending(c, 100).unwrap().last().unwrap().url,
+            "http://m/new"
+        );
+    }
+    let n = |table: &str| {
+        counts(&back)
+            .into_iter()
+            .find(|(t, _)| t == table)
+            .unwrap()
+            .1
+    };
+    assert_eq!((n("users"), n("networks"), n("sellers")), (0, 0, 1));
+    // The same campaign again (alone or with the whole store): refused, the file untouched.
+    let before = counts(&back);
+    for opts in [only("a"), CopyOptions::default()] {
+        let again = copy_back(&pg, &back, &opts).unwrap_err();
+        assert!(
+            matches!(&again, CopyError::Refused(m) if m.contains("already holds campaign `a`")),
+            "{again}"
+        );
+    }
+    assert_eq!(counts(&back), before);
+    // The other campaign joins it, sharing its seller.
+    let b = copy_back(&pg, &back, &only("b")).unwrap();
+    all_match(&b);
+    let sellers = b.tables.iter().find(|t| t.table == "sellers").unwrap();
+    assert_eq!((sellers.copied, sellers.merged), (0, 1));
+    let lite = SqliteStore::open(&back).unwrap();
+    assert_eq!(ads_seen(&lite, Some("b")), ads_seen(&orig, Some("b")));
+    assert_eq!(ads_seen(&lite, Some("a")), ads_seen(&orig, Some("a")));
+    // A campaign PostgreSQL lacks: refused, and a file made for it is removed again.
+    let none = dir.path().join("none.db");
+    let missing = copy_back(&pg, &none, &only("zzz")).unwrap_err();
+    assert!(missing.to_string().contains("it has: a, b"), "{missing}");
+    assert!(!none.exists());
 }

@@ -25,3 +25,17 @@ mod accounts {
         case(&mut store);
     }
 }
+
+mod reviews {
+    use super::common;
+
+    wildwatch_store::reviews_suite!(run_on_postgres);
+
+    fn run_on_postgres(case: fn(&mut dyn wildwatch_store::suite::ReviewStore)) {
+        let Some(db) = common::TestDb::new() else {
+            return;
+        };
+        let mut store = db.store();
+        case(&mut store);
+    }
+}

@@ -113,6 +113,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // 8: the campaign's last seq (read by every commit that queues URLs) from an index, not by
     // scanning the campaign's whole frontier: that made a crawl quadratic in its frontier's size.
     "CREATE INDEX frontier_campaign_seq ON frontier(campaign_id, seq);",
+    // 9: the two indexes PostgreSQL had from its first migration and SQLite lacked (found by
+    // store-pg's schema_parity test): `pages_for` looks a URL up by `final_url` too, and a gone
+    // ad is marked by its `url` alone; without them, each was a scan of the whole table.
+    r#"
+    CREATE INDEX IF NOT EXISTS pages_final_url ON pages(final_url);
+    CREATE INDEX IF NOT EXISTS ads_url ON ads(url);
+    "#,
 ];
 
 /// Statements run on every commit, prepared once per connection (rusqlite's statement cache)

@@ -9,6 +9,16 @@ fn run_on_sqlite(case: fn(&mut dyn Store)) {
     case(&mut SqliteStore::in_memory().unwrap());
 }
 
+mod reviews {
+    use super::*;
+
+    crate::reviews_suite!(run_on_sqlite);
+
+    fn run_on_sqlite(case: fn(&mut dyn crate::suite::ReviewStore)) {
+        case(&mut SqliteStore::in_memory().unwrap());
+    }
+}
+
 mod accounts {
     use super::*;
 

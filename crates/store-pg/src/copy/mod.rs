@@ -1,32 +1,40 @@
-//! Copying campaigns from an SQLite store into PostgreSQL without loss.
+//! Copying campaigns between an SQLite store and PostgreSQL without loss, either way:
+//! [`copy`] from SQLite into PostgreSQL (to scale out), [`copy_back`] from PostgreSQL into an
+//! SQLite file (to take a campaign offline or hand it over).
 //!
 //! Every table of the SQLite schema is copied: a campaign takes its frontier, pages, ads (with
 //! versions, detections, species, reviews, signals, identifiers, photos), the sellers and contacts
 //! its ads name, notices, policy audits, and the audit-log entries and public reports about its
 //! ads; a whole-store copy (no campaign named) takes every row, accounts and networks too. Row ids
-//! are given anew by PostgreSQL and every reference is rewritten, so campaigns from several SQLite
-//! files can meet in one database. Sellers and photos already in the target are shared, not
-//! duplicated ("merged").
+//! are given anew by the target and every reference is rewritten, so campaigns from several
+//! stores can meet in one. Sellers and photos already in the target are shared, not duplicated
+//! ("merged"). What only PostgreSQL has (work-queue leases, host slots, jobs) stays there.
 //!
 //! Everything happens in one transaction on the target. Before it commits, each table is read
-//! back and compared with what was read from SQLite: row counts, and a SHA-256 over the rows in
-//! key order (ids as given in the target). Any difference rolls the whole copy back.
+//! back and compared with what was read from the source: row counts, and a SHA-256 over the rows
+//! in key order (ids as given in the target). Any difference rolls the whole copy back. Both
+//! directions share the plan ([`known_tables`]), the selection of rows, the writing and the
+//! comparison; only reading the source and writing the target differ.
 
 mod plan;
 mod read;
 mod rows;
+mod select;
+mod target;
 mod write;
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::PgStore;
 
 pub use plan::known_tables;
 
 use plan::TABLES;
-use read::sqlite_tables;
-use write::copy_in;
+use read::{no_pg_only_columns, read_all, read_pg, read_sqlite, shapes, sqlite_tables};
+use select::select;
+use target::{PgTarget, SqliteTarget};
+use write::write_checked;
 
 /// Why a copy did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +45,8 @@ pub enum CopyError {
     /// The target read back differs from the source: rolled back.
     #[error("the copy was rolled back: {0}")]
     Mismatch(String),
-    /// Reading the SQLite store failed.
-    #[error("reading the SQLite store: {0}")]
+    /// Reading or writing the SQLite store failed (a copy into it was rolled back).
+    #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// PostgreSQL failed (the copy was rolled back).
     #[error("PostgreSQL: {0}")]
@@ -103,13 +111,7 @@ pub fn copy(sqlite: &Path, target: &PgStore, opts: &CopyOptions) -> Result<CopyR
     }
     // Brings an older file up to the current schema, like every command that opens it.
     let version = wildwatch_store::SqliteStore::open(sqlite)?.schema_version()?;
-    let target_version = target.schema_version()?;
-    if version != target_version {
-        return Err(CopyError::Refused(format!(
-            "the SQLite store is at schema version {version} and PostgreSQL at {target_version}; \
-             both must be the same wildwatch's"
-        )));
-    }
+    same_version(version, target.schema_version()?)?;
     let conn =
         rusqlite::Connection::open_with_flags(sqlite, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     // One snapshot of the source for the whole copy.
@@ -124,4 +126,91 @@ pub fn copy(sqlite: &Path, target: &PgStore, opts: &CopyOptions) -> Result<CopyR
         }
     }
     target.with_client(|client| Ok(copy_in(&conn, client, opts, version)))?
+}
+
+/// Copies from `source` into the SQLite store at `sqlite`, which is created (with the SQLite
+/// schema) when it does not exist yet; the mirror of [`copy`], with the same guarantees: one
+/// transaction on the SQLite file, ids given anew, counts and hashes compared per table before
+/// it commits, a campaign the file already holds with data refused. A file this call created is
+/// removed again when the copy does not happen.
+pub fn copy_back(
+    source: &PgStore,
+    sqlite: &Path,
+    opts: &CopyOptions,
+) -> Result<CopyReport, CopyError> {
+    let created = !sqlite.exists();
+    let result = copy_back_into(source, sqlite, opts);
+    if result.is_err() && created {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = sqlite.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+    }
+    result
+}
+
+fn copy_back_into(
+    source: &PgStore,
+    sqlite: &Path,
+    opts: &CopyOptions,
+) -> Result<CopyReport, CopyError> {
+    // Creates the file, or brings an older one up to the current schema.
+    let version = wildwatch_store::SqliteStore::open(sqlite)?.schema_version()?;
+    same_version(version, source.schema_version()?)?;
+    let mut conn = rusqlite::Connection::open(sqlite)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    source.with_client(|client| Ok(copy_out(client, &mut conn, opts, version)))?
+}
+
+fn same_version(sqlite: i64, pg: i64) -> Result<(), CopyError> {
+    if sqlite == pg {
+        return Ok(());
+    }
+    Err(CopyError::Refused(format!(
+        "the SQLite store is at schema version {sqlite} and PostgreSQL at {pg}; \
+         both must be the same wildwatch's (run `wildwatch db migrate` on the older one)"
+    )))
+}
+
+/// SQLite (one read transaction, opened by the caller) into PostgreSQL.
+fn copy_in(
+    conn: &rusqlite::Connection,
+    client: &mut postgres::Client,
+    opts: &CopyOptions,
+    version: i64,
+) -> Result<CopyReport, CopyError> {
+    let mut tx = client.transaction()?;
+    let shapes = shapes(conn, &mut tx)?;
+    let all = read_all(&shapes, |t, s| read_sqlite(conn, t, s))?;
+    let selected = select(all, &shapes, opts.campaign.as_deref(), "the SQLite store")?;
+    let mut target = PgTarget::new(tx);
+    let report = write_checked(&mut target, &shapes, selected, version)?;
+    target.tx.commit()?;
+    Ok(report)
+}
+
+/// PostgreSQL (one read-only snapshot) into SQLite (one write transaction).
+fn copy_out(
+    client: &mut postgres::Client,
+    conn: &mut rusqlite::Connection,
+    opts: &CopyOptions,
+    version: i64,
+) -> Result<CopyReport, CopyError> {
+    let mut src = client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?;
+    let shapes = shapes(conn, &mut src)?;
+    no_pg_only_columns(&mut src, &shapes)?;
+    let all = read_all(&shapes, |t, s| read_pg(&mut src, t, s))?;
+    src.commit()?;
+    let selected = select(all, &shapes, opts.campaign.as_deref(), "PostgreSQL")?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut target = SqliteTarget { tx };
+    let report = write_checked(&mut target, &shapes, selected, version)?;
+    target.tx.commit()?;
+    Ok(report)
 }

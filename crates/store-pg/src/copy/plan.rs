@@ -264,6 +264,10 @@ pub(super) const TABLES: &[Table] = &[
     ),
 ];
 
+/// Columns only PostgreSQL has (the work queue's leases), left behind by a copy to SQLite.
+pub(super) const PG_ONLY_COLUMNS: &[(&str, &str)] =
+    &[("frontier", "lease_owner"), ("frontier", "lease_until")];
+
 pub(super) fn id_column(table: &str) -> &'static str {
     TABLES
         .iter()

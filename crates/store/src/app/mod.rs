@@ -18,7 +18,9 @@ pub use accounts::{Role, TokenRow, User};
 pub use ads::{AdDetail, AdPage, AdSummary, Facets, PageInfo, SellerInfo, VersionInfo};
 pub use query::{parse_day, percent_encode, AdQuery};
 pub use reports::{CampaignStats, PlatformPages, ReportOutcome, ReportRow, ReportStats};
-pub use review::{AuditEntry, QueueCandidate, Review, ReviewedAd, StoredReview};
+pub use review::{
+    json_list, review_changes, AuditEntry, QueueCandidate, Review, ReviewedAd, StoredReview,
+};
 
 /// Schema version 2: the ad summary columns, species per ad, users, sessions, tokens, reviews,
 /// the audit log and public reports.

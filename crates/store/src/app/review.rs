@@ -89,7 +89,31 @@ pub struct ReviewedAd {
     pub review: Review,
 }
 
-fn json_list(s: &str) -> Vec<String> {
+/// What a review changes, field by field (`{"risk": {"old": "high", "new": "low"}}`), for its
+/// audit-log entry; every field of a first review.
+pub fn review_changes(
+    before: Option<&Review>,
+    after: &Review,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let old = before
+        .map(serde_json::to_value)
+        .transpose()?
+        .unwrap_or(serde_json::Value::Null);
+    let new = serde_json::to_value(after)?;
+    let mut changes = serde_json::Map::new();
+    if let Some(n) = new.as_object() {
+        for (k, v) in n {
+            let o = old.get(k).cloned().unwrap_or(serde_json::Value::Null);
+            if &o != v {
+                changes.insert(k.clone(), serde_json::json!({"old": o, "new": v}));
+            }
+        }
+    }
+    Ok(changes)
+}
+
+/// A JSON list of strings as stored (a damaged value reads as empty).
+pub fn json_list(s: &str) -> Vec<String> {
     serde_json::from_str(s).unwrap_or_default()
 }
 
@@ -150,21 +174,7 @@ impl crate::contract::Reviews for SqliteStore {
             return Err(StoreError::NotFound(format!("no ad with id {ad_id}")));
         }
         let at = crate::now();
-        let old = before
-            .as_ref()
-            .map(|b| serde_json::to_value(&b.review))
-            .transpose()?
-            .unwrap_or(serde_json::Value::Null);
-        let new = serde_json::to_value(review)?;
-        let mut changes = serde_json::Map::new();
-        if let Some(n) = new.as_object() {
-            for (k, v) in n {
-                let o = old.get(k).cloned().unwrap_or(serde_json::Value::Null);
-                if &o != v {
-                    changes.insert(k.clone(), serde_json::json!({"old": o, "new": v}));
-                }
-            }
-        }
+        let changes = review_changes(before.as_ref().map(|b| &b.review), review)?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO reviews(ad_id, relevant, category, species, specimens, price_eur, documents, risk, \
