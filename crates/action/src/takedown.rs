@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use wildwatch_refdata::RefData;
 use wildwatch_store::action::{NewNotice, NoticeOutcome, NoticeRow, SentOutcome, TakedownAd};
+use wildwatch_store::Notices;
 use wildwatch_store::{SqliteStore, Store};
 
 use crate::templates::{self, Templates};

@@ -9,6 +9,7 @@ use wildwatch_action::takedown::{self, Channel, TakedownRequest};
 use wildwatch_action::templates::Templates;
 use wildwatch_action::{rfc3339, sha256_hex};
 use wildwatch_refdata::RefData;
+use wildwatch_store::Notices;
 use wildwatch_store::Reviews;
 use wildwatch_store::Store;
 

@@ -10,6 +10,7 @@ use wildwatch_action::takedown::{self, Channel, TakedownRequest};
 use wildwatch_action::templates::Templates;
 use wildwatch_action::{check as pkg_check, keys, package, rfc3339};
 use wildwatch_refdata::RefData;
+use wildwatch_store::Notices;
 use wildwatch_store::{SqliteStore, Store};
 
 /// `wildwatch takedown CAMPAIGN --platform P`, or `takedown sent|list`.

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use wildwatch_crawl::policy::{audit_campaign, PolicyTerms, SiteAudit};
 use wildwatch_crawl::{Campaign, CrawlOptions};
+use wildwatch_store::PolicyAudits;
 use wildwatch_store::SqliteStore;
 
 #[derive(Subcommand)]

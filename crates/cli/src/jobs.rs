@@ -12,6 +12,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use wildwatch_detect::Detector;
 use wildwatch_report::Format;
+use wildwatch_store::CampaignReports;
 use wildwatch_store::{Redetection, Store};
 use wildwatch_store_pg::jobs::Job;
 use wildwatch_store_pg::{DbUrl, PgStore};

@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use wildwatch_refdata::RefData;
 use wildwatch_report::Format;
+use wildwatch_store::CampaignReports;
 use wildwatch_store::SqliteStore;
 use wildwatch_store_pg::{DbUrl, PgStore};
 

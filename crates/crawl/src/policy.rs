@@ -427,6 +427,7 @@ pub fn audit_campaign(
     opts: &crate::CrawlOptions,
     terms: &PolicyTerms,
 ) -> Result<Vec<SiteAudit>, crate::CrawlError> {
+    use wildwatch_store::PolicyAudits;
     use wildwatch_store::{FetchCommit, FetchState, SqliteStore, Store};
     let mut store = SqliteStore::open(&opts.db)?;
     let cid = store.campaign(&c.name, json)?;

@@ -6,6 +6,7 @@
 use wildwatch_crawl::policy::{audit_campaign, share_clear, PolicyTerms, Verdict};
 use wildwatch_crawl::{Campaign, CrawlOptions};
 use wildwatch_fixture::{Fixture, FixtureConfig};
+use wildwatch_store::PolicyAudits;
 use wildwatch_store::{SqliteStore, Store};
 
 #[test]

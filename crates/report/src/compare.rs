@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use wildwatch_refdata::RefData;
-use wildwatch_store::SqliteStore;
+use wildwatch_store::CampaignReports;
 
 use crate::figures::{Figures, Report, Summary};
 use crate::{build, export, html, Format, Result};
@@ -258,7 +258,12 @@ pub fn between(a: &Report, b: &Report) -> Comparison {
 }
 
 /// Builds the reports of two campaigns and compares them.
-pub fn compare(store: &SqliteStore, a: &str, b: &str, refdata: &RefData) -> Result<Comparison> {
+pub fn compare(
+    store: &dyn CampaignReports,
+    a: &str,
+    b: &str,
+    refdata: &RefData,
+) -> Result<Comparison> {
     let ra = build(store, a, refdata)?;
     let rb = build(store, b, refdata)?;
     Ok(between(&ra, &rb))

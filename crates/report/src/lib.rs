@@ -24,7 +24,7 @@ mod taxa;
 
 use serde::Serialize;
 use wildwatch_refdata::RefData;
-use wildwatch_store::SqliteStore;
+use wildwatch_store::CampaignReports;
 
 pub use compare::{compare, render_comparison, ChangeRow, Comparison};
 pub use figures::{Breakdown, Figures, PlatformSpeciesRow, Report, Row, Summary};
@@ -119,7 +119,10 @@ impl Format {
 }
 
 /// Finds a campaign or says which ones exist.
-fn campaign(store: &SqliteStore, name: &str) -> Result<wildwatch_store::report::CampaignInfo> {
+fn campaign(
+    store: &dyn CampaignReports,
+    name: &str,
+) -> Result<wildwatch_store::report::CampaignInfo> {
     match store.campaign_info(name)? {
         Some(c) => Ok(c),
         None => Err(ReportError::UnknownCampaign {
@@ -129,8 +132,12 @@ fn campaign(store: &SqliteStore, name: &str) -> Result<wildwatch_store::report::
     }
 }
 
-/// Builds the report of a campaign.
-pub fn build(store: &SqliteStore, campaign_name: &str, refdata: &RefData) -> Result<Report> {
+/// Builds the report of a campaign, on either backend (SQLite or PostgreSQL).
+pub fn build(
+    store: &dyn CampaignReports,
+    campaign_name: &str,
+    refdata: &RefData,
+) -> Result<Report> {
     let info = campaign(store, campaign_name)?;
     let ads = store.report_ads(info.id)?;
     Ok(figures::compute(

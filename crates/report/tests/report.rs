@@ -3,6 +3,7 @@
 
 use std::io::Cursor;
 use std::path::Path;
+use wildwatch_store::PublicReports;
 use wildwatch_store::Reviews;
 
 use calamine::{Data, Reader, Xlsx};

@@ -11,6 +11,9 @@
 mod accounts;
 pub mod copy;
 pub mod jobs;
+mod notices;
+mod policy;
+mod public_reports;
 pub mod queue;
 mod report;
 mod review;

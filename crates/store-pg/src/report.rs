@@ -1,6 +1,6 @@
-//! What campaign reports need, read from PostgreSQL: the same rows as the SQLite store's
-//! `report_ads` (reviews override detections), so `wildwatch report --db postgres://…` and the
-//! workers' report jobs give the figures a report on SQLite gives.
+//! [`CampaignReports`](wildwatch_store::CampaignReports) on PostgreSQL: the same rows as the
+//! SQLite store's `report_ads` (reviews override detections), so `wildwatch report --db
+//! postgres://…` and the workers' report jobs give the figures a report on SQLite gives.
 
 use std::collections::HashMap;
 
@@ -8,9 +8,9 @@ use wildwatch_store::report::{effective_species, CampaignInfo, ReportAd, ReportS
 
 use crate::{pg, PgStore, Result};
 
-impl PgStore {
+impl wildwatch_store::CampaignReports for PgStore {
     /// A campaign by name.
-    pub fn campaign_info(&self, name: &str) -> Result<Option<CampaignInfo>> {
+    fn campaign_info(&self, name: &str) -> Result<Option<CampaignInfo>> {
         self.with_client(|c| {
             Ok(c.query_opt(
                 "SELECT id, name, created_at FROM campaigns WHERE name = $1",
@@ -26,18 +26,21 @@ impl PgStore {
     }
 
     /// Every campaign name, sorted.
-    pub fn campaign_names(&self) -> Result<Vec<String>> {
+    fn campaign_names(&self) -> Result<Vec<String>> {
         self.with_client(|c| {
-            Ok(c.query("SELECT name FROM campaigns ORDER BY name", &[])
-                .map_err(pg)?
-                .iter()
-                .map(|r| r.get(0))
-                .collect())
+            Ok(c.query(
+                "SELECT name FROM campaigns ORDER BY name COLLATE \"C\"",
+                &[],
+            )
+            .map_err(pg)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
         })
     }
 
     /// Every ad of a campaign, oldest first, with its effective labels (as on SQLite).
-    pub fn report_ads(&self, campaign_id: i64) -> Result<Vec<ReportAd>> {
+    fn report_ads(&self, campaign_id: i64) -> Result<Vec<ReportAd>> {
         let (species, ads) = self.with_client(|c| {
             // One snapshot for both reads.
             let mut tx = c

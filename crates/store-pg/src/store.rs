@@ -45,7 +45,7 @@ pub(crate) fn item_from_row(r: &Row) -> FrontierItem {
     }
 }
 
-fn page_from_row(r: &Row) -> PageRecord {
+pub(crate) fn page_from_row(r: &Row) -> PageRecord {
     PageRecord {
         url: r.get(0),
         final_url: r.get(1),

@@ -38,6 +38,7 @@ pub(crate) const MIGRATION_5: &str = r#"
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use crate::contract::Notices;
 use crate::{AdContent, PageRecord, Result, SqliteStore, StoreError};
 
 /// An ad marked for takedown and not yet named in any notice, with what a notice needs.
@@ -209,10 +210,10 @@ const PAGE_COLS: &str =
     "url, final_url, status, kind, content_type, charset, body_sha256, warc_file, \
      warc_offset, warc_length, fetched_at, error";
 
-impl SqliteStore {
+impl Notices for SqliteStore {
     /// The campaign's ads on `platform` marked for takedown, not gone, and not named in any
     /// notice yet (sent or not: a prepared notice is not prepared twice), oldest first.
-    pub fn takedown_candidates(&self, campaign_id: i64, platform: &str) -> Result<Vec<TakedownAd>> {
+    fn takedown_candidates(&self, campaign_id: i64, platform: &str) -> Result<Vec<TakedownAd>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.platform, a.url, a.external_id, a.title, a.country, \
              json_extract(v.content, '$.lang'), v.page_id, \
@@ -271,7 +272,7 @@ impl SqliteStore {
     }
 
     /// Notices of the campaign on the platform not yet recorded as sent: (id, ads named).
-    pub fn unsent_notices(&self, campaign_id: i64, platform: &str) -> Result<Vec<(i64, i64)>> {
+    fn unsent_notices(&self, campaign_id: i64, platform: &str) -> Result<Vec<(i64, i64)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT n.id, (SELECT COUNT(*) FROM notice_ads na WHERE na.notice_id = n.id) FROM notices n \
              WHERE n.campaign_id = ?1 AND n.platform = ?2 AND n.sent_at IS NULL ORDER BY n.id",
@@ -285,7 +286,7 @@ impl SqliteStore {
     /// Records a notice, the ads it names and its audit-log entries in one transaction.
     /// Refuses (without writing) when one of the ads is already named in a notice, which
     /// happens only when two people prepare the same notice at once.
-    pub fn record_notice(&mut self, n: &NewNotice) -> Result<NoticeOutcome> {
+    fn record_notice(&mut self, n: &NewNotice) -> Result<NoticeOutcome> {
         let tx = self.conn.transaction()?;
         let at = crate::now();
         for ad in &n.ad_ids {
@@ -353,7 +354,7 @@ impl SqliteStore {
     }
 
     /// Records that a notice was sent, once; with its audit-log entry.
-    pub fn mark_notice_sent(
+    fn mark_notice_sent(
         &mut self,
         id: i64,
         at: i64,
@@ -391,7 +392,7 @@ impl SqliteStore {
     }
 
     /// Notices (of one campaign, or all), newest first, with how many of their ads are gone.
-    pub fn notices(&self, campaign_id: Option<i64>) -> Result<Vec<NoticeRow>> {
+    fn notices(&self, campaign_id: Option<i64>) -> Result<Vec<NoticeRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT n.id, c.name, n.platform, n.lang, n.created_at, n.created_by, n.csv_sha256, \
              n.letter_sha256, n.sent_at, n.sent_by, n.channel, \
@@ -425,7 +426,7 @@ impl SqliteStore {
     }
 
     /// The ads a notice names.
-    pub fn notice_ad_ids(&self, notice_id: i64) -> Result<Vec<i64>> {
+    fn notice_ad_ids(&self, notice_id: i64) -> Result<Vec<i64>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT ad_id FROM notice_ads WHERE notice_id = ?1 ORDER BY ad_id")?;
@@ -434,7 +435,7 @@ impl SqliteStore {
     }
 
     /// Ids of a campaign's ads (only those marked for takedown when `takedown_only`).
-    pub fn campaign_ad_ids(&self, campaign_id: i64, takedown_only: bool) -> Result<Vec<i64>> {
+    fn campaign_ad_ids(&self, campaign_id: i64, takedown_only: bool) -> Result<Vec<i64>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id FROM ads WHERE campaign_id = ?1 AND (?2 = 0 OR takedown = 1) ORDER BY id",
         )?;
@@ -443,7 +444,7 @@ impl SqliteStore {
     }
 
     /// A stored page by id, with its evidence location.
-    pub fn page_record(&self, id: i64) -> Result<Option<PageRecord>> {
+    fn page_record(&self, id: i64) -> Result<Option<PageRecord>> {
         Ok(self
             .conn
             .query_row(
@@ -455,7 +456,7 @@ impl SqliteStore {
     }
 
     /// Everything stored about one ad, for an evidence package.
-    pub fn ad_record(&self, id: i64) -> Result<AdRecord> {
+    fn ad_record(&self, id: i64) -> Result<AdRecord> {
         type Head = (
             String,
             String,
@@ -583,11 +584,9 @@ impl SqliteStore {
             notices,
         })
     }
-}
 
-impl SqliteStore {
     /// One network's stored summary.
-    pub fn network_summary(&self, id: i64) -> Result<Option<serde_json::Value>> {
+    fn network_summary(&self, id: i64) -> Result<Option<serde_json::Value>> {
         let s: Option<String> = self
             .conn
             .query_row(

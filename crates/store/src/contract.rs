@@ -109,3 +109,134 @@ pub trait Reviews {
     fn unreviewed_versions(&self, after_id: i64, limit: usize)
         -> Result<Vec<crate::StoredVersion>>;
 }
+
+use crate::action::{AdRecord, NewNotice, NoticeOutcome, NoticeRow, SentOutcome, TakedownAd};
+use crate::PageRecord;
+
+/// Notices: takedown notices sent to platforms (and the ads each names, so that revisits measure
+/// removal after notice), and the evidence an ad's package is made of. An ad is named in one
+/// notice at most: recording a notice that names an ad already named is refused without writing,
+/// even when two processes record at once.
+pub trait Notices {
+    /// The campaign's ads on `platform` marked for takedown, not gone, and not named in any
+    /// notice yet (sent or not: a prepared notice is not prepared twice), oldest first.
+    fn takedown_candidates(&self, campaign_id: i64, platform: &str) -> Result<Vec<TakedownAd>>;
+
+    /// Notices of the campaign on the platform not yet recorded as sent: (id, ads named).
+    fn unsent_notices(&self, campaign_id: i64, platform: &str) -> Result<Vec<(i64, i64)>>;
+
+    /// Records a notice, the ads it names and its audit-log entries in one transaction.
+    /// Refuses (without writing) when one of the ads is already named in a notice, which
+    /// happens only when two people prepare the same notice at once.
+    fn record_notice(&mut self, n: &NewNotice) -> Result<NoticeOutcome>;
+
+    /// Records that a notice was sent, once; with its audit-log entry.
+    fn mark_notice_sent(
+        &mut self,
+        id: i64,
+        at: i64,
+        by: &str,
+        channel: &str,
+    ) -> Result<SentOutcome>;
+
+    /// Notices (of one campaign, or all), newest first, with how many of their ads are gone.
+    fn notices(&self, campaign_id: Option<i64>) -> Result<Vec<NoticeRow>>;
+
+    /// The ads a notice names.
+    fn notice_ad_ids(&self, notice_id: i64) -> Result<Vec<i64>>;
+
+    /// Ids of a campaign's ads (only those marked for takedown when `takedown_only`).
+    fn campaign_ad_ids(&self, campaign_id: i64, takedown_only: bool) -> Result<Vec<i64>>;
+
+    /// A stored page by id, with its evidence location.
+    fn page_record(&self, id: i64) -> Result<Option<PageRecord>>;
+
+    /// Everything stored about one ad, for an evidence package.
+    fn ad_record(&self, id: i64) -> Result<AdRecord>;
+
+    /// One network's stored summary.
+    fn network_summary(&self, id: i64) -> Result<Option<serde_json::Value>>;
+}
+
+/// Policy audits: each website's audit of its rules on wildlife trade, and the small campaign
+/// lookups the campaign page and the audit need (configuration, platforms, a notice's files).
+pub trait PolicyAudits {
+    /// A campaign's id and stored configuration (the campaign file as JSON), by name.
+    fn campaign_config(&self, name: &str) -> Result<Option<(i64, serde_json::Value)>>;
+
+    /// The platforms a campaign has ads on, by name.
+    fn campaign_platforms(&self, campaign: i64) -> Result<Vec<String>>;
+
+    /// The files a takedown notice was written to (`{"csv": PATH, "letter": PATH}`), as recorded
+    /// in the audit log when it was prepared.
+    fn notice_files(&self, notice: i64) -> Result<Option<serde_json::Value>>;
+
+    /// Stores one website's audit.
+    fn save_policy_audit(
+        &mut self,
+        campaign: i64,
+        site: &str,
+        platform: Option<&str>,
+        verdict: &str,
+        result: &serde_json::Value,
+    ) -> Result<i64>;
+
+    /// The latest audit of each website of a campaign, by platform then site.
+    fn policy_audits(&self, campaign: i64) -> Result<Vec<crate::policy::PolicyAuditRow>>;
+}
+
+/// Campaign reports: the campaign, and each of its ads with the labels that count (an analyst's
+/// review where there is one, else the detection); the figures are computed by
+/// `wildwatch-report`.
+pub trait CampaignReports {
+    /// A campaign by name.
+    fn campaign_info(&self, name: &str) -> Result<Option<crate::report::CampaignInfo>>;
+
+    /// Every campaign name, sorted (for "did you mean" messages).
+    fn campaign_names(&self) -> Result<Vec<String>>;
+
+    /// Every ad of a campaign, oldest first, with its effective labels (see
+    /// [`ReportAd`](crate::report::ReportAd)).
+    fn report_ads(&self, campaign_id: i64) -> Result<Vec<crate::report::ReportAd>>;
+}
+
+/// Public reports and the dashboard's figures: URLs the public reports through the form (each
+/// counted once per URL, fetched and scanned in turn), and the figures per campaign and platform
+/// the dashboard shows.
+pub trait PublicReports {
+    /// Pages fetched in the last `days` days, counted per platform, fetched-as and page kind.
+    fn platform_pages(&self, days: i64) -> Result<Vec<crate::app::PlatformPages>>;
+
+    /// Figures per campaign.
+    fn campaign_stats(&self) -> Result<Vec<crate::app::CampaignStats>>;
+
+    /// Records a public report; a URL already reported is counted, not queued again.
+    fn add_report(
+        &mut self,
+        url: &str,
+        url_key: &str,
+        comment: &str,
+        submitter: &str,
+    ) -> Result<(i64, crate::app::ReportOutcome)>;
+
+    /// Takes the next report to fetch, marking it `fetching`: one left `fetching` by a crash
+    /// first, then the oldest queued; `None` when nothing waits.
+    fn take_report(&mut self) -> Result<Option<(i64, String)>>;
+
+    /// Records how a report's fetch ended (`done` or `failed`, the ad stored from it, what went
+    /// wrong); the ad is marked as coming from a report. An unknown report is
+    /// [`StoreError::NotFound`](crate::StoreError::NotFound).
+    fn finish_report(
+        &mut self,
+        id: i64,
+        status: &str,
+        ad_id: Option<i64>,
+        error: Option<&str>,
+    ) -> Result<()>;
+
+    /// Reports, newest first.
+    fn reports(&self, limit: usize) -> Result<Vec<crate::app::ReportRow>>;
+
+    /// Figures for public reports.
+    fn report_stats(&self) -> Result<crate::app::ReportStats>;
+}

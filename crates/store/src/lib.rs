@@ -19,7 +19,10 @@ pub mod suite;
 
 use serde::{Deserialize, Serialize};
 
+pub use contract::Notices;
+pub use contract::PublicReports;
 pub use contract::{Accounts, Reviews};
+pub use contract::{CampaignReports, PolicyAudits};
 pub use sqlite::SqliteStore;
 
 /// Store errors. Callers decide by variant (the web app: 404 for [`StoreError::NotFound`], 409

@@ -24,9 +24,9 @@ pub struct PolicyAuditRow {
     pub result: serde_json::Value,
 }
 
-impl SqliteStore {
+impl crate::contract::PolicyAudits for SqliteStore {
     /// A campaign's id and stored configuration (the campaign file as JSON), by name.
-    pub fn campaign_config(&self, name: &str) -> Result<Option<(i64, serde_json::Value)>> {
+    fn campaign_config(&self, name: &str) -> Result<Option<(i64, serde_json::Value)>> {
         let row: Option<(i64, String)> = self
             .conn
             .query_row(
@@ -42,7 +42,7 @@ impl SqliteStore {
     }
 
     /// The platforms a campaign has ads on, by name.
-    pub fn campaign_platforms(&self, campaign: i64) -> Result<Vec<String>> {
+    fn campaign_platforms(&self, campaign: i64) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT platform FROM ads WHERE campaign_id = ?1 ORDER BY platform",
         )?;
@@ -52,7 +52,7 @@ impl SqliteStore {
 
     /// The files a takedown notice was written to (`{"csv": PATH, "letter": PATH}`), as recorded
     /// in the audit log when it was prepared.
-    pub fn notice_files(&self, notice: i64) -> Result<Option<serde_json::Value>> {
+    fn notice_files(&self, notice: i64) -> Result<Option<serde_json::Value>> {
         let detail: Option<String> = self
             .conn
             .query_row(
@@ -78,7 +78,7 @@ impl SqliteStore {
     }
 
     /// Stores one website's audit.
-    pub fn save_policy_audit(
+    fn save_policy_audit(
         &mut self,
         campaign: i64,
         site: &str,
@@ -102,7 +102,7 @@ impl SqliteStore {
     }
 
     /// The latest audit of each website of a campaign, by platform then site.
-    pub fn policy_audits(&self, campaign: i64) -> Result<Vec<PolicyAuditRow>> {
+    fn policy_audits(&self, campaign: i64) -> Result<Vec<PolicyAuditRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, site, platform, audited_at, verdict, result FROM policy_audits p \
              WHERE campaign_id = ?1 AND id = (SELECT MAX(id) FROM policy_audits q \

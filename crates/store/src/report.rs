@@ -97,9 +97,9 @@ pub fn effective_species(
         .collect())
 }
 
-impl SqliteStore {
+impl crate::contract::CampaignReports for SqliteStore {
     /// A campaign by name.
-    pub fn campaign_info(&self, name: &str) -> Result<Option<CampaignInfo>> {
+    fn campaign_info(&self, name: &str) -> Result<Option<CampaignInfo>> {
         Ok(self
             .conn
             .query_row(
@@ -117,7 +117,7 @@ impl SqliteStore {
     }
 
     /// Every campaign name, sorted (for "did you mean" messages).
-    pub fn campaign_names(&self) -> Result<Vec<String>> {
+    fn campaign_names(&self) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT name FROM campaigns ORDER BY name")?;
@@ -126,7 +126,7 @@ impl SqliteStore {
     }
 
     /// Every ad of a campaign, oldest first, with its effective labels (see [`ReportAd`]).
-    pub fn report_ads(&self, campaign_id: i64) -> Result<Vec<ReportAd>> {
+    fn report_ads(&self, campaign_id: i64) -> Result<Vec<ReportAd>> {
         // Species first: the detection's rows, by ad, to give reviewed names their listing.
         let mut detected: HashMap<i64, Vec<ReportSpecies>> = HashMap::new();
         {

@@ -29,6 +29,16 @@ mod accounts {
     }
 }
 
+mod public_reports {
+    use super::*;
+
+    crate::public_reports_suite!(run_on_sqlite);
+
+    fn run_on_sqlite(case: fn(&mut dyn crate::suite::PublicReportStore)) {
+        case(&mut SqliteStore::in_memory().unwrap());
+    }
+}
+
 #[test]
 fn reopening_keeps_data_and_schema_version() {
     let dir = tempfile::tempdir().unwrap();
@@ -292,4 +302,34 @@ fn queuing_reads_the_last_seq_from_an_index_not_the_whole_frontier() {
         .map(|i| i.url)
         .collect();
     assert_eq!(order, ["http://a/1", "http://a/2", "http://a/3"]);
+}
+
+mod policy_audits {
+    use super::*;
+
+    crate::policy_audits_suite!(run_on_sqlite);
+
+    fn run_on_sqlite(case: fn(&mut dyn crate::suite::PolicyStore)) {
+        case(&mut SqliteStore::in_memory().unwrap());
+    }
+}
+
+mod campaign_reports {
+    use super::*;
+
+    crate::campaign_reports_suite!(run_on_sqlite);
+
+    fn run_on_sqlite(case: fn(&mut dyn crate::suite::ReportStore)) {
+        case(&mut SqliteStore::in_memory().unwrap());
+    }
+}
+
+mod notices {
+    use super::*;
+
+    crate::notices_suite!(run_on_sqlite);
+
+    fn run_on_sqlite(case: fn(&mut dyn crate::suite::NoticeStore)) {
+        case(&mut SqliteStore::in_memory().unwrap());
+    }
 }

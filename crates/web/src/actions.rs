@@ -7,6 +7,8 @@
 //! admins run a policy audit (it fetches the platforms' pages).
 
 use std::path::PathBuf;
+use wildwatch_store::Notices;
+use wildwatch_store::PublicReports;
 use wildwatch_store::Reviews;
 
 use askama::Template;
@@ -21,6 +23,7 @@ use wildwatch_action::takedown::{self, Channel, TakedownRequest};
 use wildwatch_action::templates::Templates;
 use wildwatch_report::Format;
 use wildwatch_store::app::percent_encode;
+use wildwatch_store::PolicyAudits;
 use wildwatch_store::{SqliteStore, Store};
 
 use crate::api::{ApiError, JsonBody};

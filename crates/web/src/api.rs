@@ -15,6 +15,7 @@ use wildwatch_store::app::{
     ReportOutcome, ReportRow, ReportStats, Review, Role, SellerInfo, StoredReview, User,
     VersionInfo,
 };
+use wildwatch_store::PublicReports;
 use wildwatch_store::{Accounts, Reviews};
 
 use crate::auth::{ApiUser, Authed, ClientIp};

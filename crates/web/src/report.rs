@@ -9,6 +9,7 @@ use std::time::Duration;
 use wildwatch_crawl::extract::{self, PageClass};
 use wildwatch_crawl::fetch::{FetchConfig, Fetched, Fetcher};
 use wildwatch_detect::Detector;
+use wildwatch_store::PublicReports;
 use wildwatch_store::{FetchCommit, FetchState, SqliteStore, Store, StoreError};
 use wildwatch_warc::WarcWriter;
 

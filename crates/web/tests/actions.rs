@@ -9,6 +9,7 @@ use axum::http::{header, StatusCode};
 use common::http::*;
 use common::*;
 use wildwatch_store::app::Review;
+use wildwatch_store::PolicyAudits;
 use wildwatch_store::Reviews;
 use wildwatch_store::{SqliteStore, Store};
 

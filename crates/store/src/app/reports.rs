@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::{Result, SqliteStore};
+use crate::{Result, SqliteStore, StoreError};
 
 /// Pages of one platform, of one kind, as fetched (for saying why a platform gave nothing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,11 +100,11 @@ pub enum ReportOutcome {
     Duplicate,
 }
 
-impl SqliteStore {
+impl crate::contract::PublicReports for SqliteStore {
     // ---- dashboard ----------------------------------------------------------------------------
 
     /// Pages fetched in the last `days` days, counted per platform, fetched-as and page kind.
-    pub fn platform_pages(&self, days: i64) -> Result<Vec<PlatformPages>> {
+    fn platform_pages(&self, days: i64) -> Result<Vec<PlatformPages>> {
         let since = crate::now() - days * 86_400;
         let mut stmt = self.conn.prepare_cached(
             "SELECT f.platform, f.kind, p.kind, COUNT(*), MIN(p.fetched_at), MAX(p.fetched_at) \
@@ -126,7 +126,7 @@ impl SqliteStore {
     }
 
     /// Figures per campaign.
-    pub fn campaign_stats(&self) -> Result<Vec<CampaignStats>> {
+    fn campaign_stats(&self) -> Result<Vec<CampaignStats>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.name, COUNT(a.id), COALESCE(SUM(a.relevant), 0), \
              COALESCE(SUM(a.risk = 'high'), 0), \
@@ -157,7 +157,7 @@ impl SqliteStore {
     // ---- public reports -----------------------------------------------------------------------
 
     /// Records a public report; a URL already reported is counted, not queued again.
-    pub fn add_report(
+    fn add_report(
         &mut self,
         url: &str,
         url_key: &str,
@@ -196,7 +196,7 @@ impl SqliteStore {
 
     /// Takes the oldest queued report (marking it `fetching`); reports left `fetching` by a
     /// crash are taken again.
-    pub fn take_report(&mut self) -> Result<Option<(i64, String)>> {
+    fn take_report(&mut self) -> Result<Option<(i64, String)>> {
         let tx = self.conn.transaction()?;
         let r: Option<(i64, String)> = tx
             .query_row(
@@ -216,7 +216,7 @@ impl SqliteStore {
     }
 
     /// Records how a report's fetch ended.
-    pub fn finish_report(
+    fn finish_report(
         &mut self,
         id: i64,
         status: &str,
@@ -224,10 +224,13 @@ impl SqliteStore {
         error: Option<&str>,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute(
+        let n = tx.execute(
             "UPDATE reports SET status = ?2, ad_id = ?3, error = ?4, done_at = ?5 WHERE id = ?1",
             params![id, status, ad_id, error, crate::now()],
         )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("no report with id {id}")));
+        }
         if let Some(a) = ad_id {
             tx.execute("UPDATE ads SET source = 'report' WHERE id = ?1", params![a])?;
         }
@@ -236,7 +239,7 @@ impl SqliteStore {
     }
 
     /// Reports, newest first.
-    pub fn reports(&self, limit: usize) -> Result<Vec<ReportRow>> {
+    fn reports(&self, limit: usize) -> Result<Vec<ReportRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, url, comment, submitted_at, times, status, ad_id, error FROM reports ORDER BY id DESC LIMIT ?1",
         )?;
@@ -256,7 +259,7 @@ impl SqliteStore {
     }
 
     /// Figures for public reports.
-    pub fn report_stats(&self) -> Result<ReportStats> {
+    fn report_stats(&self) -> Result<ReportStats> {
         Ok(self.conn.query_row(
             "SELECT COUNT(*), COALESCE(SUM(r.times), 0), COALESCE(SUM(r.status IN ('queued', 'fetching')), 0), \
              COALESCE(SUM(r.status = 'done'), 0), COALESCE(SUM(r.status = 'failed'), 0), \

@@ -8,6 +8,20 @@
 
 use crate::*;
 
+mod accounts;
+mod campaign_reports;
+mod notices;
+mod policy;
+mod public_reports;
+mod reviews;
+
+pub use accounts::*;
+pub use campaign_reports::*;
+pub use notices::*;
+pub use policy::*;
+pub use public_reports::*;
+pub use reviews::*;
+
 /// A frontier item of platform `p`.
 pub fn item(url: &str, kind: UrlKind) -> FrontierItem {
     FrontierItem {
@@ -592,234 +606,4 @@ pub fn photos_not_yet_fetched_are_listed_once(s: &mut dyn Store) {
     .unwrap();
     assert_eq!(urls(s), ["http://h/p/3.jpg"]);
     assert!(s.photos_to_fetch(c + 1000).unwrap().is_empty());
-}
-
-/// The [`Accounts`](crate::Accounts) cases, one `#[test]` each, given a function that runs a case
-/// on a fresh store of the backend.
-#[macro_export]
-macro_rules! accounts_suite {
-    ($run:path) => {
-        $crate::store_suite!(@cases $run,
-            users_are_added_once_and_found_by_name,
-            sessions_live_until_they_expire_or_the_user_is_disabled,
-            api_tokens_name_their_user_until_revoked
-        );
-    };
-}
-
-/// A name is taken once (a second is a conflict, not a failure of the database); users are
-/// listed by name; an unknown user cannot be changed.
-pub fn users_are_added_once_and_found_by_name(s: &mut dyn crate::Accounts) {
-    use crate::app::Role;
-    assert_eq!(s.user_count().unwrap(), 0);
-    let zoe = s.add_user("zoe", "hash-z", Role::Admin).unwrap();
-    let ann = s.add_user("ann", "hash-a", Role::Analyst).unwrap();
-    assert_ne!(zoe, ann);
-    match s.add_user("zoe", "other", Role::Viewer) {
-        Err(StoreError::Conflict(m)) => assert!(m.contains("zoe"), "{m}"),
-        other => panic!("a second `zoe` must be a conflict, got {other:?}"),
-    }
-    let (u, hash) = s.user_by_name("zoe").unwrap().unwrap();
-    assert_eq!(
-        (u.id, u.role, hash.as_str(), u.disabled),
-        (zoe, Role::Admin, "hash-z", false)
-    );
-    assert!(s.user_by_name("nobody").unwrap().is_none());
-    let names: Vec<String> = s.users().unwrap().into_iter().map(|u| u.username).collect();
-    assert_eq!(names, ["ann", "zoe"]);
-    assert_eq!(s.user_count().unwrap(), 2);
-    s.update_user(ann, Some(Role::Viewer), None, None).unwrap();
-    assert_eq!(s.user_by_name("ann").unwrap().unwrap().0.role, Role::Viewer);
-    assert!(matches!(
-        s.update_user(ann + zoe + 100, Some(Role::Viewer), None, None),
-        Err(StoreError::NotFound(_))
-    ));
-}
-
-/// A session names its user and CSRF token until it expires, is ended, or the user is disabled or
-/// given a new password (which ends every session of the user).
-pub fn sessions_live_until_they_expire_or_the_user_is_disabled(s: &mut dyn crate::Accounts) {
-    use crate::app::Role;
-    let ann = s.add_user("ann", "h", Role::Analyst).unwrap();
-    let later = now() + 3600;
-    s.create_session("live", ann, "csrf-1", later).unwrap();
-    s.create_session("old", ann, "csrf-2", now() - 10).unwrap();
-    let (u, csrf) = s.session_user("live").unwrap().unwrap();
-    assert_eq!((u.id, csrf.as_str()), (ann, "csrf-1"));
-    assert!(s.session_user("old").unwrap().is_none(), "expired");
-    assert!(s.session_user("unknown").unwrap().is_none());
-    s.delete_session("live").unwrap();
-    assert!(s.session_user("live").unwrap().is_none(), "ended");
-    s.create_session("again", ann, "csrf-3", later).unwrap();
-    s.update_user(ann, None, Some("new-hash"), None).unwrap();
-    assert!(
-        s.session_user("again").unwrap().is_none(),
-        "a new password ends sessions"
-    );
-    s.create_session("third", ann, "csrf-4", later).unwrap();
-    s.update_user(ann, None, None, Some(true)).unwrap();
-    assert!(s.session_user("third").unwrap().is_none(), "disabled");
-    assert!(s.user_by_name("ann").unwrap().unwrap().0.disabled);
-}
-
-/// An API token names its user until it is revoked (by its owner only) or the user is disabled;
-/// a user's tokens are listed in the order they were made.
-pub fn api_tokens_name_their_user_until_revoked(s: &mut dyn crate::Accounts) {
-    use crate::app::Role;
-    let ann = s.add_user("ann", "h", Role::Analyst).unwrap();
-    let bob = s.add_user("bob", "h", Role::Viewer).unwrap();
-    let t1 = s.create_api_token(ann, "laptop", "th-1").unwrap();
-    let t2 = s.create_api_token(ann, "ci", "th-2").unwrap();
-    s.create_api_token(bob, "bob's", "th-3").unwrap();
-    assert_eq!(s.token_user("th-1").unwrap().unwrap().id, ann);
-    assert!(s.token_user("th-x").unwrap().is_none());
-    let listed: Vec<(i64, String)> = s
-        .api_tokens(ann)
-        .unwrap()
-        .into_iter()
-        .map(|(id, name, _, used)| {
-            assert_eq!(used, None);
-            (id, name)
-        })
-        .collect();
-    assert_eq!(listed, [(t1, "laptop".to_string()), (t2, "ci".to_string())]);
-    assert!(!s.revoke_api_token(bob, t1).unwrap(), "not bob's token");
-    assert!(s.revoke_api_token(ann, t1).unwrap());
-    assert!(s.token_user("th-1").unwrap().is_none());
-    assert!(!s.revoke_api_token(ann, t1).unwrap(), "already revoked");
-    s.update_user(ann, None, None, Some(true)).unwrap();
-    assert!(s.token_user("th-2").unwrap().is_none(), "disabled");
-    assert_eq!(s.token_user("th-3").unwrap().unwrap().id, bob);
-}
-
-/// A store with reviews: what the [`reviews_suite!`](crate::reviews_suite) cases run on.
-pub trait ReviewStore: Store + crate::Reviews {}
-
-impl<T: Store + crate::Reviews> ReviewStore for T {}
-
-/// The [`Reviews`](crate::Reviews) cases, one `#[test]` each, given a function that runs a case
-/// on a fresh store of the backend.
-#[macro_export]
-macro_rules! reviews_suite {
-    ($run:path) => {
-        $crate::store_suite!(@cases $run,
-            reviews_are_saved_with_their_audit_entry,
-            the_queue_and_the_model_read_reviewed_and_unreviewed_ads
-        );
-    };
-}
-
-/// Two ads of one campaign, committed with a detection; their ids.
-fn two_ads(s: &mut dyn ReviewStore) -> (i64, i64) {
-    let c = s.campaign("t", &serde_json::json!({})).unwrap();
-    for (url, price) in [("http://h/ad/1", "10 €"), ("http://h/ad/2", "20 €")] {
-        s.commit_fetch(&commit(c, url, Some((ad(url, price), det("high")))))
-            .unwrap();
-    }
-    let ids: Vec<i64> = s
-        .list_ads(&AdFilter::default())
-        .unwrap()
-        .iter()
-        .map(|a| a.id)
-        .collect();
-    let (lo, hi) = (*ids.iter().min().unwrap(), *ids.iter().max().unwrap());
-    (lo, hi)
-}
-
-/// An analyst's labels.
-fn labels(risk: &str) -> crate::app::Review {
-    crate::app::Review {
-        relevant: true,
-        category: "live".into(),
-        species: vec!["Psittacus erithacus".into()],
-        specimens: Some(2),
-        price_eur: Some(500.0),
-        documents: vec!["ring".into()],
-        risk: risk.into(),
-        notes: "checked".into(),
-        tags: vec!["parrots".into()],
-        takedown: true,
-        enforcement: false,
-    }
-}
-
-/// A review is stored with who and when, and each save writes an audit entry naming the fields
-/// it changed; a review of an ad that does not exist is refused as not found.
-pub fn reviews_are_saved_with_their_audit_entry(s: &mut dyn ReviewStore) {
-    let (a, _) = two_ads(s);
-    assert!(s.review(a).unwrap().is_none());
-    let first = s
-        .save_review(a, &labels("high"), "confirmed", "ann")
-        .unwrap();
-    assert_eq!(
-        (first.status.as_str(), first.reviewer.as_str()),
-        ("confirmed", "ann")
-    );
-    assert_eq!(first.review, labels("high"));
-    let second = s
-        .save_review(a, &labels("low"), "corrected", "bob")
-        .unwrap();
-    assert_eq!(
-        (second.review.risk.as_str(), second.reviewer.as_str()),
-        ("low", "bob")
-    );
-    assert_eq!(s.review(a).unwrap().unwrap().review, labels("low"));
-    assert!(matches!(
-        s.save_review(a + 1000, &labels("low"), "corrected", "bob"),
-        Err(StoreError::NotFound(_))
-    ));
-    s.audit("zoe", "user.add", None, &serde_json::json!({"user": "bob"}))
-        .unwrap();
-    let of_ad = s.audit_log(Some(a), 10).unwrap();
-    let actions: Vec<&str> = of_ad.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["review.update", "review"], "newest first");
-    let changed: Vec<&String> = of_ad[0].detail.as_object().unwrap().keys().collect();
-    assert_eq!(changed, ["risk"], "only what changed");
-    assert_eq!(of_ad[0].detail["risk"]["old"], "high");
-    let all = s.audit_log(None, 2).unwrap();
-    assert_eq!((all.len(), all[0].action.as_str()), (2, "user.add"));
-    assert_eq!(all[0].ad_id, None);
-}
-
-/// The review queue and the model read the ads nobody reviewed, and a rerun of detection on
-/// "unreviewed" ads never replaces the detection of an ad reviewed meanwhile.
-pub fn the_queue_and_the_model_read_reviewed_and_unreviewed_ads(s: &mut dyn ReviewStore) {
-    let (a, b) = two_ads(s);
-    s.save_review(a, &labels("high"), "confirmed", "ann")
-        .unwrap();
-    let queue: Vec<i64> = s
-        .unreviewed_candidates(10)
-        .unwrap()
-        .iter()
-        .map(|q| q.id)
-        .collect();
-    assert_eq!(queue, [b]);
-    let versions = s.unreviewed_versions(0, 10).unwrap();
-    assert_eq!(versions.iter().map(|v| v.ad_id).collect::<Vec<_>>(), [b]);
-    assert!(s.unreviewed_versions(b, 10).unwrap().is_empty());
-    let reviewed = s.reviewed_ads().unwrap();
-    assert_eq!(reviewed.len(), 1);
-    assert_eq!(
-        (reviewed[0].id, reviewed[0].review.risk.as_str()),
-        (a, "high")
-    );
-    assert_eq!(reviewed[0].content.url, "http://h/ad/1");
-    // Both ads' latest versions with a new detection: only the unreviewed one changes.
-    let c = s.campaign_id("t").unwrap().unwrap();
-    let rows: Vec<Redetection> = s
-        .latest_versions(c, a.min(b), a.max(b))
-        .unwrap()
-        .into_iter()
-        .map(|v| Redetection {
-            ad_id: v.ad_id,
-            version: v.version,
-            ad: v.ad,
-            detection: det("low"),
-        })
-        .collect();
-    assert_eq!(s.replace_unreviewed_detections(&rows).unwrap(), 1);
-    let risk_of =
-        |s: &dyn ReviewStore, id: i64| s.latest_versions(c, id, id).unwrap()[0].risk.clone();
-    assert_eq!(risk_of(s, a), "high", "reviewed: kept");
-    assert_eq!(risk_of(s, b), "low", "unreviewed: replaced");
 }
