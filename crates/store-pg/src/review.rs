@@ -8,6 +8,7 @@ use wildwatch_store::app::{
 };
 use wildwatch_store::{Redetection, Reviews, StoreError, StoredVersion};
 
+use crate::store::stored_version;
 use crate::{pg, PgStore, Result};
 
 fn review_from_row(r: &Row) -> StoredReview {
@@ -239,17 +240,6 @@ impl Reviews for PgStore {
             )
             .map_err(pg)
         })?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredVersion {
-                    ad_id: r.get(0),
-                    version: r.get(1),
-                    ad: serde_json::from_str(r.get(2))?,
-                    risk: r.get(3),
-                    category: r.get(4),
-                    species: serde_json::from_str(r.get(5))?,
-                })
-            })
-            .collect()
+        rows.iter().map(stored_version).collect()
     }
 }

@@ -669,18 +669,7 @@ impl Store for PgStore {
             )
             .map_err(pg)
         })?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredVersion {
-                    ad_id: r.get(0),
-                    version: r.get(1),
-                    ad: serde_json::from_str(r.get(2))?,
-                    risk: r.get(3),
-                    category: r.get(4),
-                    species: serde_json::from_str(r.get(5))?,
-                })
-            })
-            .collect()
+        rows.iter().map(stored_version).collect()
     }
 
     fn replace_detections(&mut self, rows: &[Redetection]) -> Result<usize> {
@@ -765,4 +754,17 @@ impl PgStore {
             Ok(n)
         })
     }
+}
+
+/// A stored version as `latest_versions` and `unreviewed_versions` select it: ad id, version,
+/// content, and the detection's risk, category and species.
+pub(crate) fn stored_version(r: &Row) -> Result<StoredVersion> {
+    Ok(StoredVersion {
+        ad_id: r.get(0),
+        version: r.get(1),
+        ad: serde_json::from_str(r.get(2))?,
+        risk: r.get(3),
+        category: r.get(4),
+        species: serde_json::from_str(r.get(5))?,
+    })
 }
