@@ -6,6 +6,7 @@
 
 use std::io::{Seek, Write};
 use std::path::Path;
+use wildwatch_store::Links;
 use wildwatch_store::Notices;
 use wildwatch_store::Reviews;
 

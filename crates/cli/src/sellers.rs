@@ -6,6 +6,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use wildwatch_link::export::{self, NodeOut};
 use wildwatch_link::{Evidence, Link, Settings};
+use wildwatch_store::Links;
 use wildwatch_store::SqliteStore;
 
 #[derive(Subcommand)]

@@ -5,6 +5,7 @@
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 use std::process::{Command, Output};
+use wildwatch_store::AdQueries;
 use wildwatch_store::Reviews;
 
 use assert_cmd::cargo::CommandCargoExt;

@@ -2,6 +2,7 @@
 //! from, MinHash of the text), links the sellers, and stores links and ranked networks.
 
 use wildwatch_store::links::{IdentifierRow, LinkRow};
+use wildwatch_store::Links;
 use wildwatch_store::{SqliteStore, StoreError};
 
 use crate::{link, minhash, AdSignals, Settings};

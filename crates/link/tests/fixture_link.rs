@@ -11,6 +11,8 @@ use wildwatch_detect::Detector;
 use wildwatch_fixture::{Fixture, FixtureConfig};
 use wildwatch_link::export::{self, NodeOut};
 use wildwatch_link::{run, Settings};
+use wildwatch_store::AdQueries;
+use wildwatch_store::Links;
 use wildwatch_store::SqliteStore;
 
 #[test]

@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use serde::Serialize;
+use wildwatch_store::Links;
 
 /// A seller seen online holding an identifier.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -9,8 +9,10 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod ads;
 pub mod copy;
 pub mod jobs;
+mod links;
 mod notices;
 mod policy;
 mod public_reports;
@@ -25,7 +27,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use postgres::{Client, Config, NoTls};
-use wildwatch_store::{SqliteStore, Store, StoreError};
+use wildwatch_store::{AppStore, SqliteStore, Store, StoreError};
 
 /// Result alias (the store's error type, so callers see one error for both backends).
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -160,6 +162,17 @@ pub fn open(url: &DbUrl) -> Result<Box<dyn Store>> {
     Ok(match url {
         DbUrl::Sqlite(p) => Box::new(SqliteStore::open(p)?),
         DbUrl::Postgres(u) => Box::new(PgStore::connect(u)?),
+    })
+}
+
+/// Opens the store `db` names, as everything the web app and the CLI need of it
+/// ([`AppStore`]): PostgreSQL for a connection string (`postgres://…`, `postgresql://…`, or
+/// `host=… dbname=…`, as [`DbUrl::parse`] reads it), else the SQLite file at that path
+/// (`sqlite://` prefix optional), created and migrated as needed.
+pub fn open_any(db: &str) -> Result<Box<dyn AppStore>> {
+    Ok(match DbUrl::parse(db) {
+        DbUrl::Sqlite(p) => Box::new(SqliteStore::open(&p)?),
+        DbUrl::Postgres(u) => Box::new(PgStore::connect(&u)?),
     })
 }
 

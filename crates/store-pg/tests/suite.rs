@@ -179,3 +179,49 @@ mod public_reports {
         case(&mut store);
     }
 }
+
+mod ad_queries {
+    use super::common;
+
+    wildwatch_store::ad_queries_suite!(run_on_postgres);
+
+    fn run_on_postgres(case: fn(&mut dyn wildwatch_store::suite::AdQueryStore)) {
+        let Some(db) = common::TestDb::new() else {
+            return;
+        };
+        let mut store = db.store();
+        case(&mut store);
+    }
+}
+
+mod links {
+    use super::common;
+
+    wildwatch_store::links_suite!(run_on_postgres);
+
+    fn run_on_postgres(case: fn(&mut dyn wildwatch_store::suite::LinkStore)) {
+        let Some(db) = common::TestDb::new() else {
+            return;
+        };
+        let mut store = db.store();
+        case(&mut store);
+    }
+}
+
+/// [`wildwatch_store_pg::open_any`] picks the backend by the URL, and either is an `AppStore`.
+#[test]
+fn open_any_picks_the_backend_by_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let mut s = wildwatch_store_pg::open_any(path.to_str().unwrap()).unwrap();
+    s.campaign("t", &serde_json::json!({})).unwrap();
+    assert_eq!(s.facets().unwrap().campaigns, ["t"]);
+    assert!(path.exists(), "a plain path is an SQLite file");
+    let Some(db) = common::TestDb::new() else {
+        return;
+    };
+    let mut s = wildwatch_store_pg::open_any(&db.url()).unwrap();
+    s.campaign("u", &serde_json::json!({})).unwrap();
+    assert_eq!(s.facets().unwrap().campaigns, ["u"]);
+    assert!(wildwatch_store_pg::open_any("postgres://127.0.0.1:1/none?connect_timeout=1").is_err());
+}

@@ -240,3 +240,110 @@ pub trait PublicReports {
     /// Figures for public reports.
     fn report_stats(&self) -> Result<crate::app::ReportStats>;
 }
+
+use crate::app::{AdDetail, AdPage, AdQuery, Facets};
+use crate::links::{AdSignals, LinkRow, SellerView, SignalRow, StaleAd};
+
+/// Ad queries: the ads list of the web app and the API (filtered, sorted and paged by an
+/// [`AdQuery`]), its count and filter menus, one ad with everything known about it, the ads per
+/// platform, and a stored page for the archive view.
+pub trait AdQueries {
+    /// A page of the ads list: the query's filters, sorted by its `sort` (risk score by default;
+    /// ties by id), `per_page` rows from row `(page - 1) * per_page`, and whether more follow.
+    fn ad_page(&self, q: &AdQuery) -> Result<AdPage>;
+
+    /// How many ads match the query's filters (sorting and paging ignored).
+    fn ad_count(&self, q: &AdQuery) -> Result<i64>;
+
+    /// Ads stored per platform, by platform.
+    fn platform_counts(&self) -> Result<Vec<(String, i64)>>;
+
+    /// Distinct values for the filter menus (platforms, countries, languages, campaigns, species),
+    /// each sorted, empty values left out.
+    fn facets(&self) -> Result<Facets>;
+
+    /// Everything about one ad: its summary, newest content and detection, versions, pages,
+    /// seller, review and campaign. An unknown ad is
+    /// [`StoreError::NotFound`](crate::StoreError::NotFound).
+    fn ad_detail(&self, id: i64) -> Result<AdDetail>;
+
+    /// A stored page by id (for the archive view).
+    fn page(&self, id: i64) -> Result<Option<crate::PageRecord>>;
+}
+
+/// Links: what linking sellers reads and writes. Per-ad signals (identifiers with the words they
+/// came from, the text's MinHash signature, photo hashes), and the links and networks found.
+/// Seller keys are `s{seller id}` for seller accounts and `a{ad id}` for ads without a seller.
+pub trait Links {
+    /// Ads whose signals are missing or older than their newest version, by id, at most `limit`.
+    fn stale_signal_ads(&self, limit: usize) -> Result<Vec<StaleAd>>;
+
+    /// Stores the signals of many ads in one transaction, replacing older ones: (ad id, version,
+    /// identifiers, text signature).
+    fn save_signals(&mut self, rows: &[AdSignals]) -> Result<()>;
+
+    /// Stores (or replaces) the perceptual hash of one photo of an ad.
+    fn save_photo_hash(&mut self, ad_id: i64, url: &str, phash: u64) -> Result<()>;
+
+    /// Everything the linker reads, one row per ad, by ad id (identifiers by kind and value,
+    /// photo hashes by URL).
+    fn link_signals(&self) -> Result<Vec<SignalRow>>;
+
+    /// Replaces every stored link and network in one transaction. `networks` are (id, summary
+    /// JSON, member keys).
+    fn save_links(
+        &mut self,
+        links: &[LinkRow],
+        networks: &[(i64, serde_json::Value, Vec<String>)],
+    ) -> Result<()>;
+
+    /// Networks by id, at most `limit`: (id, summary).
+    fn networks(&self, limit: usize) -> Result<Vec<(i64, serde_json::Value)>>;
+
+    /// Links touching any of these sellers (with both ends among them when `inside`), each once:
+    /// for each seller in turn, the links it starts (by other end), then those it ends (by other
+    /// end).
+    fn links_of(&self, sellers: &[String], inside: bool) -> Result<Vec<LinkRow>>;
+
+    /// Members of a network, sorted.
+    fn network_members(&self, id: i64) -> Result<Vec<String>>;
+
+    /// A seller by key (`s12` or `a40`), with ads, identifiers, links and network; `None` for an
+    /// unknown seller or ad, or a key of neither form.
+    fn seller_view(&self, key: &str) -> Result<Option<SellerView>>;
+
+    /// Seller keys whose ads carry this identifier, with the ad, by ad id (for parcels and the
+    /// seller page).
+    fn identifier_owners(&self, kind: &str, value: &str) -> Result<Vec<(String, i64)>>;
+}
+
+/// Everything the web app and the CLI need of a store, as one object-safe trait: the crawl's
+/// [`Store`](crate::Store) and every concern above it. Implemented for every type that implements
+/// them all, so that callers can hold a `Box<dyn AppStore>` of either backend.
+pub trait AppStore:
+    crate::Store
+    + Accounts
+    + Reviews
+    + Notices
+    + PolicyAudits
+    + CampaignReports
+    + PublicReports
+    + AdQueries
+    + Links
+    + Send
+{
+}
+
+impl<T> AppStore for T where
+    T: crate::Store
+        + Accounts
+        + Reviews
+        + Notices
+        + PolicyAudits
+        + CampaignReports
+        + PublicReports
+        + AdQueries
+        + Links
+        + Send
+{
+}

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use contract::Notices;
 pub use contract::PublicReports;
 pub use contract::{Accounts, Reviews};
+pub use contract::{AdQueries, AppStore, Links};
 pub use contract::{CampaignReports, PolicyAudits};
 pub use sqlite::SqliteStore;
 

@@ -151,33 +151,84 @@ pub struct SellerView {
     pub network: Option<i64>,
 }
 
-fn seller_key(seller_id: Option<i64>, ad_id: i64) -> String {
+/// The signals of one ad as [`Links::save_signals`](crate::Links::save_signals) stores them:
+/// (ad id, version, identifiers, MinHash signature of the text).
+pub type AdSignals = (i64, i64, Vec<IdentifierRow>, Vec<u32>);
+
+/// What a seller key names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SellerKey {
+    /// `s{id}`: a seller account.
+    Seller(i64),
+    /// `a{id}`: an ad without a seller.
+    Ad(i64),
+}
+
+/// Reads a seller key (`s12`, `a40`); `None` for anything else.
+pub fn parse_seller_key(key: &str) -> Option<SellerKey> {
+    if let Some(id) = key.strip_prefix('s').and_then(|x| x.parse::<i64>().ok()) {
+        Some(SellerKey::Seller(id))
+    } else {
+        key.strip_prefix('a')
+            .and_then(|x| x.parse::<i64>().ok())
+            .map(SellerKey::Ad)
+    }
+}
+
+/// A seller's name, platform and ads (id, title, risk, url).
+pub type SellerHead = (String, String, Vec<(i64, String, String, String)>);
+
+/// The name shown for an ad without a seller.
+pub const NO_SELLER_NAME: &str = "(no seller name)";
+
+/// A seller's ads, by id (`$1` the seller id; SQLite rewrites it as `?1`).
+pub const ADS_OF_SELLER: &str =
+    "SELECT id, title, risk, url FROM ads WHERE seller_id = $1 ORDER BY id";
+
+/// The one ad of a key `a{id}` (`$1` the ad id).
+pub const ADS_OF_AD: &str = "SELECT id, title, risk, url FROM ads WHERE id = $1";
+
+/// Adds an identifier unless one of the same kind and value is already there (the first found
+/// is kept: the seller page shows each identifier once).
+pub fn push_identifier(list: &mut Vec<IdentifierRow>, row: IdentifierRow) {
+    if !list
+        .iter()
+        .any(|x| x.kind == row.kind && x.value == row.value)
+    {
+        list.push(row);
+    }
+}
+
+/// The key of an ad's seller: `s{seller id}`, or `a{ad id}` for an ad without a seller.
+pub fn seller_key(seller_id: Option<i64>, ad_id: i64) -> String {
     match seller_id {
         Some(s) => format!("s{s}"),
         None => format!("a{ad_id}"),
     }
 }
 
-fn sig_to_blob(sig: &[u32]) -> Vec<u8> {
+/// A MinHash signature as stored (little-endian `u32`s).
+pub fn sig_to_blob(sig: &[u32]) -> Vec<u8> {
     sig.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-fn blob_to_sig(b: &[u8]) -> Vec<u32> {
+/// A stored MinHash signature read back (see [`sig_to_blob`]).
+pub fn blob_to_sig(b: &[u8]) -> Vec<u32> {
     b.chunks_exact(4)
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect()
 }
 
-impl SqliteStore {
-    /// Ads whose signals are missing or stale, at most `limit`.
-    pub fn stale_signal_ads(&self, limit: usize) -> Result<Vec<StaleAd>> {
+impl crate::contract::Links for SqliteStore {
+    fn stale_signal_ads(&self, limit: usize) -> Result<Vec<StaleAd>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.versions, v.content FROM ads a \
              JOIN ad_versions v ON v.ad_id = a.id AND v.version = a.versions \
              LEFT JOIN ad_signals s ON s.ad_id = a.id \
              WHERE s.ad_id IS NULL OR s.version <> a.versions ORDER BY a.id LIMIT ?1",
         )?;
-        let rows = stmt.query_map(params![limit as i64], |r| {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![limit], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
@@ -196,12 +247,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// Stores the signals of many ads in one transaction (replacing older ones).
-    #[allow(clippy::type_complexity)]
-    pub fn save_signals(
-        &mut self,
-        rows: &[(i64, i64, Vec<IdentifierRow>, Vec<u32>)],
-    ) -> Result<()> {
+    fn save_signals(&mut self, rows: &[AdSignals]) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut del = tx.prepare_cached("DELETE FROM identifiers WHERE ad_id = ?1")?;
@@ -230,8 +276,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Stores a photo's perceptual hash.
-    pub fn save_photo_hash(&mut self, ad_id: i64, url: &str, phash: u64) -> Result<()> {
+    fn save_photo_hash(&mut self, ad_id: i64, url: &str, phash: u64) -> Result<()> {
         self.conn.execute(
             "INSERT OR REPLACE INTO photo_hashes(ad_id, url, phash) VALUES (?1, ?2, ?3)",
             params![ad_id, url, phash as i64],
@@ -239,8 +284,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Everything the linker reads, one row per ad.
-    pub fn link_signals(&self) -> Result<Vec<SignalRow>> {
+    fn link_signals(&self) -> Result<Vec<SignalRow>> {
         let mut out: Vec<SignalRow> = Vec::new();
         let mut pos = std::collections::HashMap::new();
         {
@@ -273,9 +317,9 @@ impl SqliteStore {
                 out.push(row);
             }
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT ad_id, kind, value FROM identifiers")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ad_id, kind, value FROM identifiers ORDER BY ad_id, kind, value, field, start",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -291,7 +335,7 @@ impl SqliteStore {
         }
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT ad_id, phash FROM photo_hashes")?;
+            .prepare_cached("SELECT ad_id, phash FROM photo_hashes ORDER BY ad_id, url")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
         for row in rows {
             let (ad, h) = row?;
@@ -302,8 +346,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// Replaces the stored links and networks. `networks` are (id, summary JSON, member keys).
-    pub fn save_links(
+    fn save_links(
         &mut self,
         links: &[LinkRow],
         networks: &[(i64, serde_json::Value, Vec<String>)],
@@ -334,12 +377,12 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Networks, ranked: (id, summary).
-    pub fn networks(&self, limit: usize) -> Result<Vec<(i64, serde_json::Value)>> {
+    fn networks(&self, limit: usize) -> Result<Vec<(i64, serde_json::Value)>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, summary FROM networks ORDER BY id LIMIT ?1")?;
-        let rows = stmt.query_map(params![limit as i64], |r| {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![limit], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut out = Vec::new();
@@ -350,12 +393,12 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// Links touching any of these sellers (both ends inside when `inside`).
-    pub fn links_of(&self, sellers: &[String], inside: bool) -> Result<Vec<LinkRow>> {
+    fn links_of(&self, sellers: &[String], inside: bool) -> Result<Vec<LinkRow>> {
         let set: std::collections::HashSet<&str> = sellers.iter().map(String::as_str).collect();
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a, b, strength, evidence FROM seller_links WHERE a = ?1 OR b = ?1",
+            "SELECT a, b, strength, evidence FROM seller_links WHERE a = ?1 OR b = ?1 \
+             ORDER BY a <> ?1, a, b",
         )?;
         let mut seen = std::collections::HashSet::new();
         for s in sellers {
@@ -385,8 +428,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// Members of a network.
-    pub fn network_members(&self, id: i64) -> Result<Vec<String>> {
+    fn network_members(&self, id: i64) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seller FROM network_members WHERE network = ?1 ORDER BY seller",
         )?;
@@ -394,55 +436,14 @@ impl SqliteStore {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// A seller by key (`s12` or `a40`), with ads, identifiers, links and network.
-    pub fn seller_view(&self, key: &str) -> Result<Option<SellerView>> {
-        let (name, platform, ads_sql, id): (String, String, &str, i64) =
-            if let Some(id) = key.strip_prefix('s').and_then(|x| x.parse::<i64>().ok()) {
-                let Some((name, platform)) = self
-                    .conn
-                    .query_row(
-                        "SELECT name, platform FROM sellers WHERE id = ?1",
-                        params![id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?
-                else {
-                    return Ok(None);
-                };
-                (
-                    name,
-                    platform,
-                    "SELECT id, title, risk, url FROM ads WHERE seller_id = ?1 ORDER BY id",
-                    id,
-                )
-            } else if let Some(id) = key.strip_prefix('a').and_then(|x| x.parse::<i64>().ok()) {
-                let Some(platform) = self
-                    .conn
-                    .query_row("SELECT platform FROM ads WHERE id = ?1", params![id], |r| {
-                        r.get(0)
-                    })
-                    .optional()?
-                else {
-                    return Ok(None);
-                };
-                (
-                    "(no seller name)".into(),
-                    platform,
-                    "SELECT id, title, risk, url FROM ads WHERE id = ?1",
-                    id,
-                )
-            } else {
-                return Ok(None);
-            };
-        let mut stmt = self.conn.prepare_cached(ads_sql)?;
-        let ads = stmt
-            .query_map(params![id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<rusqlite::Result<Vec<(i64, String, String, String)>>>()?;
+    fn seller_view(&self, key: &str) -> Result<Option<SellerView>> {
+        let Some((name, platform, ads)) = self.seller_head(key)? else {
+            return Ok(None);
+        };
         let mut identifiers = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT kind, value, raw, field, start, end_ FROM identifiers WHERE ad_id = ?1 ORDER BY kind, value",
+            "SELECT kind, value, raw, field, start, end_ FROM identifiers WHERE ad_id = ?1 \
+             ORDER BY kind, value, field, start",
         )?;
         for (ad, ..) in &ads {
             let rows = stmt.query_map(params![ad], |r| {
@@ -455,13 +456,7 @@ impl SqliteStore {
                 })
             })?;
             for row in rows {
-                let row = row?;
-                if !identifiers
-                    .iter()
-                    .any(|x: &IdentifierRow| x.kind == row.kind && x.value == row.value)
-                {
-                    identifiers.push(row);
-                }
+                push_identifier(&mut identifiers, row?);
             }
         }
         let links = self.links_of(&[key.to_string()], false)?;
@@ -484,8 +479,7 @@ impl SqliteStore {
         }))
     }
 
-    /// Seller keys whose ads carry this identifier (for parcels and the seller page).
-    pub fn identifier_owners(&self, kind: &str, value: &str) -> Result<Vec<(String, i64)>> {
+    fn identifier_owners(&self, kind: &str, value: &str) -> Result<Vec<(String, i64)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.seller_id, a.id FROM identifiers i JOIN ads a ON a.id = i.ad_id \
              WHERE i.kind = ?1 AND i.value = ?2 ORDER BY a.id",
@@ -499,6 +493,49 @@ impl SqliteStore {
             out.push((seller_key(s, ad), ad));
         }
         Ok(out)
+    }
+}
+
+impl SqliteStore {
+    /// A seller key's name, platform and ads (id, title, risk, url), by id; `None` when the key
+    /// names no seller or ad.
+    fn seller_head(&self, key: &str) -> Result<Option<SellerHead>> {
+        let (name, platform, ads_sql, id) = match parse_seller_key(key) {
+            Some(SellerKey::Seller(id)) => {
+                let Some((name, platform)) = self
+                    .conn
+                    .query_row(
+                        "SELECT name, platform FROM sellers WHERE id = ?1",
+                        params![id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?
+                else {
+                    return Ok(None);
+                };
+                (name, platform, ADS_OF_SELLER, id)
+            }
+            Some(SellerKey::Ad(id)) => {
+                let Some(platform) = self
+                    .conn
+                    .query_row("SELECT platform FROM ads WHERE id = ?1", params![id], |r| {
+                        r.get(0)
+                    })
+                    .optional()?
+                else {
+                    return Ok(None);
+                };
+                (NO_SELLER_NAME.to_string(), platform, ADS_OF_AD, id)
+            }
+            None => return Ok(None),
+        };
+        let mut stmt = self.conn.prepare_cached(&ads_sql.replace("$1", "?1"))?;
+        let ads = stmt
+            .query_map(params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(i64, String, String, String)>>>()?;
+        Ok(Some((name, platform, ads)))
     }
 }
 

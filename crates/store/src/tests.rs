@@ -39,6 +39,26 @@ mod public_reports {
     }
 }
 
+mod ad_queries {
+    use super::*;
+
+    crate::ad_queries_suite!(run_on_sqlite);
+
+    fn run_on_sqlite(case: fn(&mut dyn crate::suite::AdQueryStore)) {
+        case(&mut SqliteStore::in_memory().unwrap());
+    }
+}
+
+mod links {
+    use super::*;
+
+    crate::links_suite!(run_on_sqlite);
+
+    fn run_on_sqlite(case: fn(&mut dyn crate::suite::LinkStore)) {
+        case(&mut SqliteStore::in_memory().unwrap());
+    }
+}
+
 #[test]
 fn reopening_keeps_data_and_schema_version() {
     let dir = tempfile::tempdir().unwrap();

@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use wildwatch_store::app::{AdQuery, Review, Role, User};
+use wildwatch_store::AdQueries;
 use wildwatch_store::PublicReports;
 use wildwatch_store::{Accounts, Reviews};
 

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use wildwatch_store::AdQueries;
 use wildwatch_store::PublicReports;
 use wildwatch_store::Reviews;
 

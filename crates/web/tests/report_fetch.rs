@@ -7,6 +7,7 @@ use std::sync::Arc;
 use wildwatch_detect::Detector;
 use wildwatch_fixture::{Fixture, FixtureConfig};
 use wildwatch_refdata::RefData;
+use wildwatch_store::AdQueries;
 use wildwatch_store::PublicReports;
 use wildwatch_store::SqliteStore;
 use wildwatch_web::report::Worker;

@@ -4,6 +4,7 @@
 mod common;
 
 use std::sync::Arc;
+use wildwatch_store::AdQueries;
 use wildwatch_store::Reviews;
 
 use common::http::*;

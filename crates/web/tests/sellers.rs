@@ -10,6 +10,8 @@ use common::*;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use wildwatch_store::links::LinkRow;
+use wildwatch_store::AdQueries;
+use wildwatch_store::Links;
 use wildwatch_store::SqliteStore;
 
 async fn send(

@@ -1,6 +1,6 @@
 //! The ads list, one ad with everything known about it, the filter menus and archived pages.
 
-use crate::contract::Reviews;
+use crate::contract::{Notices, Reviews};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -202,13 +202,11 @@ pub struct Facets {
     pub species: Vec<String>,
 }
 
-impl SqliteStore {
-    // ---- ads ----------------------------------------------------------------------------------
-
+impl crate::contract::AdQueries for SqliteStore {
     /// A page of the ads list. The page's ids are chosen first, sorting only ids and sort keys
     /// (a deep page skips index entries, not whole rows), then only those rows are read with
     /// their species and seller.
-    pub fn ad_page(&self, q: &AdQuery) -> Result<AdPage> {
+    fn ad_page(&self, q: &AdQuery) -> Result<AdPage> {
         let mut args = Vec::new();
         let order = match q.sort.as_deref() {
             Some("newest") => " ORDER BY a.first_seen DESC, a.id DESC",
@@ -240,7 +238,7 @@ impl SqliteStore {
     }
 
     /// How many ads match the filters (paging ignored).
-    pub fn ad_count(&self, q: &AdQuery) -> Result<i64> {
+    fn ad_count(&self, q: &AdQuery) -> Result<i64> {
         let mut args = Vec::new();
         let mut sql = String::from("SELECT COUNT(*) FROM ads a");
         sql.push_str(&q.where_clause(&mut args, true));
@@ -249,7 +247,7 @@ impl SqliteStore {
     }
 
     /// Ads stored per platform.
-    pub fn platform_counts(&self) -> Result<Vec<(String, i64)>> {
+    fn platform_counts(&self) -> Result<Vec<(String, i64)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT platform, COUNT(*) FROM ads GROUP BY platform ORDER BY platform",
         )?;
@@ -261,7 +259,7 @@ impl SqliteStore {
     /// Each column's values are read by skipping through an index that it leads (the next value
     /// is the smallest one above the last), so a menu of five values costs six index lookups
     /// however many ads there are.
-    pub fn facets(&self) -> Result<Facets> {
+    fn facets(&self) -> Result<Facets> {
         let distinct = |table: &str, col: &str| -> Result<Vec<String>> {
             let sql = format!(
                 "WITH RECURSIVE v(x) AS (SELECT (SELECT MIN({col}) FROM {table} WHERE {col} > '') \
@@ -288,7 +286,7 @@ impl SqliteStore {
     }
 
     /// Everything about one ad.
-    pub fn ad_detail(&self, id: i64) -> Result<AdDetail> {
+    fn ad_detail(&self, id: i64) -> Result<AdDetail> {
         let summary = self
             .conn
             .query_row(
@@ -304,6 +302,35 @@ impl SqliteStore {
             params![id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        let campaign = self
+            .conn
+            .query_row(
+                "SELECT c.name FROM ads a JOIN campaigns c ON c.id = a.campaign_id WHERE a.id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(AdDetail {
+            content: serde_json::from_str(&content)?,
+            detection: serde_json::from_str(&detection)?,
+            versions: self.versions_of(id)?,
+            pages: self.pages_of(&summary.url)?,
+            seller: self.seller_of(id)?,
+            review: self.review(id)?,
+            campaign,
+            summary,
+        })
+    }
+
+    /// A stored page by id (for the archive view).
+    fn page(&self, id: i64) -> Result<Option<PageRecord>> {
+        self.page_record(id)
+    }
+}
+
+impl SqliteStore {
+    /// Every version of an ad, oldest first, with its risk then.
+    fn versions_of(&self, id: i64) -> Result<Vec<VersionInfo>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT v.version, v.seen_at, v.content, d.risk, v.page_id FROM ad_versions v \
              JOIN detections d ON d.ad_id = v.ad_id AND d.version = v.version WHERE v.ad_id = ?1 ORDER BY v.version",
@@ -322,12 +349,17 @@ impl SqliteStore {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(versions)
+    }
+
+    /// The pages fetched for an ad's URL, oldest first.
+    fn pages_of(&self, url: &str) -> Result<Vec<PageInfo>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, status, kind, fetched_at, body_sha256, warc_file, warc_offset FROM pages \
              WHERE url = ?1 ORDER BY id",
         )?;
         let pages = stmt
-            .query_map(params![summary.url], |r| {
+            .query_map(params![url], |r| {
                 Ok(PageInfo {
                     id: r.get(0)?,
                     status: r.get::<_, i64>(1)? as u16,
@@ -339,6 +371,11 @@ impl SqliteStore {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(pages)
+    }
+
+    /// An ad's seller with its contacts (sorted) and number of ads.
+    fn seller_of(&self, id: i64) -> Result<Option<SellerInfo>> {
         let seller = self
             .conn
             .query_row(
@@ -356,48 +393,15 @@ impl SqliteStore {
                 },
             )
             .optional()?;
-        let seller = match seller {
-            Some(mut s) => {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT contact FROM seller_contacts WHERE seller_id = ?1 ORDER BY contact",
-                )?;
-                s.contacts = stmt
-                    .query_map(params![s.id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                Some(s)
-            }
-            None => None,
+        let Some(mut s) = seller else {
+            return Ok(None);
         };
-        let campaign = self
-            .conn
-            .query_row(
-                "SELECT c.name FROM ads a JOIN campaigns c ON c.id = a.campaign_id WHERE a.id = ?1",
-                params![id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(AdDetail {
-            summary,
-            content: serde_json::from_str(&content)?,
-            detection: serde_json::from_str(&detection)?,
-            versions,
-            pages,
-            seller,
-            review: self.review(id)?,
-            campaign,
-        })
-    }
-
-    /// A stored page by id (for the archive view).
-    pub fn page(&self, id: i64) -> Result<Option<PageRecord>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT url, final_url, status, kind, content_type, charset, body_sha256, warc_file, \
-                 warc_offset, warc_length, fetched_at, error FROM pages WHERE id = ?1",
-                params![id],
-                crate::sqlite::page_from_row,
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT contact FROM seller_contacts WHERE seller_id = ?1 ORDER BY contact",
+        )?;
+        s.contacts = stmt
+            .query_map(params![s.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Some(s))
     }
 }

@@ -9,14 +9,18 @@
 use crate::*;
 
 mod accounts;
+mod ads;
 mod campaign_reports;
+mod links;
 mod notices;
 mod policy;
 mod public_reports;
 mod reviews;
 
 pub use accounts::*;
+pub use ads::*;
 pub use campaign_reports::*;
+pub use links::*;
 pub use notices::*;
 pub use policy::*;
 pub use public_reports::*;

@@ -1,6 +1,7 @@
 //! One ad: its text with the matched words, reasons, versions, evidence and the review form.
 
 use super::*;
+use wildwatch_store::AdQueries;
 use wildwatch_store::Reviews;
 
 pub(super) struct PageView {

@@ -1,6 +1,7 @@
 //! Accounts (users, API tokens) and the platforms page.
 
 use super::*;
+use wildwatch_store::AdQueries;
 use wildwatch_store::{Accounts, Reviews};
 
 pub(super) struct UserView {

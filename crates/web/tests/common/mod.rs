@@ -8,6 +8,7 @@ pub mod http;
 
 use std::sync::Arc;
 use wildwatch_store::Accounts;
+use wildwatch_store::AdQueries;
 
 use axum::Router;
 use wildwatch_refdata::RefData;
