@@ -30,6 +30,7 @@ mod http;
 mod parse;
 mod read;
 mod stream;
+mod wacz;
 mod writer;
 
 use std::time::SystemTime;
@@ -39,6 +40,9 @@ use serde::{Deserialize, Serialize};
 pub use date::{format_warc_date, parse_warc_date};
 pub use digest::labelled_digest_to_hex;
 pub use read::{find_url, read_record, responses, verify_dir, Responses};
+pub use wacz::{
+    extract_wacz, write_wacz, WaczContents, WaczError, WaczMeta, WaczPage, WACZ_VERSION,
+};
 pub use writer::{encode_exchange, Encoded, WarcWriter, SOFTWARE};
 
 /// One HTTP exchange to store.
