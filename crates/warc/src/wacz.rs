@@ -267,7 +267,7 @@ fn check_resource<R: Read + Seek>(
         }
         None => hash_copy(entry, None)?,
     };
-    let size_ok = r.bytes.is_none_or(|b| b == n);
+    let size_ok = r.bytes.map_or(true, |b| b == n);
     if !actual.eq_ignore_ascii_case(&format!("sha256:{expected}")) || !size_ok {
         if let Some(t) = target {
             let _ = std::fs::remove_file(t);
