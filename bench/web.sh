@@ -3,7 +3,10 @@
 #   bench/web.sh [N_ADS]   (default 100,000)
 # Environment: RATE (default 500 req/s), DURATION (default 20s), MAX_DURATION (default 10s),
 #   CONNECTIONS (default 50), REUSE_DB=1 (reuse the database a previous run imported, kept in
-#   bench/out/web-db-N; the import time is then not measured).
+#   bench/out/web-db-N, or the PostgreSQL database of a previous run; the import time is then not
+#   measured), PG=postgres://user@127.0.0.1:5432/DBNAME (run on PostgreSQL instead of SQLite: the
+#   database DBNAME is dropped and created afresh unless REUSE_DB=1; the summary goes to
+#   bench/out/web-pg.txt).
 # Steps: build (release), generate N ads by cycling the labelled corpus (varied ids, platforms,
 # sellers and prices), import them into a fresh data directory (timed), add an admin and an API
 # token, log in for a session cookie, start `wildwatch serve --no-fetch` on a free loopback port,
@@ -59,8 +62,28 @@ trap cleanup EXIT
 mkdir -p "$DATA"
 CACHE=$OUT/web-db-$N
 IMPORT="(reused from $CACHE)"
-if [ "${REUSE_DB:-0}" = 1 ] && [ -f "$CACHE/wildwatch.db" ]; then
-    cp "$CACHE"/wildwatch.db* "$DATA/"
+DB=()
+SUMMARY=$OUT/web.txt
+if [ -n "${PG:-}" ]; then
+    # The database name is the URL's last path segment; the server's maintenance database is
+    # `postgres` on the same server.
+    PGNAME=${PG##*/}
+    PGNAME=${PGNAME%%\?*}
+    PGADMIN=${PG%/*}/postgres
+    DB=(--db "$PG")
+    SUMMARY=$OUT/web-pg.txt
+    IMPORT="(reused from $PG)"
+    if [ "${REUSE_DB:-0}" != 1 ]; then
+        python3 - "$PGADMIN" "$PGNAME" <<'PY'
+import subprocess, sys
+admin, name = sys.argv[1:]
+for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+    subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
+PY
+    fi
+fi
+if [ "${REUSE_DB:-0}" = 1 ] && { [ -n "${PG:-}" ] || [ -f "$CACHE/wildwatch.db" ]; }; then
+    [ -n "${PG:-}" ] || cp "$CACHE"/wildwatch.db* "$DATA/"
 else
     python3 - "$N" "$WORK/ads.jsonl" <<'PY'
 import json, sys, glob, random
@@ -86,19 +109,21 @@ with open(out, "w", encoding="utf-8") as o:
         o.write(json.dumps(a, ensure_ascii=False) + "\n")
 PY
     S=$(date +%s.%N)
-    "$BIN" --data "$DATA" import "$WORK/ads.jsonl" --campaign bench 2>"$WORK/import.log" || {
+    "$BIN" --data "$DATA" "${DB[@]}" import "$WORK/ads.jsonl" --campaign bench 2>"$WORK/import.log" || {
         tail -5 "$WORK/import.log" >&2
         exit 1
     }
     E=$(date +%s.%N)
     IMPORT=$(python3 -c "s=$E-$S; print(f'{s:.1f} s ({$N/s:,.0f} ads/s, one transaction per ad, detection included)')")
     rm -f "$WORK/ads.jsonl"
-    rm -rf "$CACHE" && mkdir -p "$CACHE" && cp "$DATA"/wildwatch.db* "$CACHE/"
+    if [ -z "${PG:-}" ]; then
+        rm -rf "$CACHE" && mkdir -p "$CACHE" && cp "$DATA"/wildwatch.db* "$CACHE/"
+    fi
 fi
 echo "import: $IMPORT" >&2
 PASS=bench-password-$RANDOM$RANDOM
-printf '%s\n' "$PASS" | "$BIN" --data "$DATA" user add bench --role admin >/dev/null
-TOKEN=$("$BIN" --data "$DATA" user token bench --label bench | tail -1)
+printf '%s\n' "$PASS" | "$BIN" --data "$DATA" "${DB[@]}" user add bench --role admin >/dev/null
+TOKEN=$("$BIN" --data "$DATA" "${DB[@]}" user token bench --label bench | tail -1)
 
 # ---- server -----------------------------------------------------------------------------------
 PORT=$(python3 - <<'PY'
@@ -115,7 +140,7 @@ for _ in range(100):
 PY
 )
 BASE=http://127.0.0.1:$PORT
-"$BIN" --data "$DATA" serve --addr "127.0.0.1:$PORT" --no-fetch 2>"$WORK/serve.log" &
+"$BIN" --data "$DATA" "${DB[@]}" serve --addr "127.0.0.1:$PORT" --no-fetch 2>"$WORK/serve.log" &
 SRV=$!
 for _ in $(seq 1 300); do
     curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break
@@ -221,11 +246,12 @@ RSS=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$SRV/status")
 LOAD="$LOAD0 before the runs, $(cut -d' ' -f1 /proc/loadavg) after"
 
 python3 - "$RESULTS" "$N" "$ADS_STORED" "$IMPORT" "$RSS" "$RATE" "$DURATION" "$MAX_DURATION" \
-    "$CONNECTIONS" "$(nproc)" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "$LOAD" <<'PY' | tee "$OUT/web.txt"
+    "$CONNECTIONS" "$(nproc)" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "$LOAD" \
+    "$([ -n "${PG:-}" ] && echo PostgreSQL || echo SQLite)" <<'PY' | tee "$SUMMARY"
 import sys
-f, n, stored, imp, rss, rate, dur, maxdur, conns, cores, rev, load = sys.argv[1:]
+f, n, stored, imp, rss, rate, dur, maxdur, conns, cores, rev, load, store = sys.argv[1:]
 rows = [l.rstrip("\n").split("\t") for l in open(f) if l.strip()]
-print(f"wildwatch web load ({rev}): {int(stored):,} ads stored ({int(n):,} generated), {cores} cores")
+print(f"wildwatch web load ({rev}) on {store}: {int(stored):,} ads stored ({int(n):,} generated), {cores} cores")
 print(f"the load generator (oha, {conns} connections) runs on the same cores as the server")
 print(f"machine load average (1 min): {load}")
 print(f"import: {imp}")

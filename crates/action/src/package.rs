@@ -6,13 +6,10 @@
 
 use std::io::{Seek, Write};
 use std::path::Path;
-use wildwatch_store::Links;
-use wildwatch_store::Notices;
-use wildwatch_store::Reviews;
+use wildwatch_store::{Links, Notices, Reviews};
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde::{Deserialize, Serialize};
-use wildwatch_store::SqliteStore;
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
@@ -159,7 +156,7 @@ Check it with: wildwatch evidence check FILE.zip --public-key KEY
 /// Builds a package of `ad_ids` into `out`, signed with `key`. `evidence_dir` holds the WARC
 /// files the store points at. `created_at` is Unix seconds (normally now).
 pub fn build<W: Write + Seek>(
-    store: &SqliteStore,
+    store: &(impl Notices + Reviews + Links + ?Sized),
     evidence_dir: &Path,
     ad_ids: &[i64],
     key: &SigningKey,
@@ -344,7 +341,7 @@ fn remove_stale_parts(path: &Path) {
 /// Builds a package into the file `path` (written beside it under a name of this run's own, then
 /// renamed into place, so two runs writing the same path never share a half-written file).
 pub fn build_file(
-    store: &SqliteStore,
+    store: &(impl Notices + Reviews + Links + ?Sized),
     evidence_dir: &Path,
     ad_ids: &[i64],
     key: &SigningKey,

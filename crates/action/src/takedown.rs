@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use wildwatch_refdata::RefData;
 use wildwatch_store::action::{NewNotice, NoticeOutcome, NoticeRow, SentOutcome, TakedownAd};
-use wildwatch_store::Notices;
-use wildwatch_store::{SqliteStore, Store};
+use wildwatch_store::{Notices, Store};
 
 use crate::templates::{self, Templates};
 use crate::{rfc3339, safe_name, sha256_hex, ActionError, Result};
@@ -283,7 +282,7 @@ fn stamp(unix: i64) -> String {
 
 /// Gathers the ads to notify and renders the notice; writes nothing.
 pub fn prepare(
-    store: &SqliteStore,
+    store: &(impl Store + Notices + ?Sized),
     refdata: &RefData,
     templates: &Templates,
     req: &TakedownRequest,
@@ -374,7 +373,11 @@ pub fn prepare(
 
 /// Records a draft (notice, ads named, hashes of the CSV and letter as rendered, audit log).
 /// `files` goes into the audit-log entry (e.g. where the files were written).
-pub fn record(store: &mut SqliteStore, draft: &Draft, files: serde_json::Value) -> Result<i64> {
+pub fn record(
+    store: &mut (impl Notices + ?Sized),
+    draft: &Draft,
+    files: serde_json::Value,
+) -> Result<i64> {
     let outcome = store.record_notice(&NewNotice {
         campaign_id: draft.campaign_id,
         platform: draft.platform.clone(),
@@ -411,13 +414,13 @@ fn write_new(path: &Path, data: &[u8]) -> Result<()> {
 /// Prepares, writes the CSV and letter into `out_dir` (never overwriting a file) and records
 /// the notice. `Ok(None)` with the unsent notices when there is nothing to notify.
 pub fn issue(
-    store: &mut SqliteStore,
+    store: &mut (impl Store + Notices + ?Sized),
     refdata: &RefData,
     templates: &Templates,
     req: &TakedownRequest,
     out_dir: &Path,
 ) -> Result<std::result::Result<Issued, Vec<(i64, i64)>>> {
-    let draft = match prepare(store, refdata, templates, req)? {
+    let draft = match prepare(&*store, refdata, templates, req)? {
         Prepared::Nothing { unsent } => return Ok(Err(unsent)),
         Prepared::Draft(d) => *d,
     };
@@ -488,7 +491,7 @@ impl Channel {
 /// Records that notice `id` was sent at `at` (Unix seconds). Refuses an unknown notice and a
 /// notice already recorded as sent.
 pub fn record_sent(
-    store: &mut SqliteStore,
+    store: &mut (impl Notices + ?Sized),
     id: i64,
     at: i64,
     by: &str,
@@ -507,7 +510,10 @@ pub fn record_sent(
 }
 
 /// Notices (of one campaign, or all), newest first, with how many of their ads are gone.
-pub fn list(store: &SqliteStore, campaign: Option<&str>) -> Result<Vec<NoticeRow>> {
+pub fn list(
+    store: &(impl Store + Notices + ?Sized),
+    campaign: Option<&str>,
+) -> Result<Vec<NoticeRow>> {
     let id = match campaign {
         Some(c) => Some(
             store

@@ -10,8 +10,8 @@ use wildwatch_action::takedown::{self, Channel, TakedownRequest};
 use wildwatch_action::templates::Templates;
 use wildwatch_action::{check as pkg_check, keys, package, rfc3339};
 use wildwatch_refdata::RefData;
-use wildwatch_store::Notices;
-use wildwatch_store::{SqliteStore, Store};
+use wildwatch_store::action::NoticeRow;
+use wildwatch_store::AppStore;
 
 /// `wildwatch takedown CAMPAIGN --platform P`, or `takedown sent|list`.
 #[derive(Args)]
@@ -120,18 +120,15 @@ fn user() -> String {
         .unwrap_or_else(|| "cli".into())
 }
 
-fn open_store(data: &Path) -> Result<SqliteStore> {
-    std::fs::create_dir_all(data)
-        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
-    Ok(SqliteStore::open(&data.join("wildwatch.db"))?)
-}
-
+/// `wildwatch takedown …` on the store `--db` names (else the one in the data directory); the CSV
+/// and the letter are written to `--out`.
 pub fn takedown(
     data: &Path,
+    db: Option<&str>,
     a: &TakedownArgs,
     refdata: impl FnOnce() -> Result<RefData>,
 ) -> Result<()> {
-    let mut store = open_store(data)?;
+    let mut store = crate::db::open_app_store(data, db)?;
     match &a.command {
         Some(TakedownCommand::Sent {
             notice,
@@ -142,102 +139,116 @@ pub fn takedown(
                 Some(s) => wildwatch_action::parse_rfc3339(s)?,
                 None => wildwatch_store::now(),
             };
-            takedown::record_sent(&mut store, *notice, at, &user(), (*channel).into())?;
+            takedown::record_sent(&mut *store, *notice, at, &user(), (*channel).into())?;
             println!("notice {notice} recorded as sent at {}", rfc3339(at));
         }
         Some(TakedownCommand::List { campaign, json }) => {
-            let rows = takedown::list(&store, campaign.as_deref())?;
-            if *json {
-                for r in &rows {
-                    println!("{}", serde_json::to_string(r)?);
-                }
-                return Ok(());
-            }
-            let mut t = Table::new();
-            t.load_preset(UTF8_FULL_CONDENSED);
-            t.set_header([
-                "notice",
-                "campaign",
-                "platform",
-                "lang",
-                "prepared",
-                "sent",
-                "channel",
-                "ads",
-                "gone",
-                "gone since sent",
-            ]);
-            for r in &rows {
-                t.add_row([
-                    r.id.to_string(),
-                    r.campaign.clone().unwrap_or_default(),
-                    r.platform.clone(),
-                    r.lang.clone(),
-                    rfc3339(r.created_at),
-                    r.sent_at.map(rfc3339).unwrap_or_else(|| "not sent".into()),
-                    r.channel.clone().unwrap_or_default(),
-                    r.ads.to_string(),
-                    r.gone.to_string(),
-                    r.gone_since_sent.to_string(),
-                ]);
-            }
-            println!("{t}");
-            println!("{} notices", rows.len());
+            print_notices(&takedown::list(&*store, campaign.as_deref())?, *json)?;
         }
-        None => {
-            let (Some(campaign), Some(platform)) = (&a.campaign, &a.platform) else {
-                bail!("usage: wildwatch takedown CAMPAIGN --platform PLATFORM");
-            };
-            let lang = a.lang.clone().or_else(|| {
-                let dirs = wildwatch_crawl::adapter::Adapter::user_dirs(&a.adapters);
-                wildwatch_crawl::adapter::Adapter::load(platform, &dirs)
-                    .ok()
-                    .map(|ad| ad.lang)
-                    .filter(|l| !l.is_empty())
-            });
-            let req = TakedownRequest {
-                campaign: campaign.clone(),
-                platform: platform.clone(),
-                lang,
-                created_by: user(),
-            };
-            let refdata = refdata()?;
-            let templates = Templates::standard(a.templates.as_deref());
-            match takedown::issue(&mut store, &refdata, &templates, &req, &a.out)? {
-                Ok(n) => {
-                    println!(
-                        "notice {}: {} ads on {} ({})",
-                        n.id,
-                        n.draft.ads.len(),
-                        n.draft.platform,
-                        n.draft.lang
-                    );
-                    println!("  CSV:    {}", n.csv_path.display());
-                    println!("  letter: {}", n.letter_path.display());
-                    println!(
-                        "after sending it: wildwatch takedown sent {} --channel email|form|api|other",
-                        n.id
-                    );
-                }
-                Err(unsent) => {
-                    println!(
-                        "nothing to notify: no ad of campaign `{campaign}` on {platform} is marked for \
-                         takedown, still online and not yet in a notice"
-                    );
-                    for (id, ads) in unsent {
-                        println!(
-                            "  notice {id} ({ads} ads) is not recorded as sent yet: wildwatch takedown sent {id}"
-                        );
-                    }
-                }
+        None => issue(&mut *store, a, refdata)?,
+    }
+    Ok(())
+}
+
+fn print_notices(rows: &[NoticeRow], json: bool) -> Result<()> {
+    if json {
+        for r in rows {
+            println!("{}", serde_json::to_string(r)?);
+        }
+        return Ok(());
+    }
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header([
+        "notice",
+        "campaign",
+        "platform",
+        "lang",
+        "prepared",
+        "sent",
+        "channel",
+        "ads",
+        "gone",
+        "gone since sent",
+    ]);
+    for r in rows {
+        t.add_row([
+            r.id.to_string(),
+            r.campaign.clone().unwrap_or_default(),
+            r.platform.clone(),
+            r.lang.clone(),
+            rfc3339(r.created_at),
+            r.sent_at.map(rfc3339).unwrap_or_else(|| "not sent".into()),
+            r.channel.clone().unwrap_or_default(),
+            r.ads.to_string(),
+            r.gone.to_string(),
+            r.gone_since_sent.to_string(),
+        ]);
+    }
+    println!("{t}");
+    println!("{} notices", rows.len());
+    Ok(())
+}
+
+/// `wildwatch takedown CAMPAIGN --platform P`: prepares, writes and records a notice.
+fn issue(
+    store: &mut dyn AppStore,
+    a: &TakedownArgs,
+    refdata: impl FnOnce() -> Result<RefData>,
+) -> Result<()> {
+    let (Some(campaign), Some(platform)) = (&a.campaign, &a.platform) else {
+        bail!("usage: wildwatch takedown CAMPAIGN --platform PLATFORM");
+    };
+    let lang = a.lang.clone().or_else(|| {
+        let dirs = wildwatch_crawl::adapter::Adapter::user_dirs(&a.adapters);
+        wildwatch_crawl::adapter::Adapter::load(platform, &dirs)
+            .ok()
+            .map(|ad| ad.lang)
+            .filter(|l| !l.is_empty())
+    });
+    let req = TakedownRequest {
+        campaign: campaign.clone(),
+        platform: platform.clone(),
+        lang,
+        created_by: user(),
+    };
+    let refdata = refdata()?;
+    let templates = Templates::standard(a.templates.as_deref());
+    match takedown::issue(store, &refdata, &templates, &req, &a.out)? {
+        Ok(n) => {
+            println!(
+                "notice {}: {} ads on {} ({})",
+                n.id,
+                n.draft.ads.len(),
+                n.draft.platform,
+                n.draft.lang
+            );
+            println!("  CSV:    {}", n.csv_path.display());
+            println!("  letter: {}", n.letter_path.display());
+            println!(
+                "after sending it: wildwatch takedown sent {} --channel email|form|api|other",
+                n.id
+            );
+        }
+        Err(unsent) => {
+            println!(
+                "nothing to notify: no ad of campaign `{campaign}` on {platform} is marked for \
+                 takedown, still online and not yet in a notice"
+            );
+            for (id, ads) in unsent {
+                println!(
+                    "  notice {id} ({ads} ads) is not recorded as sent yet: wildwatch takedown sent {id}"
+                );
             }
         }
     }
     Ok(())
 }
 
-pub fn package(data: &Path, a: &PackageArgs) -> Result<()> {
-    let store = open_store(data)?;
+/// `wildwatch evidence package` on the store `--db` names; the WARC files are read from the data
+/// directory's `evidence/`.
+pub fn package(data: &Path, db: Option<&str>, a: &PackageArgs) -> Result<()> {
+    let store = crate::db::open_app_store(data, db)?;
     let ids = match &a.campaign {
         Some(c) => {
             let cid = store
@@ -258,7 +269,7 @@ pub fn package(data: &Path, a: &PackageArgs) -> Result<()> {
     if made {
         eprintln!("made a new signing key: {}", key_path.display());
     }
-    let built = package::build_file(&store, &data.join("evidence"), &ids, &key, &a.out)?;
+    let built = package::build_file(&*store, &data.join("evidence"), &ids, &key, &a.out)?;
     for (ad, page, why) in &built.warnings {
         eprintln!("warning: ad {ad}, page {page}: WARC records not copied: {why}");
     }

@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use wildwatch_crawl::policy::{audit_campaign, PolicyTerms, SiteAudit};
+use wildwatch_crawl::policy::{audit_campaign_in, PolicyTerms, SiteAudit};
 use wildwatch_crawl::{Campaign, CrawlOptions};
-use wildwatch_store::PolicyAudits;
-use wildwatch_store::SqliteStore;
+use wildwatch_store::AppStore;
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
@@ -42,19 +41,11 @@ pub enum AuditFormat {
 }
 
 /// The campaign from a file, or from the store by name.
-fn campaign(data: &Path, arg: &str) -> Result<(Campaign, serde_json::Value)> {
+fn campaign(store: &dyn AppStore, arg: &str) -> Result<(Campaign, serde_json::Value)> {
     let p = Path::new(arg);
     if p.is_file() {
         return Ok(Campaign::from_file(p)?);
     }
-    let db = data.join("wildwatch.db");
-    if !db.exists() {
-        bail!(
-            "`{arg}` is neither a campaign file nor a stored campaign (no store at {})",
-            db.display()
-        );
-    }
-    let store = SqliteStore::open(&db)?;
     let Some((_, json)) = store.campaign_config(arg)? else {
         bail!("`{arg}` is neither a campaign file nor a stored campaign");
     };
@@ -63,26 +54,25 @@ fn campaign(data: &Path, arg: &str) -> Result<(Campaign, serde_json::Value)> {
     Ok((c, json))
 }
 
-pub fn audit(data: &Path, cmd: &AuditCommand) -> Result<()> {
+/// `wildwatch audit policies` on the store `--db` names (else the one in the data directory);
+/// the pages are archived in the data directory's `evidence/`.
+pub fn audit(data: &Path, db: Option<&str>, cmd: &AuditCommand) -> Result<()> {
     let AuditCommand::Policies(a) = cmd;
-    let (c, json) = campaign(data, &a.campaign)?;
-    let sites: Vec<SiteAudit> = if a.stored {
-        let store = SqliteStore::open(&data.join("wildwatch.db"))?;
-        let Some((cid, _)) = store.campaign_config(&c.name)? else {
-            bail!("campaign `{}` is not in the store", c.name);
-        };
-        let rows = store.policy_audits(cid)?;
-        if rows.is_empty() {
-            bail!(
-                "no policy audit stored for campaign `{}`; run `wildwatch audit policies {}`",
-                c.name,
-                a.campaign
-            );
-        }
-        rows.into_iter()
-            .map(|r| serde_json::from_value(r.result))
-            .collect::<std::result::Result<_, _>>()
-            .context("a stored audit could not be read")?
+    let sqlite = data.join("wildwatch.db");
+    if db.is_none_or(|u| u.trim().is_empty())
+        && !sqlite.exists()
+        && !Path::new(&a.campaign).is_file()
+    {
+        bail!(
+            "`{}` is neither a campaign file nor a stored campaign (no store at {})",
+            a.campaign,
+            sqlite.display()
+        );
+    }
+    let mut store = crate::db::open_app_store(data, db)?;
+    let (c, json) = campaign(&*store, &a.campaign)?;
+    let sites = if a.stored {
+        stored(&*store, &c, &a.campaign)?
     } else {
         let terms = match &a.terms {
             Some(d) => PolicyTerms::from_dir(d).map_err(anyhow::Error::msg)?,
@@ -92,61 +82,89 @@ pub fn audit(data: &Path, cmd: &AuditCommand) -> Result<()> {
             .with_context(|| format!("cannot create the data directory {}", data.display()))?;
         let dirs = wildwatch_crawl::adapter::Adapter::user_dirs(&a.adapters);
         let opts = CrawlOptions {
-            db: data.join("wildwatch.db"),
+            db: sqlite,
             evidence: data.join("evidence"),
             adapter_dirs: dirs,
             progress: false,
             max_fetches: None,
             allow_private: true,
         };
-        audit_campaign(&c, &json, &opts, &terms)?
+        audit_campaign_in(&mut *store, &c, &json, &opts, &terms)?
     };
-    let share = wildwatch_crawl::policy::share_clear(&sites);
-    let clear = sites
-        .iter()
-        .filter(|s| s.verdict.as_str() == "clear")
-        .count();
     match a.format {
-        AuditFormat::Json => {
-            let out = serde_json::json!({
-                "campaign": c.name,
-                "websites": sites.len(),
-                "clear": clear,
-                "share_clear": share,
-                "sites": sites,
-            });
-            println!("{}", serde_json::to_string_pretty(&out)?);
-        }
+        AuditFormat::Json => print_json(&c, &sites),
         AuditFormat::Table => {
-            let mut t = Table::new();
-            t.load_preset(UTF8_FULL_CONDENSED);
-            t.set_header(["platform", "website", "verdict", "pages", "summary"]);
-            for s in &sites {
-                t.add_row([
-                    s.platform.clone(),
-                    s.home.clone(),
-                    s.verdict.as_str().to_string(),
-                    s.pages.len().to_string(),
-                    s.summary.clone(),
-                ]);
-            }
-            println!("{t}");
-            for s in &sites {
-                for p in &s.pages {
-                    for f in p.findings.iter().take(4) {
-                        println!("  {} · {} [{}] “{}”", s.platform, p.url, f.topic, f.passage);
-                    }
-                    if let Some(e) = &p.error {
-                        println!("  {} · {} — {}", s.platform, p.url, e);
-                    }
-                }
-            }
-            println!(
-                "clear information on wildlife trade: {clear} of {} website(s) ({:.0}%)",
-                sites.len(),
-                share * 100.0
-            );
+            print_table(&sites);
+            Ok(())
         }
     }
+}
+
+/// The latest stored audit of each website of the campaign.
+fn stored(store: &dyn AppStore, c: &Campaign, arg: &str) -> Result<Vec<SiteAudit>> {
+    let Some((cid, _)) = store.campaign_config(&c.name)? else {
+        bail!("campaign `{}` is not in the store", c.name);
+    };
+    let rows = store.policy_audits(cid)?;
+    if rows.is_empty() {
+        bail!(
+            "no policy audit stored for campaign `{}`; run `wildwatch audit policies {arg}`",
+            c.name
+        );
+    }
+    rows.into_iter()
+        .map(|r| serde_json::from_value(r.result))
+        .collect::<std::result::Result<_, _>>()
+        .context("a stored audit could not be read")
+}
+
+fn clear_count(sites: &[SiteAudit]) -> usize {
+    sites
+        .iter()
+        .filter(|s| s.verdict.as_str() == "clear")
+        .count()
+}
+
+fn print_json(c: &Campaign, sites: &[SiteAudit]) -> Result<()> {
+    let out = serde_json::json!({
+        "campaign": c.name,
+        "websites": sites.len(),
+        "clear": clear_count(sites),
+        "share_clear": wildwatch_crawl::policy::share_clear(sites),
+        "sites": sites,
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
+}
+
+fn print_table(sites: &[SiteAudit]) {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header(["platform", "website", "verdict", "pages", "summary"]);
+    for s in sites {
+        t.add_row([
+            s.platform.clone(),
+            s.home.clone(),
+            s.verdict.as_str().to_string(),
+            s.pages.len().to_string(),
+            s.summary.clone(),
+        ]);
+    }
+    println!("{t}");
+    for s in sites {
+        for p in &s.pages {
+            for f in p.findings.iter().take(4) {
+                println!("  {} · {} [{}] “{}”", s.platform, p.url, f.topic, f.passage);
+            }
+            if let Some(e) = &p.error {
+                println!("  {} · {} — {}", s.platform, p.url, e);
+            }
+        }
+    }
+    println!(
+        "clear information on wildlife trade: {} of {} website(s) ({:.0}%)",
+        clear_count(sites),
+        sites.len(),
+        wildwatch_crawl::policy::share_clear(sites) * 100.0
+    );
 }

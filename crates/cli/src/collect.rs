@@ -7,13 +7,13 @@ pub use import::{import, ImportArgs};
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use wildwatch_store::Accounts;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use wildwatch_crawl::{Campaign, CrawlOptions};
 use wildwatch_detect::Detector;
-use wildwatch_store::{AdFilter, SqliteStore};
+use wildwatch_store::{AdFilter, AppStore};
+use wildwatch_store_pg::DbUrl;
 
 #[derive(Args)]
 pub struct CrawlArgs {
@@ -141,10 +141,6 @@ pub fn fixture(a: &FixtureArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn ads(data: &Path, cmd: &AdsCommand) -> Result<()> {
-    ads_on(data, None, cmd)
-}
-
 /// `ads` on the store `--db` names (default: the SQLite store in `data`).
 pub fn ads_on(data: &Path, db: Option<&str>, cmd: &AdsCommand) -> Result<()> {
     let AdsCommand::List {
@@ -269,7 +265,7 @@ pub fn evidence(data: &Path, cmd: &EvidenceCommand) -> Result<()> {
 pub fn evidence_on(data: &Path, db: Option<&str>, cmd: &EvidenceCommand) -> Result<()> {
     let dir = data.join("evidence");
     match cmd {
-        EvidenceCommand::Package(a) => crate::action::package(data, a)?,
+        EvidenceCommand::Package(a) => crate::action::package(data, db, a)?,
         EvidenceCommand::Check(a) => crate::action::check(a)?,
         EvidenceCommand::Verify => {
             if !dir.is_dir() {
@@ -347,8 +343,9 @@ pub struct DemoArgs {
 }
 
 /// The main job end to end on the fixture marketplace: serve five fake platforms on loopback,
-/// crawl them politely, detect, store, archive, list the high-risk ads, verify the evidence.
-pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
+/// crawl them politely, detect, store, archive, list the high-risk ads, verify the evidence. The
+/// store is the one `--db` names, else the data directory's.
+pub fn demo(data: &Path, db: Option<&str>, a: &DemoArgs, det: &Detector) -> Result<()> {
     let fx = wildwatch_fixture::Fixture::start(
         wildwatch_fixture::FixtureConfig {
             ads: a.ads,
@@ -357,27 +354,7 @@ pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
         },
         None,
     )?;
-    let mut toml = String::from(
-        "name = \"demo\"\nrate_per_host = 20\nconcurrency_per_host = 4\nmax_keywords = 6\n",
-    );
-    if !a.keyword.is_empty() {
-        toml.push_str(&format!(
-            "keywords = [{}]\n",
-            a.keyword
-                .iter()
-                .map(|k| format!("{k:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    for s in &fx.sites {
-        eprintln!("fixture platform {} ({}) at {}", s.name, s.lang, s.base_url);
-        toml.push_str(&format!(
-            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 3\n",
-            s.name, s.base_url
-        ));
-    }
-    let (c, json) = Campaign::parse(&toml, "demo campaign")?;
+    let (c, json) = demo_campaign(&fx, &a.keyword)?;
     let opts = CrawlOptions {
         db: db_path(data)?,
         evidence: data.join("evidence"),
@@ -386,13 +363,17 @@ pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
         max_fetches: None,
         allow_private: true,
     };
-    let r = wildwatch_crawl::crawl(&c, &json, &opts, det)?;
+    let mut crawl_store = crate::db::open_store(data, db)?;
+    let r = wildwatch_crawl::crawl_in(&mut *crawl_store, &c, &json, &opts, det)?;
+    drop(crawl_store);
     eprintln!(
         "crawled {} pages and {} photos in {:.1}s: {} new ads ({} high risk), {} gone, {} blocked, {} disallowed by robots.txt, {} errors",
         r.pages, r.photos, r.seconds, r.ads_new, r.high_risk, r.gone, r.blocked, r.robots, r.errors
     );
     // The platforms' policy pages: do they tell users what wildlife trade law allows?
-    let sites = wildwatch_crawl::policy::audit_campaign(
+    let mut store = crate::db::open_app_store(data, db)?;
+    let sites = wildwatch_crawl::policy::audit_campaign_in(
+        &mut *store,
         &c,
         &json,
         &opts,
@@ -407,17 +388,40 @@ pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
         );
     }
     fx.shutdown();
-    // Sellers linked across platforms by shared identifiers, photos and texts.
-    let mut store = SqliteStore::open(&db_path(data)?)?;
-    let l = wildwatch_link::run::run(&mut store, &wildwatch_link::Settings::default())?;
-    eprintln!(
-        "linked sellers: {} links, {} networks (`wildwatch --data {} networks list`)",
-        l.links,
-        l.networks,
-        data.display()
+    demo_findings(&mut *store, data, db, det)
+}
+
+/// The demo's campaign: every fixture platform, the keywords given (else generated).
+fn demo_campaign(
+    fx: &wildwatch_fixture::Fixture,
+    keywords: &[String],
+) -> Result<(Campaign, serde_json::Value)> {
+    let mut toml = String::from(
+        "name = \"demo\"\nrate_per_host = 20\nconcurrency_per_host = 4\nmax_keywords = 6\n",
     );
-    // The campaign report, as monitoring reports publish it.
-    let report = wildwatch_report::build(&store, "demo", &det.refdata)?;
+    if !keywords.is_empty() {
+        toml.push_str(&format!(
+            "keywords = [{}]\n",
+            keywords
+                .iter()
+                .map(|k| format!("{k:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for s in &fx.sites {
+        eprintln!("fixture platform {} ({}) at {}", s.name, s.lang, s.base_url);
+        toml.push_str(&format!(
+            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 3\n",
+            s.name, s.base_url
+        ));
+    }
+    Ok(Campaign::parse(&toml, "demo campaign")?)
+}
+
+/// The demo campaign's report, as monitoring reports publish it, written to the data directory.
+fn demo_report(store: &dyn AppStore, data: &Path, det: &Detector) -> Result<()> {
+    let report = wildwatch_report::build(store, "demo", &det.refdata)?;
     let path = data.join("report-demo.html");
     std::fs::write(
         &path,
@@ -434,23 +438,47 @@ pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
         f.high_risk,
         path.display()
     );
-    ads(
-        data,
-        &AdsCommand::List {
-            campaign: Some("demo".into()),
-            risk: Some("high".into()),
-            platform: None,
-            relevant: false,
-            limit: Some(15),
-            format: ListFormat::Table,
-        },
-    )?;
+    Ok(())
+}
+
+/// After the demo's crawl: sellers linked, the report, the high-risk ads, the evidence verified
+/// and a first account for the web app.
+fn demo_findings(
+    store: &mut dyn AppStore,
+    data: &Path,
+    db: Option<&str>,
+    det: &Detector,
+) -> Result<()> {
+    // How to name this store again in the commands suggested below.
+    let again = match db.filter(|u| !u.trim().is_empty()) {
+        Some(u) => format!(
+            " --data {} --db \"{}\"",
+            data.display(),
+            DbUrl::parse(u).display()
+        ),
+        None => format!(" --data {}", data.display()),
+    };
+    // Sellers linked across platforms by shared identifiers, photos and texts.
+    let l = wildwatch_link::run::run(store, &wildwatch_link::Settings::default())?;
+    eprintln!(
+        "linked sellers: {} links, {} networks (`wildwatch{again} networks list`)",
+        l.links, l.networks
+    );
+    demo_report(store, data, det)?;
+    let list = AdsCommand::List {
+        campaign: Some("demo".into()),
+        risk: Some("high".into()),
+        platform: None,
+        relevant: false,
+        limit: Some(15),
+        format: ListFormat::Table,
+    };
+    ads_on(data, db, &list)?;
     evidence(data, &EvidenceCommand::Verify)?;
     eprintln!(
-        "store: {}; evidence: {}; try `wildwatch --data {} ads list --format csv`",
-        data.join("wildwatch.db").display(),
+        "store: {}; evidence: {}; try `wildwatch{again} ads list --format csv`",
+        crate::db::store_url(data, db)?.display(),
         data.join("evidence").display(),
-        data.display()
     );
     // A first account, so the web app can be opened on the demo data at once.
     if store.user_count()? == 0 {
@@ -460,8 +488,7 @@ pub fn demo(data: &Path, a: &DemoArgs, det: &Detector) -> Result<()> {
         eprintln!("web app account created: user `demo`, password `{pw}` (admin)");
     }
     eprintln!(
-        "browse and review the ads: `wildwatch --data {} serve`, then open http://127.0.0.1:8080",
-        data.display()
+        "browse and review the ads: `wildwatch{again} serve`, then open http://127.0.0.1:8080"
     );
     Ok(())
 }

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use wildwatch_crawl::{Campaign, CrawlOptions};
 use wildwatch_detect::Detector;
-use wildwatch_store::Store;
+use wildwatch_store::{AppStore, SqliteStore, Store};
 use wildwatch_store_pg::copy::{copy, copy_back, CopyOptions, CopyReport};
 use wildwatch_store_pg::queue::{LeasedStore, WorkerOptions};
 use wildwatch_store_pg::{DbUrl, PgStore};
@@ -82,30 +82,15 @@ pub fn open_store(data: &Path, db: Option<&str>) -> Result<Box<dyn Store>> {
     wildwatch_store_pg::open(&url).with_context(|| format!("opening the store {}", url.display()))
 }
 
-/// Refuses `--db` for a command that only works on the SQLite store in the data directory.
-pub fn sqlite_only(data: &Path, db: Option<&str>, command: &str) -> Result<()> {
-    let Some(u) = db.filter(|u| !u.trim().is_empty()) else {
-        return Ok(());
+/// Opens the store of a command that works on either backend with everything the CLI needs of
+/// it: the one `--db` / `WILDWATCH_DB` names, else `wildwatch.db` in the data directory.
+pub fn open_app_store(data: &Path, db: Option<&str>) -> Result<Box<dyn AppStore>> {
+    let url = store_url(data, db)?;
+    let opened = match &url {
+        DbUrl::Sqlite(p) => SqliteStore::open(p).map(|s| Box::new(s) as Box<dyn AppStore>),
+        DbUrl::Postgres(u) => wildwatch_store_pg::open_any(u),
     };
-    let url = DbUrl::parse(u);
-    let own = data.join("wildwatch.db");
-    match &url {
-        DbUrl::Sqlite(p) if p == &own => Ok(()),
-        DbUrl::Postgres(_) => bail!(
-            "`wildwatch {command}` works on the embedded SQLite store only ({}), not on PostgreSQL \
-             ({}); run it without --db / WILDWATCH_DB (the commands that work on PostgreSQL are \
-             crawl, revisit, worker, rescan, jobs, report, ads list, import, evidence show and \
-             db)",
-            own.display(),
-            url.display()
-        ),
-        DbUrl::Sqlite(_) => bail!(
-            "`wildwatch {command}` uses the store in the data directory ({}); choose it with --data \
-             DIR instead of --db {}",
-            own.display(),
-            url.display()
-        ),
-    }
+    opened.with_context(|| format!("opening the store {}", url.display()))
 }
 
 fn postgres(url: &str, what: &str) -> Result<PgStore> {

@@ -58,8 +58,8 @@ struct Cli {
         default_value = "wildwatch-data"
     )]
     data: PathBuf,
-    /// The store of the commands that work on either (crawl, revisit, worker, rescan, jobs, report,
-    /// ads list, import, evidence show, db migrate): postgres://… or sqlite://PATH (default: wildwatch.db in --data).
+    /// The store: postgres://… or sqlite://PATH (default: wildwatch.db in --data; the WARC
+    /// evidence, keys and notices stay in --data).
     #[arg(long, global = true, env = "WILDWATCH_DB")]
     db: Option<String>,
     /// Learned relevance model next to the rules: a file, or `shipped` for the one trained on the
@@ -310,18 +310,13 @@ fn main() -> Result<()> {
     let cli =
         <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let db = cli.db.as_deref();
-    let either = works_on_either_store(&cli.command);
-    if !either {
-        let name = matches.subcommand_name().unwrap_or("this command");
-        db::sqlite_only(&cli.data, db, name)?;
-    }
     match &cli.command {
         Command::Scan {
             input,
             format,
             threads,
         } => run_scan(&cli, input, *format, *threads)?,
-        Command::Demo(a) => collect::demo(&cli.data, a, &detector(&cli)?)?,
+        Command::Demo(a) => collect::demo(&cli.data, db, a, &detector(&cli)?)?,
         Command::Crawl(a) => collect::crawl(&cli.data, db, a, &detector(&cli)?, false)?,
         Command::Revisit(a) => collect::crawl(&cli.data, db, a, &detector(&cli)?, true)?,
         Command::Db { command } => db::db(&cli.data, db, command)?,
@@ -343,20 +338,21 @@ fn main() -> Result<()> {
                 retrain,
             )?
         }
-        Command::User { command } => web::user(&cli.data, command)?,
-        Command::Takedown(a) => action::takedown(&cli.data, a, || load_refdata(&cli))?,
-        Command::Sellers { command } => sellers::sellers(&cli.data, command)?,
+        Command::User { command } => web::user_on(&cli.data, db, command)?,
+        Command::Takedown(a) => action::takedown(&cli.data, db, a, || load_refdata(&cli))?,
+        Command::Sellers { command } => sellers::sellers(&cli.data, db, command)?,
         Command::Model { command } => {
-            model::model(rules_detector(&cli)?, &cli.data, command.clone())?
+            model::model(rules_detector(&cli)?, &cli.data, db, command.clone())?
         }
-        Command::Networks { command } => sellers::networks(&cli.data, command)?,
+        Command::Networks { command } => sellers::networks(&cli.data, db, command)?,
         Command::Report(a) => report::report(&cli.data, db, a, &load_refdata(&cli)?)?,
-        Command::Audit { command } => audit::audit(&cli.data, command)?,
+        Command::Audit { command } => audit::audit(&cli.data, db, command)?,
         Command::Parcels { command } => {
-            parcels::parcels(&cli.data, &detector(&cli)?, command.clone())?
+            parcels::parcels(&cli.data, db, &detector(&cli)?, command.clone())?
         }
-        Command::Review { command } => web::review(
+        Command::Review { command } => web::review_on(
             &cli.data,
+            db,
             command,
             load_refdata(&cli)?,
             detector_factory(&cli),
@@ -418,29 +414,6 @@ fn main() -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Commands that work on either store; every other one reads the SQLite store in --data.
-fn works_on_either_store(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Scan { .. }
-            | Command::Eval { .. }
-            | Command::Refdata { .. }
-            | Command::FixtureMarket(_)
-            | Command::Crawl(_)
-            | Command::Revisit(_)
-            | Command::Ads { .. }
-            | Command::Import(_)
-            | Command::Db { .. }
-            | Command::Worker(_)
-            | Command::Rescan(_)
-            | Command::Jobs { .. }
-            | Command::Report(_)
-            | Command::Evidence {
-                command: collect::EvidenceCommand::Show { .. } | collect::EvidenceCommand::Verify
-            }
-    )
 }
 
 /// `wildwatch scan`: JSON lines in, one detection per ad out.

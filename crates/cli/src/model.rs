@@ -4,7 +4,6 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use wildwatch_store::Reviews;
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
@@ -90,7 +89,13 @@ pub enum ModelCommand {
 }
 
 /// Runs a `model` command.
-pub fn model(detector: Detector, data: &Path, command: ModelCommand) -> Result<()> {
+/// `wildwatch model …`; reviews are read from the store `--db` names (else the data directory's).
+pub fn model(
+    detector: Detector,
+    data: &Path,
+    db: Option<&str>,
+    command: ModelCommand,
+) -> Result<()> {
     let detector = detector.without_model().keep_model_evidence(true);
     match command {
         ModelCommand::Train {
@@ -100,7 +105,7 @@ pub fn model(detector: Detector, data: &Path, command: ModelCommand) -> Result<(
             folds,
             epochs,
         } => {
-            let (items, sources) = gather(&detector, data, &corpora, reviews)?;
+            let (items, sources) = gather(&detector, (data, db), &corpora, reviews)?;
             let out = out.unwrap_or_else(|| data_model_path(data));
             train(&items, sources, &out, folds, epochs)
         }
@@ -110,7 +115,7 @@ pub fn model(detector: Detector, data: &Path, command: ModelCommand) -> Result<(
             curve,
             errors,
         } => {
-            let (items, _) = gather(&detector, data, &corpora, false)?;
+            let (items, _) = gather(&detector, (data, db), &corpora, false)?;
             eval(&items, folds, curve.as_deref(), errors)
         }
         ModelCommand::Simulate {
@@ -123,7 +128,7 @@ pub fn model(detector: Detector, data: &Path, command: ModelCommand) -> Result<(
             if batch == 0 {
                 bail!("--batch must be at least 1");
             }
-            let (items, _) = gather(&detector, data, &corpora, false)?;
+            let (items, _) = gather(&detector, (data, db), &corpora, false)?;
             let sim = crate::model_sim::Simulation {
                 batch,
                 max_labels,
@@ -137,7 +142,7 @@ pub fn model(detector: Detector, data: &Path, command: ModelCommand) -> Result<(
 /// Every labelled ad of the corpora (and the store's reviews), scanned by the rules.
 fn gather(
     detector: &Detector,
-    data: &Path,
+    store: (&Path, Option<&str>),
     corpora: &[PathBuf],
     reviews: bool,
 ) -> Result<(Vec<Labelled>, Vec<String>)> {
@@ -157,7 +162,7 @@ fn gather(
         items.extend(got);
     }
     if reviews {
-        let got = reviewed(detector, data)?;
+        let got = reviewed(detector, store)?;
         sources.push(format!("reviews in the store ({} ads)", got.len()));
         items.extend(got);
     }
@@ -197,8 +202,8 @@ fn corpus_files(path: &Path) -> Vec<Result<PathBuf>> {
 }
 
 /// The analysts' reviews: the ad's newest text, labelled with the reviewer's relevance.
-fn reviewed(detector: &Detector, data: &Path) -> Result<Vec<Labelled>> {
-    let store = wildwatch_store::SqliteStore::open(&data.join("wildwatch.db"))?;
+fn reviewed(detector: &Detector, (data, db): (&Path, Option<&str>)) -> Result<Vec<Labelled>> {
+    let store = crate::db::open_app_store(data, db)?;
     Ok(store
         .reviewed_ads()?
         .into_iter()

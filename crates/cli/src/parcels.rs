@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
 use wildwatch_detect::Detector;
-use wildwatch_parcels::{Format, Mapping, Options, OwnerLookup, Terms, Writer};
-use wildwatch_store::SqliteStore;
+use wildwatch_parcels::{Format, Mapping, Options, Owner, OwnerLookup, Terms, Writer};
+use wildwatch_store::AppStore;
 
 #[derive(Subcommand, Clone)]
 pub enum ParcelsCommand {
@@ -43,7 +43,28 @@ pub enum Fmt {
     Json,
 }
 
-pub fn parcels(data: &Path, det: &Detector, cmd: ParcelsCommand) -> Result<()> {
+/// The sellers of a store opened for the command, as the parcels screen looks them up.
+struct Sellers(Box<dyn AppStore>);
+
+impl OwnerLookup for Sellers {
+    fn owners(&mut self, kind: &str, value: &str) -> Result<Vec<Owner>> {
+        (*self.0).owners(kind, value)
+    }
+}
+
+/// The store whose sellers senders and recipients are compared with: the one `--db` names, else
+/// the data directory's when there is one; `Err` with the reason when there is none.
+fn sellers_store(data: &Path, db: Option<&str>) -> Result<std::result::Result<Sellers, String>> {
+    let own = data.join("wildwatch.db");
+    if db.is_none_or(|u| u.trim().is_empty()) && !own.exists() {
+        return Ok(Err(format!("no store at {}", own.display())));
+    }
+    Ok(Ok(Sellers(crate::db::open_app_store(data, db)?)))
+}
+
+/// `wildwatch parcels …`; sellers are looked up in the store `--db` names (else the data
+/// directory's).
+pub fn parcels(data: &Path, db: Option<&str>, det: &Detector, cmd: ParcelsCommand) -> Result<()> {
     match cmd {
         ParcelsCommand::Screen {
             manifest,
@@ -68,11 +89,9 @@ pub fn parcels(data: &Path, det: &Detector, cmd: ParcelsCommand) -> Result<()> {
             let terms = Terms::shipped();
             let file = std::fs::File::open(&manifest)
                 .with_context(|| format!("opening {}", manifest.display()))?;
-            let db = data.join("wildwatch.db");
-            let mut store = if !no_sellers && db.exists() {
-                Some(SqliteStore::open(&db)?)
-            } else {
-                None
+            let mut store = match no_sellers {
+                true => Err(String::new()),
+                false => sellers_store(data, db)?,
             };
             let stdout = std::io::stdout();
             let format = match format {
@@ -90,15 +109,12 @@ pub fn parcels(data: &Path, det: &Detector, cmd: ParcelsCommand) -> Result<()> {
                 all,
                 chunk: 20_000,
             };
-            let lookup = store.as_mut().map(|s| s as &mut dyn OwnerLookup);
+            let lookup = store.as_mut().ok().map(|s| s as &mut dyn OwnerLookup);
             let summary = wildwatch_parcels::screen(file, &opts, lookup, |r| w.row(r))?;
             w.finish()?;
             eprint!("{}", wildwatch_parcels::summary_text(&summary));
-            if store.is_none() && !no_sellers {
-                eprintln!(
-                    "no store at {}: senders and recipients not compared with sellers",
-                    db.display()
-                );
+            if let (false, Err(why)) = (no_sellers, &store) {
+                eprintln!("{why}: senders and recipients not compared with sellers");
             }
             Ok(())
         }

@@ -8,9 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use wildwatch_refdata::RefData;
 use wildwatch_report::Format;
-use wildwatch_store::CampaignReports;
-use wildwatch_store::SqliteStore;
-use wildwatch_store_pg::{DbUrl, PgStore};
+use wildwatch_store::AppStore;
 
 /// Output format of a report.
 #[derive(Clone, Copy, Default, ValueEnum)]
@@ -73,15 +71,17 @@ enum ReportCommand {
     },
 }
 
-fn open(data: &Path) -> Result<SqliteStore> {
-    let db = data.join("wildwatch.db");
-    if !db.is_file() {
+/// The store `--db` names, else the data directory's (which must exist: a report of nothing
+/// is a mistake).
+fn open(data: &Path, db: Option<&str>) -> Result<Box<dyn AppStore>> {
+    let own = data.join("wildwatch.db");
+    if db.is_none_or(|u| u.trim().is_empty()) && !own.is_file() {
         bail!(
             "no store at {} (crawl or import a campaign first, or pass --data DIR)",
-            db.display()
+            own.display()
         );
     }
-    Ok(SqliteStore::open(&db)?)
+    crate::db::open_app_store(data, db)
 }
 
 fn write(output: &Output, bytes: &[u8]) -> Result<()> {
@@ -108,41 +108,20 @@ fn write(output: &Output, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Runs `wildwatch report`: on the SQLite store in the data directory, or a campaign's report on
-/// PostgreSQL with `--db postgres://…`.
+/// Runs `wildwatch report` on the store `--db` names (SQLite or PostgreSQL), else on the SQLite
+/// store in the data directory.
 pub fn report(data: &Path, db: Option<&str>, args: &ReportArgs, refdata: &RefData) -> Result<()> {
-    if let Some(DbUrl::Postgres(url)) = db.filter(|u| !u.trim().is_empty()).map(DbUrl::parse) {
-        let pg = PgStore::connect(&url)?;
-        let (None, Some(name)) = (&args.command, &args.campaign) else {
-            bail!(
-                "`wildwatch report compare` works on the embedded SQLite store only; on PostgreSQL \
-                 run `wildwatch report CAMPAIGN` for each campaign"
-            );
-        };
-        let Some(info) = pg.campaign_info(name)? else {
-            bail!(
-                "no campaign named {name:?}; the database holds: {}",
-                pg.campaign_names()?.join(", ")
-            );
-        };
-        let r = wildwatch_report::from_ads(&info.name, &pg.report_ads(info.id)?, refdata);
-        return write(
-            &args.output,
-            &wildwatch_report::render(&r, args.output.format.into())?,
-        );
-    }
-    crate::db::sqlite_only(data, db, "report")?;
-    let store = open(data)?;
+    let store = open(data, db)?;
     match (&args.command, &args.campaign) {
         (Some(ReportCommand::Compare { a, b, output }), _) => {
-            let c = wildwatch_report::compare(&store, a, b, refdata)?;
+            let c = wildwatch_report::compare(&*store, a, b, refdata)?;
             write(
                 output,
                 &wildwatch_report::render_comparison(&c, output.format.into())?,
             )
         }
         (None, Some(name)) => {
-            let r = wildwatch_report::build(&store, name, refdata)?;
+            let r = wildwatch_report::build(&*store, name, refdata)?;
             if r.summary.figures.ads == 0 {
                 eprintln!("campaign `{name}` has no ads yet: every figure is zero");
             }

@@ -6,8 +6,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use wildwatch_link::export::{self, NodeOut};
 use wildwatch_link::{Evidence, Link, Settings};
-use wildwatch_store::Links;
-use wildwatch_store::SqliteStore;
+use wildwatch_store::links::SellerView;
+use wildwatch_store::AppStore;
 
 #[derive(Subcommand)]
 pub enum SellersCommand {
@@ -60,13 +60,9 @@ pub enum ExportFormat {
     Csv,
 }
 
-fn store(data: &Path) -> Result<SqliteStore> {
-    std::fs::create_dir_all(data)?;
-    Ok(SqliteStore::open(&data.join("wildwatch.db"))?)
-}
-
-pub fn sellers(data: &Path, cmd: &SellersCommand) -> Result<()> {
-    let mut s = store(data)?;
+/// `wildwatch sellers …` on the store `--db` names (else the one in the data directory).
+pub fn sellers(data: &Path, db: Option<&str>, cmd: &SellersCommand) -> Result<()> {
+    let mut s = crate::db::open_app_store(data, db)?;
     match cmd {
         SellersCommand::Link {
             text_similarity,
@@ -76,7 +72,7 @@ pub fn sellers(data: &Path, cmd: &SellersCommand) -> Result<()> {
                 bail!("--text-similarity must be between 0 and 1");
             }
             let r = wildwatch_link::run::run(
-                &mut s,
+                &mut *s,
                 &Settings {
                     text_similarity: *text_similarity,
                     photo_bits: *photo_bits,
@@ -92,48 +88,54 @@ pub fn sellers(data: &Path, cmd: &SellersCommand) -> Result<()> {
             let Some(v) = s.seller_view(key)? else {
                 bail!("no seller `{key}` (keys look like s12, or a40 for an ad without seller name; see `wildwatch networks list`)");
             };
-            println!("{} — {} on {}", v.key, v.name, v.platform);
-            if let Some(n) = v.network {
-                println!("network #{n}");
-            }
-            println!("\nads ({}):", v.ads.len());
-            for (id, title, risk, url) in &v.ads {
-                println!("  #{id} [{risk}] {title}  {url}");
-            }
-            println!("\nidentifiers:");
-            for i in &v.identifiers {
-                println!(
-                    "  {:<12} {:<32} (\"{}\" in the {})",
-                    i.kind, i.value, i.raw, i.field
-                );
-            }
-            println!("\nlinks ({}):", v.links.len());
-            for l in &v.links {
-                let other = if l.a == v.key { &l.b } else { &l.a };
-                let ev: Vec<String> = l
-                    .evidence
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|e| {
-                                format!(
-                                    "{} {}",
-                                    e["kind"].as_str().unwrap_or(""),
-                                    e["detail"].as_str().unwrap_or("")
-                                )
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                println!("  {other} strength {:.2}: {}", l.strength, ev.join("; "));
-            }
+            print_seller(&v);
         }
     }
     Ok(())
 }
 
+fn print_seller(v: &SellerView) {
+    println!("{} — {} on {}", v.key, v.name, v.platform);
+    if let Some(n) = v.network {
+        println!("network #{n}");
+    }
+    println!("\nads ({}):", v.ads.len());
+    for (id, title, risk, url) in &v.ads {
+        println!("  #{id} [{risk}] {title}  {url}");
+    }
+    println!("\nidentifiers:");
+    for i in &v.identifiers {
+        println!(
+            "  {:<12} {:<32} (\"{}\" in the {})",
+            i.kind, i.value, i.raw, i.field
+        );
+    }
+    println!("\nlinks ({}):", v.links.len());
+    for l in &v.links {
+        let other = if l.a == v.key { &l.b } else { &l.a };
+        let ev: Vec<String> = l
+            .evidence
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| {
+                        format!(
+                            "{} {}",
+                            e["kind"].as_str().unwrap_or(""),
+                            e["detail"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        println!("  {other} strength {:.2}: {}", l.strength, ev.join("; "));
+    }
+}
+
 fn key_file(data: &Path) -> Result<Vec<u8>> {
     let p = data.join("pseudonym.key");
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
     if let Ok(k) = std::fs::read(&p) {
         if k.len() >= 32 {
             return Ok(k);
@@ -144,107 +146,120 @@ fn key_file(data: &Path) -> Result<Vec<u8>> {
     Ok(k)
 }
 
-pub fn networks(data: &Path, cmd: &NetworksCommand) -> Result<()> {
-    let s = store(data)?;
+/// `wildwatch networks …` on the store `--db` names (else the one in the data directory).
+pub fn networks(data: &Path, db: Option<&str>, cmd: &NetworksCommand) -> Result<()> {
+    let s = crate::db::open_app_store(data, db)?;
     match cmd {
-        NetworksCommand::List { limit } => {
-            let nets = s.networks(*limit)?;
-            if nets.is_empty() {
-                println!("no network (run `wildwatch sellers link` first)");
-            }
-            for (id, n) in nets {
-                let list = |k: &str| {
-                    n[k].as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
-                        .unwrap_or_default()
-                };
-                println!(
-                    "#{id}: {} sellers, {} ads ({} high risk), platforms: {}; countries: {}; species: {}",
-                    n["sellers"].as_array().map(|a| a.len()).unwrap_or(0),
-                    n["ads"],
-                    n["high_risk"],
-                    list("platforms"),
-                    list("countries"),
-                    list("species")
-                );
-                println!("    sellers: {}", list("sellers"));
-            }
-        }
+        NetworksCommand::List { limit } => list_networks(&*s, *limit),
         NetworksCommand::Export {
             format,
             network,
             out,
             pseudonymise,
         } => {
-            let nets = s.networks(usize::MAX >> 1)?;
-            let chosen: Vec<(i64, Vec<String>)> = nets
-                .iter()
-                .filter(|(id, _)| network.is_none_or(|n| n == *id))
-                .map(|(id, _)| Ok((*id, s.network_members(*id)?)))
-                .collect::<Result<_>>()?;
-            if chosen.is_empty() {
-                bail!("no such network (see `wildwatch networks list`)");
-            }
-            let mut nodes = Vec::new();
-            let mut members = Vec::new();
-            for (id, m) in &chosen {
-                for key in m {
-                    let v = s.seller_view(key)?;
-                    nodes.push(NodeOut {
-                        id: key.clone(),
-                        label: v.as_ref().map(|v| v.name.clone()).unwrap_or_default(),
-                        platform: v.as_ref().map(|v| v.platform.clone()).unwrap_or_default(),
-                        ads: v.as_ref().map(|v| v.ads.len()).unwrap_or(0),
-                        high_risk: v
-                            .as_ref()
-                            .map(|v| v.ads.iter().filter(|a| a.2 == "high").count())
-                            .unwrap_or(0),
-                        network: *id as usize,
-                    });
-                    members.push(key.clone());
-                }
-            }
-            let mut links: Vec<Link> = s
-                .links_of(&members, true)?
-                .into_iter()
-                .map(|l| Link {
-                    a: l.a,
-                    b: l.b,
-                    strength: l.strength,
-                    evidence: serde_json::from_value::<Vec<Evidence>>(l.evidence)
-                        .unwrap_or_default(),
-                })
-                .collect();
+            let (mut nodes, mut links) = network_graph(&*s, *network)?;
             if *pseudonymise {
                 let key = key_file(data)?;
                 export::pseudonymise(&key, &mut nodes, &mut links);
             }
-            match format {
-                ExportFormat::Graphml => {
-                    std::fs::write(out, export::graphml(&nodes, &links))
-                        .with_context(|| format!("cannot write {}", out.display()))?;
-                    eprintln!(
-                        "{} sellers, {} links written to {}",
-                        nodes.len(),
-                        links.len(),
-                        out.display()
-                    );
-                }
-                ExportFormat::Csv => {
-                    let base = out.to_string_lossy().trim_end_matches(".csv").to_string();
-                    let (n, e) = (format!("{base}.nodes.csv"), format!("{base}.edges.csv"));
-                    std::fs::write(&n, export::nodes_csv(&nodes))
-                        .with_context(|| format!("cannot write {n}"))?;
-                    std::fs::write(&e, export::edges_csv(&links))
-                        .with_context(|| format!("cannot write {e}"))?;
-                    eprintln!("{} sellers → {n}, {} links → {e}", nodes.len(), links.len());
-                }
-            }
+            write_graph(*format, out, &nodes, &links)
+        }
+    }
+}
+
+fn list_networks(s: &dyn AppStore, limit: usize) -> Result<()> {
+    let nets = s.networks(limit)?;
+    if nets.is_empty() {
+        println!("no network (run `wildwatch sellers link` first)");
+    }
+    for (id, n) in nets {
+        let list = |k: &str| {
+            n[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        };
+        println!(
+            "#{id}: {} sellers, {} ads ({} high risk), platforms: {}; countries: {}; species: {}",
+            n["sellers"].as_array().map(|a| a.len()).unwrap_or(0),
+            n["ads"],
+            n["high_risk"],
+            list("platforms"),
+            list("countries"),
+            list("species")
+        );
+        println!("    sellers: {}", list("sellers"));
+    }
+    Ok(())
+}
+
+/// The sellers of one network (or all) and the links between them.
+fn network_graph(s: &dyn AppStore, network: Option<i64>) -> Result<(Vec<NodeOut>, Vec<Link>)> {
+    let nets = s.networks(usize::MAX >> 1)?;
+    let chosen: Vec<(i64, Vec<String>)> = nets
+        .iter()
+        .filter(|(id, _)| network.is_none_or(|n| n == *id))
+        .map(|(id, _)| Ok((*id, s.network_members(*id)?)))
+        .collect::<Result<_>>()?;
+    if chosen.is_empty() {
+        bail!("no such network (see `wildwatch networks list`)");
+    }
+    let mut nodes = Vec::new();
+    let mut members = Vec::new();
+    for (id, m) in &chosen {
+        for key in m {
+            let v = s.seller_view(key)?;
+            nodes.push(NodeOut {
+                id: key.clone(),
+                label: v.as_ref().map(|v| v.name.clone()).unwrap_or_default(),
+                platform: v.as_ref().map(|v| v.platform.clone()).unwrap_or_default(),
+                ads: v.as_ref().map(|v| v.ads.len()).unwrap_or(0),
+                high_risk: v
+                    .as_ref()
+                    .map(|v| v.ads.iter().filter(|a| a.2 == "high").count())
+                    .unwrap_or(0),
+                network: *id as usize,
+            });
+            members.push(key.clone());
+        }
+    }
+    let links: Vec<Link> = s
+        .links_of(&members, true)?
+        .into_iter()
+        .map(|l| Link {
+            a: l.a,
+            b: l.b,
+            strength: l.strength,
+            evidence: serde_json::from_value::<Vec<Evidence>>(l.evidence).unwrap_or_default(),
+        })
+        .collect();
+    Ok((nodes, links))
+}
+
+fn write_graph(format: ExportFormat, out: &Path, nodes: &[NodeOut], links: &[Link]) -> Result<()> {
+    match format {
+        ExportFormat::Graphml => {
+            std::fs::write(out, export::graphml(nodes, links))
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!(
+                "{} sellers, {} links written to {}",
+                nodes.len(),
+                links.len(),
+                out.display()
+            );
+        }
+        ExportFormat::Csv => {
+            let base = out.to_string_lossy().trim_end_matches(".csv").to_string();
+            let (n, e) = (format!("{base}.nodes.csv"), format!("{base}.edges.csv"));
+            std::fs::write(&n, export::nodes_csv(nodes))
+                .with_context(|| format!("cannot write {n}"))?;
+            std::fs::write(&e, export::edges_csv(links))
+                .with_context(|| format!("cannot write {e}"))?;
+            eprintln!("{} sellers → {n}, {} links → {e}", nodes.len(), links.len());
         }
     }
     Ok(())

@@ -4,13 +4,12 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use wildwatch_store::{Accounts, Reviews};
+use wildwatch_store::AppStore;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use wildwatch_detect::Detector;
 use wildwatch_refdata::RefData;
-use wildwatch_store::app::Role;
 use wildwatch_web::{AppState, ServeConfig};
 
 /// `wildwatch serve`.
@@ -43,6 +42,10 @@ pub struct ServeArgs {
     /// (0: never; never either when `--model` or `--no-model` is given).
     #[arg(long, default_value_t = 50)]
     pub retrain_every: usize,
+    /// The store (the global `--db` / `WILDWATCH_DB`): PostgreSQL (`postgres://…`) or an SQLite
+    /// file; without it, `wildwatch.db` in the data directory.
+    #[arg(from_global)]
+    pub db: Option<String>,
 }
 
 /// `wildwatch user …`.
@@ -93,7 +96,7 @@ pub fn serve(
 ) -> Result<()> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("cannot create the data directory {}", data.display()))?;
-    let mut cfg = ServeConfig::new(data.join("wildwatch.db"), data.join("evidence"));
+    let mut cfg = serve_config(data, a.db.as_deref());
     cfg.addr = a.addr;
     cfg.archive_addr = a.archive_addr.unwrap_or_else(|| {
         let mut x = a.addr;
@@ -116,21 +119,35 @@ pub fn serve(
         .enable_all()
         .build()?;
     let st = AppState::new(cfg.clone(), refdata, factory)?;
-    let users = {
-        let s = wildwatch_store::SqliteStore::open(&cfg.db)?;
-        s.user_count()?
-    };
+    let users = wildwatch_web::open_store(&cfg.db)?.user_count()?;
     eprintln!(
-        "wildwatch serving http://{} (archived pages on http://{}); Ctrl-C stops",
-        cfg.addr, cfg.archive_addr
+        "wildwatch serving http://{} (archived pages on http://{}, store {}); Ctrl-C stops",
+        cfg.addr,
+        cfg.archive_addr,
+        cfg.db_display()
     );
-    if users == 0 {
+    if users == 0 && cfg.is_postgres() {
+        eprintln!(
+            "no user yet in {}: add the first admin to an SQLite store with `wildwatch user add \
+             NAME --role admin`, then `wildwatch db copy` it into PostgreSQL",
+            cfg.db_display()
+        );
+    } else if users == 0 {
         eprintln!(
             "no user yet: create the first admin with `wildwatch --data {} user add NAME --role admin`",
             data.display()
         );
     }
     rt.block_on(wildwatch_web::serve(st))
+}
+
+/// The app's store: the one `--db` names (PostgreSQL, or an SQLite file), with notices, keys and
+/// the model in the data directory; else `wildwatch.db` in the data directory, as always.
+fn serve_config(data: &Path, db: Option<&str>) -> ServeConfig {
+    match db.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(db) => ServeConfig::with_store(db, data.to_path_buf(), data.join("evidence")),
+        None => ServeConfig::new(data.join("wildwatch.db"), data.join("evidence")),
+    }
 }
 
 fn read_password() -> Result<String> {
@@ -149,9 +166,18 @@ fn read_password() -> Result<String> {
     }
 }
 
-pub fn user(data: &Path, cmd: &UserCommand) -> Result<()> {
-    std::fs::create_dir_all(data)?;
-    let mut store = wildwatch_store::SqliteStore::open(&data.join("wildwatch.db"))?;
+/// `wildwatch user …` on the store `db` names (PostgreSQL or an SQLite file), else on
+/// `wildwatch.db` in the data directory.
+pub fn user_on(data: &Path, db: Option<&str>, cmd: &UserCommand) -> Result<()> {
+    let mut store: Box<dyn AppStore> = match db.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(db) => wildwatch_web::open_store(db)?,
+        None => {
+            std::fs::create_dir_all(data)?;
+            Box::new(wildwatch_store::SqliteStore::open(
+                &data.join("wildwatch.db"),
+            )?)
+        }
+    };
     match cmd {
         UserCommand::Add { name, role } => {
             let role = wildwatch_web::auth::check_new_user(name, role)
@@ -183,7 +209,6 @@ pub fn user(data: &Path, cmd: &UserCommand) -> Result<()> {
             };
             let token = format!("ww_{}", wildwatch_web::util::random_hex(24));
             store.create_api_token(u.id, label, &wildwatch_web::util::sha256_hex(&token))?;
-            let _ = Role::Viewer;
             println!("{token}");
             std::io::stdout().flush()?;
         }
@@ -191,10 +216,18 @@ pub fn user(data: &Path, cmd: &UserCommand) -> Result<()> {
     Ok(())
 }
 
-pub fn review(data: &Path, cmd: &ReviewCommand, refdata: RefData, factory: Factory) -> Result<()> {
+/// `wildwatch review …` on the store `db` names (PostgreSQL or an SQLite file), else on
+/// `wildwatch.db` in the data directory.
+pub fn review_on(
+    data: &Path,
+    db: Option<&str>,
+    cmd: &ReviewCommand,
+    refdata: RefData,
+    factory: Factory,
+) -> Result<()> {
     match cmd {
         ReviewCommand::Export { out } => {
-            let cfg = ServeConfig::new(data.join("wildwatch.db"), data.join("evidence"));
+            let cfg = serve_config(data, db);
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
@@ -211,4 +244,55 @@ pub fn review(data: &Path, cmd: &ReviewCommand, refdata: RefData, factory: Facto
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// `--db` as `main.rs` declares it: global, before or after the subcommand.
+    #[derive(Parser)]
+    struct Top {
+        #[arg(long, global = true)]
+        db: Option<String>,
+        #[command(subcommand)]
+        command: Sub,
+    }
+
+    #[derive(Subcommand)]
+    enum Sub {
+        Serve(ServeArgs),
+    }
+
+    fn serve_args(argv: &[&str]) -> ServeArgs {
+        match Top::parse_from(argv).command {
+            Sub::Serve(a) => a,
+        }
+    }
+
+    #[test]
+    fn serve_takes_the_global_db_and_keeps_the_data_directory() {
+        let url = "postgres://ww:secret@db.example/wildwatch";
+        for argv in [
+            &["wildwatch", "--db", url, "serve"][..],
+            &["wildwatch", "serve", "--db", url],
+        ] {
+            let a = serve_args(argv);
+            assert_eq!(a.db.as_deref(), Some(url));
+            let cfg = serve_config(Path::new("/srv/ww"), a.db.as_deref());
+            assert!(cfg.is_postgres());
+            assert_eq!(cfg.db, url);
+            assert_eq!(cfg.db_display(), "postgres://ww:***@db.example/wildwatch");
+            assert_eq!(cfg.data, Path::new("/srv/ww"));
+            assert_eq!(cfg.model_dir, Path::new("/srv/ww/model"));
+            assert_eq!(cfg.evidence, Path::new("/srv/ww/evidence"));
+        }
+        // Without --db: wildwatch.db in the data directory, as always.
+        let a = serve_args(&["wildwatch", "serve"]);
+        let cfg = serve_config(Path::new("/srv/ww"), a.db.as_deref());
+        assert!(!cfg.is_postgres());
+        assert_eq!(cfg.db, "/srv/ww/wildwatch.db");
+        assert_eq!(cfg.model_dir, Path::new("/srv/ww/model"));
+    }
 }

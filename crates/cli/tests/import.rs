@@ -1,7 +1,7 @@
 //! `import` never guesses: a CSV row that is not certainly one row is a bad row (with its line),
 //! never a merged ad; an unreadable WARC record is skipped and the records after it are read;
 //! invalid UTF-8 is replaced and counted; and importing a crawl's WARC files into a fresh store
-//! gives exactly the ads the crawl stored.
+//! gives exactly the ads the crawl stored, as do the same files packed as a WACZ.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -248,4 +248,52 @@ fn importing_a_crawls_warc_files_gives_the_crawls_ads() {
         m.iter().map(|(u, (t, _))| (u.clone(), t.clone())).collect()
     };
     assert_eq!(titles(&got), titles(&want));
+    the_same_files_as_a_wacz_give_the_same_ads(dir.path(), &files, &got);
+}
+
+/// The crawl's WARC files packed as a WACZ import to the same ads; the same WACZ with one WARC
+/// altered is refused with the entry named, and what was stored stays.
+fn the_same_files_as_a_wacz_give_the_same_ads(
+    dir: &Path,
+    files: &[PathBuf],
+    want: &BTreeMap<String, (String, String)>,
+) {
+    let wacz = dir.join("crawl.wacz");
+    let meta = wildwatch_warc::WaczMeta {
+        title: "crawl",
+        created: "2026-12-07T00:00:00Z",
+        pages: &[],
+    };
+    wildwatch_warc::write_wacz(&wacz, files, &meta).unwrap();
+    let data = dir.join("from-wacz");
+    let err = import(&data, &wacz, &["--campaign", "t"]);
+    assert!(
+        err.contains("hashes checked against datapackage.json"),
+        "{err}"
+    );
+    assert!(err.contains("; 0 unreadable records skipped"), "{err}");
+    assert_eq!(&ads(&data), want);
+
+    // One byte of the first WARC changed inside the zip (stored, so the bytes are there as is).
+    let mut bytes = std::fs::read(&wacz).unwrap();
+    let name = files[0].file_name().unwrap().to_str().unwrap();
+    let at = bytes
+        .windows(name.len())
+        .position(|w| w == name.as_bytes())
+        .unwrap();
+    // The local header's name is followed by the WARC's bytes; flip one well inside them.
+    bytes[at + name.len() + 200] ^= 0x20;
+    let bad = dir.join("tampered.wacz");
+    std::fs::write(&bad, bytes).unwrap();
+    let out = ww(&data)
+        .arg("import")
+        .arg(&bad)
+        .args(["--campaign", "t2"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains(&format!("archive/{name}")), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(&ads(&data), want);
 }

@@ -12,74 +12,8 @@ use assert_cmd::cargo::CommandCargoExt;
 use postgres::{Client, NoTls};
 use wildwatch_fixture::{Fixture, FixtureConfig};
 
-struct TestDb {
-    admin: Client,
-    schema: String,
-}
-
-impl TestDb {
-    fn base() -> String {
-        std::env::var("WILDWATCH_TEST_PG")
-            .ok()
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "host=127.0.0.1 user=postgres dbname=test".into())
-    }
-
-    fn new() -> Option<TestDb> {
-        let mut admin = match Client::connect(&Self::base(), NoTls) {
-            Ok(c) => c,
-            Err(e) => {
-                if std::env::var("WILDWATCH_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                    panic!("PostgreSQL is required (WILDWATCH_REQUIRE_POSTGRES=1) but unreachable: {e}");
-                }
-                eprintln!(
-                    "NOTICE: PostgreSQL at `{}` is unreachable ({e}); skipping",
-                    Self::base()
-                );
-                return None;
-            }
-        };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let schema = format!("ww_cli_{}_{nanos}", std::process::id());
-        // Retried, and the server's own message printed: a CREATE SCHEMA failed once in a full
-        // run, with nothing to say why.
-        let mut tries = 0;
-        while let Err(e) = admin.batch_execute(&format!("CREATE SCHEMA {schema}")) {
-            tries += 1;
-            let detail = e
-                .as_db_error()
-                .map(|d| format!("{d:?}"))
-                .unwrap_or_default();
-            eprintln!("CREATE SCHEMA {schema} failed (try {tries}): {e} {detail}");
-            assert!(tries < 3, "CREATE SCHEMA {schema}: {e} {detail}");
-            std::thread::sleep(Duration::from_millis(200));
-            if admin.is_closed() {
-                admin = Client::connect(&Self::base(), NoTls).unwrap();
-            }
-        }
-        Some(TestDb { admin, schema })
-    }
-
-    fn url(&self) -> String {
-        format!("{} options='-c search_path={}'", Self::base(), self.schema)
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        let mut c = Client::connect(&self.url(), NoTls).unwrap();
-        c.query_one(sql, &[]).unwrap().get(0)
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let _ = self
-            .admin
-            .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-    }
-}
+mod pg;
+use pg::TestDb;
 
 fn wildwatch() -> Command {
     let mut c = Command::cargo_bin("wildwatch").unwrap();
@@ -228,19 +162,20 @@ fn a_crawled_campaign_is_copied_to_postgres_and_reads_the_same() {
         .unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds campaign `scale`"));
-    // A command of the SQLite store says so on PostgreSQL.
-    let serve = wildwatch()
-        .arg("--data")
-        .arg(&data)
-        .args(["--db", &url, "user", "list"])
-        .output()
-        .unwrap();
-    assert!(!serve.status.success());
-    assert!(
-        String::from_utf8_lossy(&serve.stderr).contains("embedded SQLite store only"),
-        "{}",
-        String::from_utf8_lossy(&serve.stderr)
-    );
+    // Linking sellers finds the same links and networks on both stores.
+    let link = |args: &[&str]| {
+        let out = wildwatch()
+            .arg("--data")
+            .arg(&data)
+            .args(args)
+            .args(["sellers", "link"])
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{log}");
+        log.split(" in ").next().unwrap().to_string()
+    };
+    assert_eq!(link(&["--db", &url]), link(&[]));
 }
 
 #[test]

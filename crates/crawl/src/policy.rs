@@ -17,6 +17,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use scraper::{Html, Selector};
 use serde::{Deserialize, Serialize};
 use url::Url;
+use wildwatch_store::{FetchCommit, FetchState, PolicyAudits, Store};
 use wildwatch_text::{identify, normalize};
 
 /// Most policy pages read per site.
@@ -420,38 +421,83 @@ pub fn analyse_page(
 
 /// Audits the policy pages of every platform of a campaign: fetches each site's home page and the
 /// policy pages it links (politely, through the campaign's fetcher), archives every page in the
-/// WARC files with its record in the store, and stores each site's audit.
+/// WARC files with its record in the store, and stores each site's audit. The store is the SQLite
+/// file `opts.db`; [`audit_campaign_in`] takes any store.
 pub fn audit_campaign(
     c: &crate::Campaign,
     json: &serde_json::Value,
     opts: &crate::CrawlOptions,
     terms: &PolicyTerms,
 ) -> Result<Vec<SiteAudit>, crate::CrawlError> {
-    use wildwatch_store::PolicyAudits;
-    use wildwatch_store::{FetchCommit, FetchState, SqliteStore, Store};
-    let mut store = SqliteStore::open(&opts.db)?;
+    let mut store = wildwatch_store::SqliteStore::open(&opts.db)?;
+    audit_campaign_in(&mut store, c, json, opts, terms)
+}
+
+/// [`audit_campaign`] on a store the caller opened (SQLite or PostgreSQL; `opts.db` is not used).
+pub fn audit_campaign_in<S: Store + PolicyAudits + ?Sized>(
+    store: &mut S,
+    c: &crate::Campaign,
+    json: &serde_json::Value,
+    opts: &crate::CrawlOptions,
+    terms: &PolicyTerms,
+) -> Result<Vec<SiteAudit>, crate::CrawlError> {
     let cid = store.campaign(&c.name, json)?;
     std::fs::create_dir_all(&opts.evidence)?;
-    let mut warc = wildwatch_warc::WarcWriter::open(
+    let warc = wildwatch_warc::WarcWriter::open(
         &opts.evidence,
         &format!("{}-policy", crate::safe_prefix(&c.name)),
         c.warc_max_bytes,
     )?;
-    let fetcher = crate::fetcher_for(c, opts)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let keep = |store: &mut SqliteStore,
-                warc: &mut wildwatch_warc::WarcWriter,
-                f: &crate::Fetched,
-                kind: &str|
-     -> Result<Option<String>, crate::CrawlError> {
-        let Some(page) = crate::archive(warc, f, kind) else {
+    let mut a = Auditor {
+        store,
+        warc,
+        cid,
+        fetcher: crate::fetcher_for(c, opts)?,
+        rt,
+        terms,
+    };
+    let mut out = Vec::new();
+    for p in &c.platforms {
+        let site = a.site(p, opts)?;
+        a.store.save_policy_audit(
+            cid,
+            &site.home,
+            Some(&site.platform),
+            site.verdict.as_str(),
+            &serde_json::to_value(&site).unwrap_or_default(),
+        )?;
+        out.push(site);
+    }
+    a.warc.flush()?;
+    Ok(out)
+}
+
+/// One campaign's audit under way: where pages are archived and recorded.
+struct Auditor<'a, S: ?Sized> {
+    store: &'a mut S,
+    warc: wildwatch_warc::WarcWriter,
+    cid: i64,
+    fetcher: crate::fetch::Fetcher,
+    rt: tokio::runtime::Runtime,
+    terms: &'a PolicyTerms,
+}
+
+impl<S: Store + ?Sized> Auditor<'_, S> {
+    /// Archives a fetched page and records it in the store; its body's SHA-256.
+    fn keep(
+        &mut self,
+        f: &crate::Fetched,
+        kind: &str,
+    ) -> Result<Option<String>, crate::CrawlError> {
+        let Some(page) = crate::archive(&mut self.warc, f, kind) else {
             return Ok(None);
         };
         let sha = page.body_sha256.clone();
-        store.commit_fetch(&FetchCommit {
-            campaign: cid,
+        self.store.commit_fetch(&FetchCommit {
+            campaign: self.cid,
             url: f.url.clone(),
             state: FetchState::Done,
             page: Some(page),
@@ -459,9 +505,14 @@ pub fn audit_campaign(
             discovered: Vec::new(),
         })?;
         Ok(sha)
-    };
-    let mut out = Vec::new();
-    for p in &c.platforms {
+    }
+
+    /// Audits one platform's site: its home page, then the policy pages it links.
+    fn site(
+        &mut self,
+        p: &crate::PlatformConfig,
+        opts: &crate::CrawlOptions,
+    ) -> Result<SiteAudit, crate::CrawlError> {
         let adapter = crate::adapter::Adapter::load(&p.adapter, &opts.adapter_dirs)?;
         let base = p
             .base_url
@@ -485,63 +536,58 @@ pub fn audit_campaign(
             pages: Vec::new(),
             error: None,
         };
-        let (r, robots) = rt.block_on(fetcher.fetch(&home));
+        let (r, robots) = self.rt.block_on(self.fetcher.fetch(&home));
         if let Some(rb) = robots {
-            keep(&mut store, &mut warc, &rb, "robots")?;
+            self.keep(&rb, "robots")?;
         }
         match r {
             Err(e) => site.error = Some(e.to_string()),
             Ok(f) if f.status >= 400 => {
-                keep(&mut store, &mut warc, &f, "policy")?;
+                self.keep(&f, "policy")?;
                 site.error = Some(format!("HTTP {}", f.status));
             }
             Ok(f) => {
-                keep(&mut store, &mut warc, &f, "policy")?;
-                site.links = policy_links(&f.text, &f.final_url, terms);
+                self.keep(&f, "policy")?;
+                site.links = policy_links(&f.text, &f.final_url, self.terms);
                 for link in site.links.iter().take(MAX_PAGES) {
-                    let (r, _) = rt.block_on(fetcher.fetch(&link.url));
-                    let page = match r {
-                        Err(e) => PageAnalysis {
-                            url: link.url.clone(),
-                            link_text: link.text.clone(),
-                            status: 0,
-                            title: String::new(),
-                            lang: String::new(),
-                            topics: Vec::new(),
-                            findings: Vec::new(),
-                            sha256: None,
-                            error: Some(e.to_string()),
-                        },
-                        Ok(f) => {
-                            let sha = keep(&mut store, &mut warc, &f, "policy")?;
-                            let mut a = if f.status >= 400 {
-                                PageAnalysis {
-                                    error: Some(format!("HTTP {}", f.status)),
-                                    ..analyse_page(link, f.status, "", terms)
-                                }
-                            } else {
-                                analyse_page(link, f.status, &f.text, terms)
-                            };
-                            a.sha256 = sha;
-                            a
-                        }
-                    };
-                    site.pages.push(page);
+                    site.pages.push(self.page(link)?);
                 }
             }
         }
         site.conclude();
-        store.save_policy_audit(
-            cid,
-            &site.home,
-            Some(&site.platform),
-            site.verdict.as_str(),
-            &serde_json::to_value(&site).unwrap_or_default(),
-        )?;
-        out.push(site);
+        Ok(site)
     }
-    warc.flush()?;
-    Ok(out)
+
+    /// Fetches, archives and reads one policy page.
+    fn page(&mut self, link: &PolicyLink) -> Result<PageAnalysis, crate::CrawlError> {
+        let f = match self.rt.block_on(self.fetcher.fetch(&link.url)).0 {
+            Ok(f) => f,
+            Err(e) => {
+                return Ok(PageAnalysis {
+                    url: link.url.clone(),
+                    link_text: link.text.clone(),
+                    status: 0,
+                    title: String::new(),
+                    lang: String::new(),
+                    topics: Vec::new(),
+                    findings: Vec::new(),
+                    sha256: None,
+                    error: Some(e.to_string()),
+                })
+            }
+        };
+        let sha = self.keep(&f, "policy")?;
+        let mut a = if f.status >= 400 {
+            PageAnalysis {
+                error: Some(format!("HTTP {}", f.status)),
+                ..analyse_page(link, f.status, "", self.terms)
+            }
+        } else {
+            analyse_page(link, f.status, &f.text, self.terms)
+        };
+        a.sha256 = sha;
+        Ok(a)
+    }
 }
 
 #[cfg(test)]

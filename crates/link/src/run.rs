@@ -2,8 +2,7 @@
 //! from, MinHash of the text), links the sellers, and stores links and ranked networks.
 
 use wildwatch_store::links::{IdentifierRow, LinkRow};
-use wildwatch_store::Links;
-use wildwatch_store::{SqliteStore, StoreError};
+use wildwatch_store::{Links, StoreError};
 
 use crate::{link, minhash, AdSignals, Settings};
 
@@ -75,7 +74,7 @@ pub fn signals_of(c: &wildwatch_store::AdContent) -> (Vec<IdentifierRow>, Vec<u3
 }
 
 /// Updates signals, links sellers and stores the result.
-pub fn run(store: &mut SqliteStore, s: &Settings) -> Result<RunReport, StoreError> {
+pub fn run(store: &mut (impl Links + ?Sized), s: &Settings) -> Result<RunReport, StoreError> {
     let started = std::time::Instant::now();
     let mut rep = RunReport::default();
     loop {

@@ -17,13 +17,14 @@ pub struct Owner {
     pub ads: Vec<i64>,
 }
 
-/// Looks identifiers up among sellers seen online.
+/// Looks identifiers up among sellers seen online: any store (SQLite, PostgreSQL, or a
+/// `dyn AppStore` of either) is one.
 pub trait OwnerLookup {
     /// Sellers holding `(kind, value)`.
     fn owners(&mut self, kind: &str, value: &str) -> Result<Vec<Owner>>;
 }
 
-impl OwnerLookup for wildwatch_store::SqliteStore {
+impl<S: Links + ?Sized> OwnerLookup for S {
     fn owners(&mut self, kind: &str, value: &str) -> Result<Vec<Owner>> {
         let rows = self.identifier_owners(kind, value)?;
         let mut out: Vec<Owner> = Vec::new();

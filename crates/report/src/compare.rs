@@ -259,7 +259,7 @@ pub fn between(a: &Report, b: &Report) -> Comparison {
 
 /// Builds the reports of two campaigns and compares them.
 pub fn compare(
-    store: &dyn CampaignReports,
+    store: &(impl CampaignReports + ?Sized),
     a: &str,
     b: &str,
     refdata: &RefData,

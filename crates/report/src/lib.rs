@@ -120,7 +120,7 @@ impl Format {
 
 /// Finds a campaign or says which ones exist.
 fn campaign(
-    store: &dyn CampaignReports,
+    store: &(impl CampaignReports + ?Sized),
     name: &str,
 ) -> Result<wildwatch_store::report::CampaignInfo> {
     match store.campaign_info(name)? {
@@ -134,7 +134,7 @@ fn campaign(
 
 /// Builds the report of a campaign, on either backend (SQLite or PostgreSQL).
 pub fn build(
-    store: &dyn CampaignReports,
+    store: &(impl CampaignReports + ?Sized),
     campaign_name: &str,
     refdata: &RefData,
 ) -> Result<Report> {

@@ -143,7 +143,7 @@ fn decode_value(n: usize, v: &str) -> Option<Vec<u8>> {
     } else if b.len() == n.div_ceil(5) * 8 && b.ends_with(b"=") {
         let up = v.to_ascii_uppercase();
         BASE32.decode(up.as_bytes()).ok()
-    } else if b.len() == n.div_ceil(3) * 4 && n % 3 != 0 {
+    } else if b.len() == n.div_ceil(3) * 4 && !n.is_multiple_of(3) {
         BASE64.decode(b).ok().or_else(|| BASE64URL.decode(b).ok())
     } else if b.len() == (4 * n).div_ceil(3) {
         BASE64_NOPAD

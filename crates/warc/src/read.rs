@@ -236,7 +236,7 @@ fn check_head(h: &Head) -> (Vec<String>, Vec<String>) {
         if !KNOWN_TYPES.contains(&t) {
             warnings.push(format!("unknown WARC-Type {t:?}"));
         }
-        if NEED_TARGET.contains(&t) && !h.target_uri().is_some_and(|u| !u.is_empty()) {
+        if NEED_TARGET.contains(&t) && h.target_uri().is_none_or(|u| u.is_empty()) {
             errors.push(format!("{t} record without WARC-Target-URI"));
         }
     }

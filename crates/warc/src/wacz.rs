@@ -57,6 +57,14 @@ pub enum WaczError {
         /// The hash of the bytes read.
         actual: String,
     },
+    /// An entry that cannot be read to its end (damaged, or its CRC does not match).
+    #[error("entry {path:?} cannot be read: {msg}")]
+    BadEntry {
+        /// The entry.
+        path: String,
+        /// What went wrong.
+        msg: String,
+    },
     /// A hash algorithm other than SHA-256.
     #[error("entry {path:?}: hash {hash:?} is not sha256:<hex>")]
     UnsupportedHash {
@@ -258,16 +266,20 @@ fn check_resource<R: Read + Seek>(
         });
     };
     let entry = zip.by_name(&r.path)?;
+    let bad = |e: io::Error| WaczError::BadEntry {
+        path: r.path.clone(),
+        msg: e.to_string(),
+    };
     let (actual, n) = match target {
         Some(t) => {
             let mut out = BufWriter::new(File::create(t)?);
-            let got = hash_copy(entry, Some(&mut out))?;
+            let got = hash_copy(entry, Some(&mut out)).map_err(bad)?;
             out.flush()?;
             got
         }
-        None => hash_copy(entry, None)?,
+        None => hash_copy(entry, None).map_err(bad)?,
     };
-    let size_ok = r.bytes.map_or(true, |b| b == n);
+    let size_ok = r.bytes.is_none_or(|b| b == n);
     if !actual.eq_ignore_ascii_case(&format!("sha256:{expected}")) || !size_ok {
         if let Some(t) = target {
             let _ = std::fs::remove_file(t);

@@ -7,9 +7,6 @@
 //! admins run a policy audit (it fetches the platforms' pages).
 
 use std::path::PathBuf;
-use wildwatch_store::Notices;
-use wildwatch_store::PublicReports;
-use wildwatch_store::Reviews;
 
 use askama::Template;
 use axum::body::Bytes;
@@ -23,8 +20,7 @@ use wildwatch_action::takedown::{self, Channel, TakedownRequest};
 use wildwatch_action::templates::Templates;
 use wildwatch_report::Format;
 use wildwatch_store::app::percent_encode;
-use wildwatch_store::PolicyAudits;
-use wildwatch_store::{SqliteStore, Store};
+use wildwatch_store::AppStore;
 
 use crate::api::{ApiError, JsonBody};
 use crate::auth::{ApiUser, Authed, PageUser};
@@ -58,7 +54,7 @@ pub fn routes() -> Router<Shared> {
 async fn work<R, F>(st: &Shared, f: F) -> Result<R, Failure>
 where
     R: Send + 'static,
-    F: FnOnce(&mut SqliteStore, &Shared) -> Result<R, Failure> + Send + 'static,
+    F: FnOnce(&mut dyn AppStore, &Shared) -> Result<R, Failure> + Send + 'static,
 {
     let st2 = st.clone();
     tokio::task::spawn_blocking(move || {
@@ -86,14 +82,13 @@ fn report_err(e: wildwatch_report::ReportError) -> Failure {
     }
 }
 
-/// The data directory (beside the database): notices and signing keys live there.
+/// The data directory: notices and signing keys live there.
 fn data_dir(st: &Shared) -> PathBuf {
-    st.cfg
-        .db
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."))
+    if st.cfg.data.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        st.cfg.data.clone()
+    }
 }
 
 /// A file name safe in a `Content-Disposition` header: letters, digits, `-`, `_`, `.` only.
@@ -366,7 +361,6 @@ async fn package(
 /// Runs the policy audit of a stored campaign (admin).
 async fn run_audit(st: &Shared, a: &Authed, name: String) -> Result<usize, Failure> {
     a.need_admin()?;
-    let db = st.cfg.db.clone();
     let evidence = st.cfg.evidence.clone();
     let who = a.user.username.clone();
     work(st, move |s, _| {
@@ -379,7 +373,8 @@ async fn run_audit(st: &Shared, a: &Authed, name: String) -> Result<usize, Failu
             ))
         })?;
         let opts = wildwatch_crawl::CrawlOptions {
-            db,
+            // Not used: the audit runs on the pooled store.
+            db: PathBuf::new(),
             evidence,
             adapter_dirs: Vec::new(),
             progress: false,
@@ -389,7 +384,7 @@ async fn run_audit(st: &Shared, a: &Authed, name: String) -> Result<usize, Failu
             allow_private: true,
         };
         let terms = wildwatch_crawl::policy::PolicyTerms::shipped();
-        let sites = wildwatch_crawl::policy::audit_campaign(&c, &json, &opts, &terms)
+        let sites = wildwatch_crawl::policy::audit_campaign_in(s, &c, &json, &opts, &terms)
             .map_err(|e| Failure::internal(e.to_string()))?;
         s.audit(
             &who,

@@ -15,10 +15,6 @@ use wildwatch_store::app::{
     ReportOutcome, ReportRow, ReportStats, Review, Role, SellerInfo, StoredReview, User,
     VersionInfo,
 };
-use wildwatch_store::AdQueries;
-use wildwatch_store::Links;
-use wildwatch_store::PublicReports;
-use wildwatch_store::{Accounts, Reviews};
 
 use crate::auth::{ApiUser, Authed, ClientIp};
 use crate::service::{self, Agreement, Metrics};

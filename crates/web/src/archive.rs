@@ -11,7 +11,6 @@ use axum::Router;
 
 use crate::util::ct_eq;
 use crate::{auth, db, Shared};
-use wildwatch_store::AdQueries;
 
 /// Headers of every archive answer.
 pub fn sandbox_headers(st: &Shared, res: &mut Response) {

@@ -10,7 +10,6 @@
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
-use wildwatch_store::{Accounts, Reviews};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};

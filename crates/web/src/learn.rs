@@ -6,13 +6,12 @@ use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
-use wildwatch_store::Reviews;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wildwatch_detect::{training, AdInput, Detector};
 use wildwatch_model::{Model, TrainOptions};
-use wildwatch_store::{Redetection, SqliteStore};
+use wildwatch_store::{AppStore, Redetection};
 
 use crate::{db, AppState, Failure, Shared};
 
@@ -270,7 +269,7 @@ pub enum Retrained {
 /// the unreviewed ads again with the new model and makes it the app's detector. Reviews are
 /// never touched.
 pub fn retrain(st: &AppState) -> anyhow::Result<Retrained> {
-    let mut store = SqliteStore::open(&st.cfg.db)?;
+    let mut store = crate::open_store(&st.cfg.db)?;
     let reviewed = store.reviewed_ads()?;
     if reviewed.len() < MIN_REVIEWS {
         return Ok(Retrained::Skipped(format!(
@@ -344,14 +343,14 @@ pub fn retrain(st: &AppState) -> anyhow::Result<Retrained> {
         .open(history_path(dir))?;
     writeln!(history, "{}", serde_json::to_string(&line)?)?;
     let detector = st.make_detector()?.with_model(model);
-    let redetected = redetect_unreviewed(&mut store, &detector)?;
+    let redetected = redetect_unreviewed(&mut *store, &detector)?;
     st.swap_detector(detector);
     Ok(Retrained::Trained { line, redetected })
 }
 
 /// Detects every unreviewed ad again (newest version), 500 per transaction; returns how many
 /// detections were replaced.
-fn redetect_unreviewed(store: &mut SqliteStore, det: &Detector) -> anyhow::Result<usize> {
+fn redetect_unreviewed(store: &mut dyn AppStore, det: &Detector) -> anyhow::Result<usize> {
     let mut after = 0;
     let mut replaced = 0;
     loop {

@@ -22,7 +22,7 @@ pub mod util;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -33,13 +33,18 @@ use axum::Router;
 use wildwatch_detect::Detector;
 use wildwatch_refdata::RefData;
 use wildwatch_store::app::Facets;
-use wildwatch_store::{SqliteStore, StoreError};
+use wildwatch_store::{AppStore, StoreError};
+use wildwatch_store_pg::DbUrl;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
-    /// The SQLite database.
-    pub db: PathBuf,
+    /// The store, as [`wildwatch_store_pg::open_any`] reads it: a PostgreSQL connection string
+    /// (`postgres://…`), else the path of an SQLite file (`sqlite://` prefix optional).
+    pub db: String,
+    /// The data directory: takedown notices, signing keys and `model/` live there (for an SQLite
+    /// store opened with [`ServeConfig::new`], the database's directory).
+    pub data: PathBuf,
     /// The WARC evidence directory.
     pub evidence: PathBuf,
     /// Where the app listens.
@@ -73,16 +78,20 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
-    /// Defaults for a data directory.
+    /// Defaults for an SQLite database file; the data directory is the file's directory.
     pub fn new(db: PathBuf, evidence: PathBuf) -> ServeConfig {
-        let model_dir = db
-            .parent()
-            .unwrap_or(std::path::Path::new(""))
-            .join("model");
+        let data = db.parent().unwrap_or(Path::new("")).to_path_buf();
+        ServeConfig::with_store(db.to_string_lossy(), data, evidence)
+    }
+
+    /// Defaults for the store `db` names (a PostgreSQL connection string or an SQLite path, as
+    /// [`wildwatch_store_pg::open_any`] reads it), with the data directory `data`.
+    pub fn with_store(db: impl Into<String>, data: PathBuf, evidence: PathBuf) -> ServeConfig {
         ServeConfig {
             retrain_every: Some(50),
-            model_dir,
-            db,
+            model_dir: data.join("model"),
+            db: db.into(),
+            data,
             evidence,
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             archive_addr: SocketAddr::from(([127, 0, 0, 1], 8081)),
@@ -95,37 +104,82 @@ impl ServeConfig {
             connections: 4,
         }
     }
+
+    /// True when the store is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        DbUrl::parse(&self.db).is_postgres()
+    }
+
+    /// The store for people: the SQLite file's path, or the connection string without its
+    /// password.
+    pub fn db_display(&self) -> String {
+        match DbUrl::parse(&self.db) {
+            DbUrl::Sqlite(p) => p.display().to_string(),
+            DbUrl::Postgres(u) => wildwatch_store_pg::redact(&u),
+        }
+    }
 }
 
-/// A small pool of SQLite connections (WAL: readers never wait for the writer).
+/// Runs `f` where a blocking database driver may run: on this thread outside any tokio runtime,
+/// else on a thread of its own (PostgreSQL's driver blocks on a runtime of its own to connect and
+/// to close a connection, which tokio refuses inside another runtime).
+pub fn outside_runtime<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(r) => r,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
+/// Opens the store `db` names (see [`ServeConfig::db`]), from anywhere (see
+/// [`outside_runtime`]).
+pub fn open_store(db: &str) -> Result<Box<dyn AppStore>, StoreError> {
+    outside_runtime(|| wildwatch_store_pg::open_any(db))
+}
+
+/// A small pool of store connections, one per slot: SQLite connections (WAL: readers never wait
+/// for the writer) or PostgreSQL sessions.
 pub struct Pool {
-    conns: Vec<Mutex<SqliteStore>>,
+    conns: Vec<Mutex<Box<dyn AppStore>>>,
     next: AtomicUsize,
 }
 
 impl Pool {
-    /// Opens `n` connections to the database (creating and migrating it if needed).
-    pub fn open(path: &std::path::Path, n: usize) -> Result<Pool, StoreError> {
-        let mut conns = Vec::new();
-        for _ in 0..n.max(1) {
-            conns.push(Mutex::new(SqliteStore::open(path)?));
-        }
-        Ok(Pool {
-            conns,
-            next: AtomicUsize::new(0),
+    /// Opens `n` connections to the store `db` names (creating and migrating it if needed).
+    pub fn open(db: &str, n: usize) -> Result<Pool, StoreError> {
+        outside_runtime(|| {
+            let mut conns = Vec::new();
+            for _ in 0..n.max(1) {
+                conns.push(Mutex::new(wildwatch_store_pg::open_any(db)?));
+            }
+            Ok(Pool {
+                conns,
+                next: AtomicUsize::new(0),
+            })
         })
     }
 
-    fn with<R>(&self, f: impl FnOnce(&mut SqliteStore) -> R) -> R {
+    fn with<R>(&self, f: impl FnOnce(&mut dyn AppStore) -> R) -> R {
         let n = self.conns.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
         for i in 0..n {
             if let Ok(mut g) = self.conns[(start + i) % n].try_lock() {
-                return f(&mut g);
+                return f(&mut **g);
             }
         }
         let mut g = self.conns[start].lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut g)
+        f(&mut **g)
+    }
+}
+
+impl Drop for Pool {
+    /// Closes the connections where their driver may block (see [`outside_runtime`]): the last
+    /// reference to the app's state may go inside the server's runtime.
+    fn drop(&mut self) {
+        let conns = std::mem::take(&mut self.conns);
+        outside_runtime(move || drop(conns));
     }
 }
 
@@ -265,8 +319,10 @@ impl AppState {
         refdata: RefData,
         make_detector: DetectorFactory,
     ) -> anyhow::Result<Shared> {
-        if let Some(dir) = cfg.db.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+        if let DbUrl::Sqlite(file) = DbUrl::parse(&cfg.db) {
+            if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
         }
         let pool = Pool::open(&cfg.db, cfg.connections)?;
         let mut secret = [0u8; 32];
@@ -345,7 +401,7 @@ impl AppState {
 pub async fn db<R, F>(st: &Shared, f: F) -> Result<R, Failure>
 where
     R: Send + 'static,
-    F: FnOnce(&mut SqliteStore) -> Result<R, StoreError> + Send + 'static,
+    F: FnOnce(&mut dyn AppStore) -> Result<R, StoreError> + Send + 'static,
 {
     let st = st.clone();
     tokio::task::spawn_blocking(move || st.pool.with(f))

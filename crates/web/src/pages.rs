@@ -9,9 +9,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use wildwatch_store::app::{AdQuery, Review, Role, User};
-use wildwatch_store::AdQueries;
-use wildwatch_store::PublicReports;
-use wildwatch_store::{Accounts, Reviews};
 
 use crate::auth::{self, Authed, ClientIp, MaybeUser, PageUser};
 use crate::service::{self, CATEGORIES, RISKS};

@@ -9,8 +9,7 @@ use std::time::Duration;
 use wildwatch_crawl::extract::{self, PageClass};
 use wildwatch_crawl::fetch::{FetchConfig, Fetched, Fetcher};
 use wildwatch_detect::Detector;
-use wildwatch_store::PublicReports;
-use wildwatch_store::{FetchCommit, FetchState, SqliteStore, Store, StoreError};
+use wildwatch_store::{AppStore, FetchCommit, FetchState, StoreError};
 use wildwatch_warc::WarcWriter;
 
 use crate::{db, Shared};
@@ -101,7 +100,7 @@ impl Worker {
 type Handled = (&'static str, Option<i64>, Option<String>);
 
 fn handle(
-    s: &mut SqliteStore,
+    s: &mut dyn AppStore,
     evidence: &std::path::Path,
     warc: &Mutex<Option<WarcWriter>>,
     det: &Detector,

@@ -3,14 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use wildwatch_store::AdQueries;
-use wildwatch_store::PublicReports;
-use wildwatch_store::Reviews;
 
 use serde::Serialize;
 use wildwatch_detect::DOCUMENT_CODES;
 use wildwatch_store::app::{AdQuery, Facets, ReportOutcome, Review, ReviewedAd};
-use wildwatch_store::{SqliteStore, StoreError};
+use wildwatch_store::{AppStore, StoreError};
 
 use crate::{db, AppState, Cached, Failure, Recent, Shared};
 
@@ -406,7 +403,7 @@ async fn recent<T, F>(
 ) -> Result<T, Failure>
 where
     T: Clone + Send + 'static,
-    F: FnOnce(&mut SqliteStore) -> Result<T, StoreError> + Send + 'static,
+    F: FnOnce(&mut dyn AppStore) -> Result<T, StoreError> + Send + 'static,
 {
     match cache(st).get(&key) {
         Cached::Fresh(v) => Ok(v),

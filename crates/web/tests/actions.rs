@@ -9,37 +9,40 @@ use axum::http::{header, StatusCode};
 use common::http::*;
 use common::*;
 use wildwatch_store::app::Review;
-use wildwatch_store::PolicyAudits;
-use wildwatch_store::Reviews;
-use wildwatch_store::{SqliteStore, Store};
+
+on_both_backends!(
+    reports_and_comparisons_download_in_every_format,
+    takedown_notices_by_role_with_checked_downloads,
+    evidence_packages_download_signed_and_check,
+    admins_run_the_policy_audit_of_the_fixture_sites,
+);
 
 fn mark_for_takedown(w: &World, ids: &[i64]) {
-    let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
-    for id in ids {
-        let r = Review {
-            relevant: true,
-            category: "part".into(),
-            species: vec!["Loxodonta africana".into()],
-            specimens: Some(1),
-            price_eur: Some(300.0),
-            documents: vec![],
-            risk: "high".into(),
-            notes: String::new(),
-            tags: vec![],
-            takedown: true,
-            enforcement: false,
-        };
-        s.save_review(*id, &r, "confirmed", "ana").unwrap();
-    }
+    w.with_store(|s| {
+        for id in ids {
+            let r = Review {
+                relevant: true,
+                category: "part".into(),
+                species: vec!["Loxodonta africana".into()],
+                specimens: Some(1),
+                price_eur: Some(300.0),
+                documents: vec![],
+                risk: "high".into(),
+                notes: String::new(),
+                tags: vec![],
+                takedown: true,
+                enforcement: false,
+            };
+            s.save_review(*id, &r, "confirmed", "ana").unwrap();
+        }
+    });
 }
 
-#[tokio::test]
-async fn reports_and_comparisons_download_in_every_format() {
-    let w = world();
-    {
-        let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
+async fn reports_and_comparisons_download_in_every_format(b: Backend) {
+    let w = world(b);
+    w.with_store(|s| {
         s.campaign("autumn <b>", &serde_json::json!({})).unwrap();
-    }
+    });
     let (cookie, _) = login(&w.app, "vic").await;
     let page = send(&w.app, get("/campaign?name=spring", &cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -127,9 +130,8 @@ async fn reports_and_comparisons_download_in_every_format() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
 
-#[tokio::test]
-async fn takedown_notices_by_role_with_checked_downloads() {
-    let w = world();
+async fn takedown_notices_by_role_with_checked_downloads(b: Backend) {
+    let w = world(b);
     // Ads 0, 3, 6 … are on kleinanzeigen; mark two of them and one on leboncoin.
     mark_for_takedown(&w, &[w.ad_ids[0], w.ad_ids[3], w.ad_ids[1]]);
     let (vcookie, vcsrf) = login(&w.app, "vic").await;
@@ -293,11 +295,7 @@ async fn takedown_notices_by_role_with_checked_downloads() {
     assert_eq!(rows.as_array().unwrap().len(), 2);
 
     // A notice file changed on disk is not served.
-    let files = SqliteStore::open(&w.st.cfg.db)
-        .unwrap()
-        .notice_files(1)
-        .unwrap()
-        .unwrap();
+    let files = w.with_store(|s| s.notice_files(1)).unwrap().unwrap();
     let path = files["csv"].as_str().unwrap().to_string();
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("forged\n");
@@ -307,9 +305,8 @@ async fn takedown_notices_by_role_with_checked_downloads() {
     assert!(r.body.contains("changed on disk"));
 }
 
-#[tokio::test]
-async fn evidence_packages_download_signed_and_check() {
-    let w = world();
+async fn evidence_packages_download_signed_and_check(b: Backend) {
+    let w = world(b);
     mark_for_takedown(&w, &[w.ad_ids[0], w.ad_ids[2]]);
     let (vcookie, vcsrf) = login(&w.app, "vic").await;
     let r = send(
@@ -382,17 +379,13 @@ async fn evidence_packages_download_signed_and_check() {
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     // Packages are in the audit log.
-    let log = SqliteStore::open(&w.st.cfg.db)
-        .unwrap()
-        .audit_log(None, 50)
-        .unwrap();
+    let log = w.with_store(|s| s.audit_log(None, 50)).unwrap();
     assert!(log
         .iter()
         .any(|e| e.action == "evidence.package" && e.username == "eve"));
 }
 
-#[tokio::test]
-async fn admins_run_the_policy_audit_of_the_fixture_sites() {
+async fn admins_run_the_policy_audit_of_the_fixture_sites(b: Backend) {
     let fx = wildwatch_fixture::Fixture::start(
         wildwatch_fixture::FixtureConfig {
             ads: 10,
@@ -402,20 +395,19 @@ async fn admins_run_the_policy_audit_of_the_fixture_sites() {
         None,
     )
     .unwrap();
-    let w = world();
+    let w = world(b);
     let platforms: Vec<serde_json::Value> = fx
         .sites
         .iter()
         .map(|s| serde_json::json!({"adapter": s.name, "base_url": s.base_url}))
         .collect();
-    {
-        let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
+    w.with_store(|s| {
         s.campaign(
             "fx",
             &serde_json::json!({"name": "fx", "rate_per_host": 0.0, "timeout_secs": 5.0, "platform": platforms}),
         )
         .unwrap();
-    }
+    });
     let (acookie, acsrf) = login(&w.app, "ana").await;
     let r = send(
         &w.app,

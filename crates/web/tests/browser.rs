@@ -24,7 +24,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
-use common::{world_n, XSS_SELLER, XSS_TITLE};
+use common::{world_n, Backend, XSS_SELLER, XSS_TITLE};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
@@ -523,8 +523,9 @@ async fn person(c: Client, base: String, shots: PathBuf) -> Result<()> {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_person_uses_the_app_in_a_real_browser() {
+on_both_backends!(multi_thread: a_person_uses_the_app_in_a_real_browser);
+
+async fn a_person_uses_the_app_in_a_real_browser(b: Backend) {
     let required = env_on("WILDWATCH_REQUIRE_BROWSER");
     let chromium = binary("WILDWATCH_CHROMIUM", "/usr/bin/chromium");
     let chromedriver = binary("WILDWATCH_CHROMEDRIVER", "/usr/bin/chromedriver");
@@ -555,7 +556,7 @@ async fn a_person_uses_the_app_in_a_real_browser() {
     let app_l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let arch_l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (app_addr, arch_addr) = (app_l.local_addr().unwrap(), arch_l.local_addr().unwrap());
-    let w = world_n(ADS, |cfg| {
+    let w = world_n(b, ADS, |cfg| {
         cfg.addr = app_addr;
         cfg.archive_addr = arch_addr;
         cfg.fetch_reports = false;

@@ -6,12 +6,12 @@ mod common;
 
 use common::http::*;
 use common::*;
-use wildwatch_store::{
-    FetchCommit, FetchState, FrontierItem, PageRecord, SqliteStore, Store, UrlKind,
-};
+use wildwatch_store::{AppStore, FetchCommit, FetchState, FrontierItem, PageRecord, UrlKind};
+
+on_both_backends!(the_dashboard_names_platforms_that_gave_nothing,);
 
 /// Stores `n` pages of `platform`, fetched as `kind`, that turned out to be `page_kind`.
-fn pages(s: &mut SqliteStore, platform: &str, kind: UrlKind, page_kind: &str, n: usize) {
+fn pages(s: &mut dyn AppStore, platform: &str, kind: UrlKind, page_kind: &str, n: usize) {
     let cid = s.campaign("spring", &serde_json::json!({})).unwrap();
     for i in 0..n {
         let url = format!("http://{platform}.example/{page_kind}/{i}");
@@ -50,15 +50,13 @@ fn pages(s: &mut SqliteStore, platform: &str, kind: UrlKind, page_kind: &str, n:
     }
 }
 
-#[tokio::test]
-async fn the_dashboard_names_platforms_that_gave_nothing() {
-    let w = world();
-    {
-        let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
-        pages(&mut s, "kleinanzeigen", UrlKind::Search, "blocked", 4);
-        pages(&mut s, "marktplaats<b>", UrlKind::Search, "search", 1);
-        pages(&mut s, "marktplaats<b>", UrlKind::Ad, "ad-unmatched", 3);
-    }
+async fn the_dashboard_names_platforms_that_gave_nothing(b: Backend) {
+    let w = world(b);
+    w.with_store(|s| {
+        pages(s, "kleinanzeigen", UrlKind::Search, "blocked", 4);
+        pages(s, "marktplaats<b>", UrlKind::Search, "search", 1);
+        pages(s, "marktplaats<b>", UrlKind::Ad, "ad-unmatched", 3);
+    });
     let (cookie, _) = login(&w.app, "vic").await;
     let page = send(&w.app, get("/", &cookie)).await;
     assert!(

@@ -2,16 +2,18 @@
 //! scanned and stored; URLs that lead to loopback or private addresses that are not configured
 //! test hosts (directly, by name, or through a redirect) are refused at fetch time.
 
+mod common;
+
 use std::sync::Arc;
 
+use common::*;
 use wildwatch_detect::Detector;
 use wildwatch_fixture::{Fixture, FixtureConfig};
 use wildwatch_refdata::RefData;
-use wildwatch_store::AdQueries;
-use wildwatch_store::PublicReports;
-use wildwatch_store::SqliteStore;
 use wildwatch_web::report::Worker;
-use wildwatch_web::{service, AppState, ServeConfig};
+use wildwatch_web::{service, AppState};
+
+on_both_backends!(multi_thread: reported_ads_are_fetched_archived_scanned_and_ssrf_is_refused);
 
 /// A one-route server that redirects everything to `to`.
 async fn redirector(to: String) -> std::net::SocketAddr {
@@ -27,8 +29,7 @@ async fn redirector(to: String) -> std::net::SocketAddr {
     addr
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reported_ads_are_fetched_archived_scanned_and_ssrf_is_refused() {
+async fn reported_ads_are_fetched_archived_scanned_and_ssrf_is_refused(b: Backend) {
     let fx = Fixture::start(
         FixtureConfig {
             ads: 40,
@@ -51,7 +52,8 @@ async fn reported_ads_are_fetched_archived_scanned_and_ssrf_is_refused() {
     };
     let redir = redirector(format!("http://127.0.0.1:{secret_port}/secret")).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = ServeConfig::new(dir.path().join("w.db"), dir.path().join("evidence"));
+    let (db, _pg) = store_for(b, dir.path());
+    let mut cfg = config_for(&db, dir.path());
     cfg.fetch_reports = false;
     cfg.allow_report_hosts = vec![host.clone(), redir.to_string()];
     let st = AppState::new(
@@ -68,11 +70,10 @@ async fn reported_ads_are_fetched_archived_scanned_and_ssrf_is_refused() {
         .await
         .unwrap();
     // A name that resolves to loopback, slipped past the form (e.g. a DNS change later).
-    {
-        let mut s = SqliteStore::open(&st.cfg.db).unwrap();
+    on_store(&st.cfg.db, |s| {
         s.add_report("http://localhost:1/x", "http://localhost:1/x", "", "t")
             .unwrap();
-    }
+    });
     // The machine's own name usually resolves to loopback: the resolver drops that address.
     let hostname = std::fs::read_to_string("/etc/hostname")
         .unwrap_or_default()
@@ -103,8 +104,7 @@ async fn reported_ads_are_fetched_archived_scanned_and_ssrf_is_refused() {
     let mut worker = Worker::new(&st).unwrap();
     while worker.process_one(&st).await.unwrap() {}
 
-    let s = SqliteStore::open(&st.cfg.db).unwrap();
-    let reports = s.reports(10).unwrap();
+    let (reports, stats) = on_store(&db, |s| (s.reports(10).unwrap(), s.report_stats().unwrap()));
     let by_url = |u: &str| {
         reports
             .iter()
@@ -115,7 +115,7 @@ async fn reported_ads_are_fetched_archived_scanned_and_ssrf_is_refused() {
     let good = by_url(&ad.url);
     assert_eq!(good.status, "done", "{good:?}");
     let ad_id = good.ad_id.unwrap();
-    let d = s.ad_detail(ad_id).unwrap();
+    let d = on_store(&db, |s| s.ad_detail(ad_id).unwrap());
     assert_eq!(d.summary.source, "report");
     assert_eq!(d.campaign.as_deref(), Some("public-reports"));
     assert!(d.summary.relevant, "{:?}", d.detection);
@@ -145,7 +145,6 @@ async fn reported_ads_are_fetched_archived_scanned_and_ssrf_is_refused() {
             "{r:?}"
         );
     }
-    let stats = s.report_stats().unwrap();
     assert_eq!(
         (stats.done, stats.failed, stats.relevant),
         (1, 2 + name_is_loopback as i64, 1)

@@ -4,24 +4,27 @@
 mod common;
 
 use std::sync::Arc;
-use wildwatch_store::AdQueries;
-use wildwatch_store::Reviews;
 
 use common::http::*;
 use common::*;
 use wildwatch_refdata::RefData;
 use wildwatch_store::app::Review;
-use wildwatch_store::{
-    AdContent, DetectionRecord, FetchCommit, FetchState, PageRecord, SqliteStore, Store,
-};
+use wildwatch_store::{AdContent, AppStore, DetectionRecord, FetchCommit, FetchState, PageRecord};
 use wildwatch_web::learn::{self, Retrained};
-use wildwatch_web::{app_router, AppState};
+use wildwatch_web::{app_router, outside_runtime, AppState};
+
+on_both_backends!(
+    the_queue_puts_disagreements_then_unsure_then_sure_ads_and_escapes_titles,
+    the_api_returns_the_pages_order_with_reasons_and_platforms_take_turns,
+    retraining_needs_thirty_reviews_of_both_classes_and_writes_nothing_otherwise,
+    retraining_saves_the_model_and_its_history_redetects_and_shows_on_the_dashboard,
+);
 
 const HOSTILE: &str = "<script>alert('queue')</script> Elfenbein Armreif";
 
 /// Stores an ad of `platform` in `lang` whose detection is `det` (merged into a plain one).
 fn add_ad(
-    s: &mut SqliteStore,
+    s: &mut dyn AppStore,
     platform: &str,
     lang: &str,
     title: &str,
@@ -107,35 +110,27 @@ fn pos(body: &str, id: i64) -> Option<usize> {
     body.find(&format!("href=\"/ads/{id}\""))
 }
 
-#[tokio::test]
-async fn the_queue_puts_disagreements_then_unsure_then_sure_ads_and_escapes_titles() {
-    let w = world_n(3, |_| {});
-    let (disagree, unsure, sure, reviewed) = {
-        let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
+async fn the_queue_puts_disagreements_then_unsure_then_sure_ads_and_escapes_titles(b: Backend) {
+    let w = world_n(b, 3, |_| {});
+    let (disagree, unsure, sure, reviewed) = w.with_store(|s| {
         // Stored in the order the queue must reverse (newest first would give the opposite).
         let sure = add_ad(
-            &mut s,
+            s,
             "marktplaats",
             "nl",
             "Ivoor beeldje",
             model_det(0.97, false, true),
         );
-        let unsure = add_ad(
-            &mut s,
-            "leboncoin",
-            "fr",
-            HOSTILE,
-            model_det(0.48, false, false),
-        );
+        let unsure = add_ad(s, "leboncoin", "fr", HOSTILE, model_det(0.48, false, false));
         let disagree = add_ad(
-            &mut s,
+            s,
             "kleinanzeigen",
             "de",
             "Elfenbein Kette",
             model_det(0.04, true, false),
         );
         let reviewed = add_ad(
-            &mut s,
+            s,
             "kleinanzeigen",
             "de",
             "Elfenbein Dose",
@@ -144,7 +139,7 @@ async fn the_queue_puts_disagreements_then_unsure_then_sure_ads_and_escapes_titl
         s.save_review(reviewed, &review(true), "corrected", "ana")
             .unwrap();
         (disagree, unsure, sure, reviewed)
-    };
+    });
     let (cookie, _) = login(&w.app, "vic").await;
     let page = send(&w.app, get("/review/next", &cookie)).await;
     assert_eq!(page.status, 200, "{}", page.body);
@@ -188,17 +183,15 @@ async fn the_queue_puts_disagreements_then_unsure_then_sure_ads_and_escapes_titl
     assert!(ads.body.contains("href=\"/review/next\""), "{}", ads.body);
 }
 
-#[tokio::test]
-async fn the_api_returns_the_pages_order_with_reasons_and_platforms_take_turns() {
-    let w = world_n(1, |_| {});
-    let (k, l) = {
-        let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
+async fn the_api_returns_the_pages_order_with_reasons_and_platforms_take_turns(b: Backend) {
+    let w = world_n(b, 1, |_| {});
+    let (k, l) = w.with_store(|s| {
         let mut l = Vec::new();
         let mut k = Vec::new();
         // Two leboncoin ads first (oldest), then four kleinanzeigen ads, all about as unsure.
         for i in 0..2 {
             l.push(add_ad(
-                &mut s,
+                s,
                 "leboncoin",
                 "fr",
                 &format!("Ivoire {i}"),
@@ -207,7 +200,7 @@ async fn the_api_returns_the_pages_order_with_reasons_and_platforms_take_turns()
         }
         for i in 0..4 {
             k.push(add_ad(
-                &mut s,
+                s,
                 "kleinanzeigen",
                 "de",
                 &format!("Elfenbein {i}"),
@@ -216,21 +209,21 @@ async fn the_api_returns_the_pages_order_with_reasons_and_platforms_take_turns()
         }
         // Without a model figure, only weak evidence queues an ad.
         add_ad(
-            &mut s,
+            s,
             "marktplaats",
             "nl",
             "Koraal ketting",
             serde_json::json!({"relevant": true, "reasons": [{"code": "CORROBORATED", "text": "coral"}]}),
         );
         add_ad(
-            &mut s,
+            s,
             "marktplaats",
             "nl",
             "Fiets",
             serde_json::json!({"relevant": false, "reasons": []}),
         );
         (k, l)
-    };
+    });
     let (cookie, _) = login(&w.app, "vic").await;
     let api = send(&w.app, get("/api/review/queue?limit=20", &cookie)).await;
     assert_eq!(api.status, 200, "{}", api.body);
@@ -287,30 +280,27 @@ async fn the_api_returns_the_pages_order_with_reasons_and_platforms_take_turns()
     assert!(doc.body.contains("QueueEntry"));
 }
 
-#[tokio::test]
-async fn retraining_needs_thirty_reviews_of_both_classes_and_writes_nothing_otherwise() {
-    let w = world_n(35, |_| {});
-    {
-        let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
+async fn retraining_needs_thirty_reviews_of_both_classes_and_writes_nothing_otherwise(b: Backend) {
+    let w = world_n(b, 35, |_| {});
+    w.with_store(|s| {
         for id in &w.ad_ids[..10] {
             s.save_review(*id, &review(true), "corrected", "ana")
                 .unwrap();
         }
-    }
+    });
     let model_dir = w.st.cfg.model_dir.clone();
     assert_eq!(model_dir, w.dir.path().join("model"));
-    match learn::retrain(&w.st).unwrap() {
+    match outside_runtime(|| learn::retrain(&w.st)).unwrap() {
         Retrained::Skipped(why) => assert!(why.contains("10 reviewed ads; at least 30"), "{why}"),
         other => panic!("trained on 10 reviews: {other:?}"),
     }
-    {
-        let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
+    w.with_store(|s| {
         for id in &w.ad_ids[10..32] {
             s.save_review(*id, &review(true), "corrected", "ana")
                 .unwrap();
         }
-    }
-    match learn::retrain(&w.st).unwrap() {
+    });
+    match outside_runtime(|| learn::retrain(&w.st)).unwrap() {
         Retrained::Skipped(why) => assert!(
             why.contains("all 32 reviewed ads are labelled relevant"),
             "{why}"
@@ -330,16 +320,16 @@ async fn retraining_needs_thirty_reviews_of_both_classes_and_writes_nothing_othe
     assert_eq!(j["model"]["retrain_every"], 50);
 }
 
-#[tokio::test]
-async fn retraining_saves_the_model_and_its_history_redetects_and_shows_on_the_dashboard() {
-    let w = world_n(40, |_| {});
-    {
-        let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
+async fn retraining_saves_the_model_and_its_history_redetects_and_shows_on_the_dashboard(
+    b: Backend,
+) {
+    let w = world_n(b, 40, |_| {});
+    w.with_store(|s| {
         for (i, id) in w.ad_ids[..36].iter().enumerate() {
             s.save_review(*id, &review(i % 3 != 0), "corrected", "ana")
                 .unwrap();
         }
-    }
+    });
     // The same data with a real detector.
     let st = AppState::new(
         w.st.cfg.clone(),
@@ -348,7 +338,7 @@ async fn retraining_saves_the_model_and_its_history_redetects_and_shows_on_the_d
     )
     .unwrap();
     let app = app_router(st.clone());
-    let line = match learn::retrain(&st).unwrap() {
+    let line = match outside_runtime(|| learn::retrain(&st)).unwrap() {
         Retrained::Trained { line, redetected } => {
             assert_eq!(redetected, 4, "the four unreviewed ads are detected again");
             line
@@ -377,13 +367,12 @@ async fn retraining_saves_the_model_and_its_history_redetects_and_shows_on_the_d
     assert_eq!(h["examples"], 36);
     // The app now detects with the model, and the unreviewed ads were detected with it.
     assert!(st.detector().await.unwrap().model().is_some());
-    {
-        let s = SqliteStore::open(&st.cfg.db).unwrap();
+    on_store(&st.cfg.db, |s| {
         let d = s.ad_detail(w.ad_ids[39]).unwrap().detection;
         assert!(d["model_p"].is_number(), "{d}");
         let kept = s.review(w.ad_ids[0]).unwrap().unwrap();
         assert!(!kept.review.relevant, "reviews are kept");
-    }
+    });
     let (cookie, _) = login(&app, "vic").await;
     let dash = send(&app, get("/", &cookie)).await;
     let start = dash.body.find("id=\"model-panel\"").expect("model panel");

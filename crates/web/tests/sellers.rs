@@ -10,9 +10,8 @@ use common::*;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use wildwatch_store::links::LinkRow;
-use wildwatch_store::AdQueries;
-use wildwatch_store::Links;
-use wildwatch_store::SqliteStore;
+
+on_both_backends!(seller_and_network_pages_show_links_and_hide_identifiers_from_viewers,);
 
 async fn send(
     app: &Router,
@@ -70,24 +69,21 @@ async fn login(app: &Router, user: &str) -> String {
     format!("{anon}; {}", session.unwrap())
 }
 
-#[tokio::test]
-async fn seller_and_network_pages_show_links_and_hide_identifiers_from_viewers() {
-    let w = world();
-    let (ka, kb) = {
-        let s = SqliteStore::open(&w.st.cfg.db).unwrap();
+async fn seller_and_network_pages_show_links_and_hide_identifiers_from_viewers(b: Backend) {
+    let w = world(b);
+    let (ka, kb) = w.with_store(|s| {
         let a = s.ad_detail(w.ad_ids[0]).unwrap().seller.unwrap().id;
         let b = s.ad_detail(w.ad_ids[1]).unwrap().seller.unwrap().id;
         (format!("s{a}"), format!("s{b}"))
-    };
-    {
-        let mut s = SqliteStore::open(&w.st.cfg.db).unwrap();
+    });
+    w.with_store(|s| {
         let ev = serde_json::json!([{"kind": "phone", "detail": "+33612345678", "ads": [w.ad_ids[0], w.ad_ids[1]], "strength": 0.95}]);
         s.save_links(
             &[LinkRow { a: ka.clone(), b: kb.clone(), strength: 0.95, evidence: ev }],
             &[(1, serde_json::json!({"id": 1, "sellers": [ka, kb], "ads": 2, "high_risk": 1, "species": ["Loxodonta africana"], "platforms": ["kleinanzeigen", "leboncoin"], "countries": ["DE", "FR"], "links": 1}), vec![ka.clone(), kb.clone()])],
         )
         .unwrap();
-    }
+    });
     let eve = login(&w.app, "eve").await;
     let (st, _, body) = send(&w.app, "/networks", &eve, None).await;
     assert_eq!(st, StatusCode::OK);

@@ -292,6 +292,8 @@ enum Format {
     Csv,
     JsonLines,
     Warc,
+    /// A WACZ (zipped WARC files with hashes, as browser capture tools write).
+    Wacz,
 }
 
 impl Format {
@@ -299,6 +301,8 @@ impl Format {
         let name = file.to_string_lossy().to_lowercase();
         if name.ends_with(".warc") || name.ends_with(".warc.gz") {
             Format::Warc
+        } else if name.ends_with(".wacz") {
+            Format::Wacz
         } else if name.ends_with(".csv") {
             Format::Csv
         } else {
@@ -366,7 +370,7 @@ impl Import<'_> {
             good - new,
             self.file.display()
         );
-        if format != Format::Warc {
+        if !matches!(format, Format::Warc | Format::Wacz) {
             s += &format!(
                 "; {} bad rows; {} rows with bytes that are not UTF-8 (replaced with U+FFFD)",
                 self.tally.bad, self.tally.replaced
@@ -545,14 +549,38 @@ impl Adapters {
 }
 
 fn read_warc(imp: &mut Import, adapter_dirs: &[PathBuf]) -> Result<()> {
+    let file = imp.file.to_path_buf();
+    read_warc_files(imp, adapter_dirs, &[file])
+}
+
+/// The pages of a WACZ: every resource's hash is checked against its `datapackage.json` before
+/// any page is read (a refused archive imports nothing), then its WARC files are read as a WARC
+/// import reads them.
+fn read_wacz(imp: &mut Import, adapter_dirs: &[PathBuf]) -> Result<()> {
+    let tmp = tempfile::tempdir().context("cannot make a directory for the WACZ's WARC files")?;
+    let found = wildwatch_warc::extract_wacz(imp.file, tmp.path())
+        .with_context(|| format!("{} refused; nothing was imported", imp.file.display()))?;
+    eprintln!(
+        "{}: {} WARC files, {} pages listed, {} hashes checked against datapackage.json",
+        imp.file.display(),
+        found.warcs.len(),
+        found.pages.len(),
+        found.verified
+    );
+    read_warc_files(imp, adapter_dirs, &found.warcs)
+}
+
+fn read_warc_files(imp: &mut Import, adapter_dirs: &[PathBuf], files: &[PathBuf]) -> Result<()> {
     let mut adapters = Adapters::new(adapter_dirs, imp.platform);
-    let records = wildwatch_warc::responses(imp.file)
-        .with_context(|| format!("cannot open {}", imp.file.display()))?
-        .max_body(MAX_PAGE);
-    for rec in records {
-        match rec {
-            Ok(rec) => imp.page(&rec, &mut adapters)?,
-            Err(e) => imp.bad_record(Bad::Record(e)),
+    for file in files {
+        let records = wildwatch_warc::responses(file)
+            .with_context(|| format!("cannot open {}", file.display()))?
+            .max_body(MAX_PAGE);
+        for rec in records {
+            match rec {
+                Ok(rec) => imp.page(&rec, &mut adapters)?,
+                Err(e) => imp.bad_record(Bad::Record(e)),
+            }
         }
     }
     Ok(())
@@ -620,6 +648,7 @@ pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> 
     };
     let read = match format {
         Format::Warc => read_warc(&mut imp, &a.adapters),
+        Format::Wacz => read_wacz(&mut imp, &a.adapters),
         Format::Csv => read_csv(&mut imp),
         Format::JsonLines => read_jsonl(&mut imp),
     };

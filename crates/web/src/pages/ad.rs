@@ -1,8 +1,6 @@
 //! One ad: its text with the matched words, reasons, versions, evidence and the review form.
 
 use super::*;
-use wildwatch_store::AdQueries;
-use wildwatch_store::Reviews;
 
 pub(super) struct PageView {
     fetched: String,

@@ -1,8 +1,6 @@
 //! Accounts (users, API tokens) and the platforms page.
 
 use super::*;
-use wildwatch_store::AdQueries;
-use wildwatch_store::{Accounts, Reviews};
 
 pub(super) struct UserView {
     id: i64,
@@ -299,7 +297,7 @@ pub(super) async fn platforms_page(State(st): State<Shared>, PageUser(a): PageUs
     let settings = vec![
         ("App address".to_string(), c.addr.to_string()),
         ("Archive origin".into(), st.archive_origin.clone()),
-        ("Database".into(), c.db.display().to_string()),
+        ("Database".into(), c.db_display()),
         ("Evidence (WARC)".into(), c.evidence.display().to_string()),
         (
             "Reports per address per hour".into(),

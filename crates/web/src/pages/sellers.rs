@@ -1,7 +1,6 @@
 //! Seller and network pages: a seller's ads across platforms, the ranked networks and a drawing of one.
 
 use super::*;
-use wildwatch_store::Links;
 
 pub(super) fn json_list(v: &serde_json::Value, k: &str) -> String {
     v[k].as_array()
