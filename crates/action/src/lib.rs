@@ -18,6 +18,7 @@ pub mod package;
 pub mod takedown;
 pub mod templates;
 mod timeline;
+mod wacz;
 mod warc_copy;
 
 /// Errors of this crate; each names the file, notice or ad concerned.
@@ -55,6 +56,8 @@ pub enum ActionError {
 
 /// Result alias.
 pub type Result<T> = std::result::Result<T, ActionError>;
+
+pub use wacz::package_as_wacz;
 
 pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ActionError {
     let path = path.into();

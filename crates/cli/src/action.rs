@@ -95,12 +95,25 @@ pub struct PackageArgs {
     /// With --campaign: only the ads marked for takedown.
     #[arg(long, requires = "campaign")]
     takedown: bool,
-    /// The zip to write.
+    /// The file to write.
     #[arg(long)]
     out: PathBuf,
+    /// `zip` (the signed package) or `wacz` (its WARC records as a WACZ that opens in
+    /// ReplayWeb.page, with the signed package inside as package/evidence.zip).
+    #[arg(long, value_enum, default_value_t = PackageFormat::Zip)]
+    format: PackageFormat,
     /// Signing key file (hex seed, mode 0600; made if missing). Default DATA/keys/evidence-ed25519.key.
     #[arg(long)]
     key: Option<PathBuf>,
+}
+
+/// What `evidence package` writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PackageFormat {
+    /// The signed zip.
+    Zip,
+    /// A WACZ carrying the signed zip.
+    Wacz,
 }
 
 /// `wildwatch evidence check`.
@@ -269,7 +282,15 @@ pub fn package(data: &Path, db: Option<&str>, a: &PackageArgs) -> Result<()> {
     if made {
         eprintln!("made a new signing key: {}", key_path.display());
     }
-    let built = package::build_file(&*store, &data.join("evidence"), &ids, &key, &a.out)?;
+    let work = tempfile::tempdir()?;
+    let zip_out = match a.format {
+        PackageFormat::Zip => a.out.clone(),
+        PackageFormat::Wacz => work.path().join("evidence.zip"),
+    };
+    let built = package::build_file(&*store, &data.join("evidence"), &ids, &key, &zip_out)?;
+    if a.format == PackageFormat::Wacz {
+        wildwatch_action::package_as_wacz(&zip_out, &built.manifest, work.path(), &a.out)?;
+    }
     for (ad, page, why) in &built.warnings {
         eprintln!("warning: ad {ad}, page {page}: WARC records not copied: {why}");
     }

@@ -263,6 +263,7 @@ fn the_same_files_as_a_wacz_give_the_same_ads(
         title: "crawl",
         created: "2026-12-07T00:00:00Z",
         pages: &[],
+        extra: &[],
     };
     wildwatch_warc::write_wacz(&wacz, files, &meta).unwrap();
     let data = dir.join("from-wacz");

@@ -477,6 +477,9 @@ pub struct WaczMeta<'a> {
     pub created: &'a str,
     /// The pages (`pages/pages.jsonl`).
     pub pages: &'a [WaczPage],
+    /// Other files to carry, hashed in `datapackage.json` like the rest: (path in the archive, a
+    /// safe relative path such as `package/evidence.zip`; the file to read).
+    pub extra: &'a [(&'a str, &'a Path)],
 }
 
 /// Writes a WACZ holding `warcs` (stored under `archive/` by their file names, which must be
@@ -510,6 +513,12 @@ pub fn write_wacz(out: &Path, warcs: &[PathBuf], meta: &WaczMeta) -> Result<(), 
     }
     pages.push('\n');
     p.add("pages/pages.jsonl", pages.as_bytes(), false)?;
+    for (path, file) in meta.extra {
+        if !safe_entry_path(path) || path.matches('/').count() != 1 {
+            return Err(WaczError::UnsafePath(path.to_string()));
+        }
+        p.add(path, File::open(file)?, true)?;
+    }
     finish_package(p, meta)
 }
 

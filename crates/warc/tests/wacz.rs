@@ -33,6 +33,7 @@ fn package(dir: &Path, n: usize) -> (Vec<PathBuf>, PathBuf) {
         title: "test capture",
         created: "2024-05-01T12:00:00Z",
         pages: &pages,
+        extra: &[],
     };
     write_wacz(&out, &warcs, &meta).unwrap();
     (warcs, out)
