@@ -87,17 +87,14 @@ fn write_review(
     Ok(())
 }
 
+/// One ad's review, as `review_from_row` reads it.
+const SELECT_REVIEW: &str = "SELECT relevant, category, species, specimens, price_eur, documents, \
+     risk, notes, tags, takedown, enforcement, status, reviewer, reviewed_at \
+     FROM reviews WHERE ad_id = $1";
+
 impl Reviews for PgStore {
     fn review(&self, ad_id: i64) -> Result<Option<StoredReview>> {
-        let row = self.with_client(|c| {
-            c.query_opt(
-                "SELECT relevant, category, species, specimens, price_eur, documents, risk, notes, \
-                 tags, takedown, enforcement, status, reviewer, reviewed_at \
-                 FROM reviews WHERE ad_id = $1",
-                &[&ad_id],
-            )
-            .map_err(pg)
-        })?;
+        let row = self.with_client(|c| c.query_opt(SELECT_REVIEW, &[&ad_id]).map_err(pg))?;
         Ok(row.as_ref().map(review_from_row))
     }
 
@@ -108,14 +105,6 @@ impl Reviews for PgStore {
         status: &str,
         username: &str,
     ) -> Result<StoredReview> {
-        let before = self.review(ad_id)?;
-        let changes = review_changes(before.as_ref().map(|b| &b.review), review)?;
-        let changes = serde_json::Value::Object(changes).to_string();
-        let action = if before.is_some() {
-            "review.update"
-        } else {
-            "review"
-        };
         self.with_client(|c| {
             let mut tx = c.transaction().map_err(pg)?;
             if tx
@@ -125,6 +114,17 @@ impl Reviews for PgStore {
             {
                 return Err(StoreError::NotFound(format!("no ad with id {ad_id}")));
             }
+            // The review before this one is read under the ad's lock, so two analysts saving at
+            // once are logged as a review and an update of it, each against the other.
+            let before = tx.query_opt(SELECT_REVIEW, &[&ad_id]).map_err(pg)?;
+            let before = before.as_ref().map(review_from_row);
+            let changes = review_changes(before.as_ref().map(|b| &b.review), review)?;
+            let changes = serde_json::Value::Object(changes).to_string();
+            let action = if before.is_some() {
+                "review.update"
+            } else {
+                "review"
+            };
             write_review(&mut tx, ad_id, review, status, username, action, &changes)?;
             tx.commit().map_err(pg)
         })?;
