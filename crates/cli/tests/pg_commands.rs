@@ -71,22 +71,6 @@ fn fails(c: &mut Command) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn campaign_file(dir: &Path, fx: &Fixture) -> PathBuf {
-    let mut t = String::from(
-        "name = \"t\"\nkeywords = [\"a\"]\nrate_per_host = 0\nconcurrency_per_host = 4\n\
-         timeout_secs = 5\n",
-    );
-    for s in &fx.sites {
-        t.push_str(&format!(
-            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 2\n",
-            s.name, s.base_url
-        ));
-    }
-    let p = dir.join("c.toml");
-    std::fs::write(&p, t).unwrap();
-    p
-}
-
 /// Crawls into SQLite, copies to PostgreSQL, deletes the SQLite file; `None` without PostgreSQL.
 fn world() -> Option<World> {
     let db = TestDb::new()?;
@@ -101,23 +85,8 @@ fn world() -> Option<World> {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let camp = campaign_file(dir.path(), &fx);
-    let sqlite = data.join("wildwatch.db");
-    let mut c = Command::cargo_bin("wildwatch").unwrap();
-    c.env_remove("WILDWATCH_DB").env_remove("WILDWATCH_HOME");
-    ok(c.arg("--data")
-        .arg(&data)
-        .args(["crawl", "--quiet"])
-        .arg(&camp));
-    let mut c = Command::cargo_bin("wildwatch").unwrap();
-    let copied = ok(c
-        .args(["db", "copy", "--from"])
-        .arg(&sqlite)
-        .args(["--to", &db.url()]));
-    assert!(!copied.contains("DIFFERS"), "{copied}");
-    for f in ["wildwatch.db", "wildwatch.db-wal", "wildwatch.db-shm"] {
-        let _ = std::fs::remove_file(data.join(f));
-    }
+    let camp = pg::campaign_file(dir.path(), &fx, "t", 0);
+    pg::crawl_into_postgres(&db, &data, &camp);
     Some(World { db, fx, dir, data })
 }
 

@@ -72,22 +72,6 @@ fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn campaign_file(dir: &Path, fx: &Fixture, name: &str, rate: u32) -> PathBuf {
-    let mut t = format!(
-        "name = \"{name}\"\nkeywords = [\"a\"]\nrate_per_host = {rate}\n\
-         concurrency_per_host = 2\ntimeout_secs = 5\nmax_attempts = 2\n"
-    );
-    for s in &fx.sites {
-        t.push_str(&format!(
-            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 2\n",
-            s.name, s.base_url
-        ));
-    }
-    let p = dir.join(format!("{name}.toml"));
-    std::fs::write(&p, t).unwrap();
-    p
-}
-
 /// Campaign `t` crawled into SQLite, copied to PostgreSQL (the SQLite file then deleted), and
 /// two analysts; `None` without PostgreSQL.
 fn world() -> Option<World> {
@@ -103,22 +87,8 @@ fn world() -> Option<World> {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let camp = campaign_file(dir.path(), &fx, "t", 0);
-    let mut c = Command::cargo_bin("wildwatch").unwrap();
-    c.env_remove("WILDWATCH_DB").env_remove("WILDWATCH_HOME");
-    ok(c.arg("--data")
-        .arg(&data)
-        .args(["crawl", "--quiet"])
-        .arg(&camp));
-    let mut c = Command::cargo_bin("wildwatch").unwrap();
-    let copied = ok(c
-        .args(["db", "copy", "--from"])
-        .arg(data.join("wildwatch.db"))
-        .args(["--to", &db.url()]));
-    assert!(!copied.contains("DIFFERS"), "{copied}");
-    for f in ["wildwatch.db", "wildwatch.db-wal", "wildwatch.db-shm"] {
-        let _ = std::fs::remove_file(data.join(f));
-    }
+    let camp = pg::campaign_file(dir.path(), &fx, "t", 0);
+    pg::crawl_into_postgres(&db, &data, &camp);
     let w = World { db, fx, dir, data };
     for name in ANALYSTS {
         let mut add = w
@@ -356,7 +326,7 @@ fn two_servers_two_workers_analysts_and_two_takedowns_lose_nothing() {
     assert!(ads.len() >= 40, "{} ads", ads.len());
     let platform: BTreeMap<i64, String> = ads.iter().cloned().collect();
     // The workers crawl the marketplace again (campaign `t2`: the same ads, rewritten).
-    let camp = campaign_file(w.dir.path(), &w.fx, "t2", 5);
+    let camp = pg::campaign_file(w.dir.path(), &w.fx, "t2", 5);
     let pages_before = w.db.count("SELECT COUNT(*) FROM pages");
     let mut workers = [start_worker(&w, &camp), start_worker(&w, &camp)];
     let at_start = wait_for_pages(&w, pages_before);

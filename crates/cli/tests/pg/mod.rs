@@ -75,3 +75,58 @@ impl Drop for TestDb {
             .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
     }
 }
+
+/// A campaign `name` over every site of the fixture marketplace (`rate` requests a second per
+/// host, 0 for none).
+pub fn campaign_file(
+    dir: &std::path::Path,
+    fx: &wildwatch_fixture::Fixture,
+    name: &str,
+    rate: u32,
+) -> std::path::PathBuf {
+    let mut t = format!(
+        "name = \"{name}\"\nkeywords = [\"a\"]\nrate_per_host = {rate}\n\
+         concurrency_per_host = 2\ntimeout_secs = 5\nmax_attempts = 2\n"
+    );
+    for s in &fx.sites {
+        t.push_str(&format!(
+            "[[platform]]\nadapter = \"{}\"\nbase_url = \"{}\"\nmax_pages = 2\n",
+            s.name, s.base_url
+        ));
+    }
+    let p = dir.join(format!("{name}.toml"));
+    std::fs::write(&p, t).unwrap();
+    p
+}
+
+/// Crawls `campaign` into an SQLite store in `data`, copies it to `db` (counts and hashes must
+/// agree), then deletes the SQLite file, so that nothing later can fall back on it.
+pub fn crawl_into_postgres(db: &TestDb, data: &std::path::Path, campaign: &std::path::Path) {
+    use assert_cmd::cargo::CommandCargoExt;
+    let run = |c: &mut std::process::Command| {
+        let out = c.output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{c:?} failed:\n{text}");
+        text
+    };
+    let mut c = std::process::Command::cargo_bin("wildwatch").unwrap();
+    c.env_remove("WILDWATCH_DB").env_remove("WILDWATCH_HOME");
+    run(c
+        .arg("--data")
+        .arg(data)
+        .args(["crawl", "--quiet"])
+        .arg(campaign));
+    let mut c = std::process::Command::cargo_bin("wildwatch").unwrap();
+    let copied = run(c
+        .args(["db", "copy", "--from"])
+        .arg(data.join("wildwatch.db"))
+        .args(["--to", &db.url()]));
+    assert!(!copied.contains("DIFFERS"), "{copied}");
+    for f in ["wildwatch.db", "wildwatch.db-wal", "wildwatch.db-shm"] {
+        let _ = std::fs::remove_file(data.join(f));
+    }
+}
