@@ -412,6 +412,12 @@ pub struct FrontierCounts {
 
 /// The store interface. Implementations: [`SqliteStore`] here, `PgStore` in `wildwatch-store-pg`.
 pub trait Store {
+    /// Brings the query planner's statistics up to date after many rows were written at once (an
+    /// import, a copy), so the first queries after it use the indexes. Nothing to do by default:
+    /// SQLite plans these queries well without statistics.
+    fn refresh_statistics(&mut self) -> Result<()> {
+        Ok(())
+    }
     /// Creates or finds a campaign by name; `config` is the campaign file as JSON.
     fn campaign(&mut self, name: &str, config: &serde_json::Value) -> Result<i64>;
     /// Campaign id by name.

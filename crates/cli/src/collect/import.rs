@@ -654,6 +654,7 @@ pub fn import(data: &Path, db: Option<&str>, a: &ImportArgs, det: &Detector) -> 
     };
     // What was read before a failure is stored all the same.
     imp.batch.flush(&mut *imp.store, cid, det)?;
+    imp.store.refresh_statistics()?;
     eprintln!("{}", imp.summary(format));
     read
 }

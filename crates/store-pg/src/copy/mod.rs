@@ -26,7 +26,7 @@ mod write;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::PgStore;
+use crate::{pg, PgStore};
 
 pub use plan::known_tables;
 
@@ -125,7 +125,11 @@ pub fn copy(sqlite: &Path, target: &PgStore, opts: &CopyOptions) -> Result<CopyR
             )));
         }
     }
-    target.with_client(|client| Ok(copy_in(&conn, client, opts, version)))?
+    let report = target.with_client(|client| Ok(copy_in(&conn, client, opts, version)))??;
+    // The planner's statistics for what was just written (autovacuum would get there later; the
+    // first pages of the web app would be planned blind until then).
+    target.with_client(|c| c.batch_execute("ANALYZE").map_err(pg))?;
+    Ok(report)
 }
 
 /// Copies from `source` into the SQLite store at `sqlite`, which is created (with the SQLite
