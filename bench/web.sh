@@ -122,7 +122,11 @@ PY
 fi
 echo "import: $IMPORT" >&2
 PASS=bench-password-$RANDOM$RANDOM
-printf '%s\n' "$PASS" | "$BIN" --data "$DATA" "${DB[@]}" user add bench --role admin >/dev/null
+# A reused PostgreSQL database already has the user (with the fixed password of these runs).
+[ -n "${PG:-}" ] && PASS=bench-password-pg
+printf '%s\n' "$PASS" | "$BIN" --data "$DATA" "${DB[@]}" user add bench --role admin >/dev/null 2>"$WORK/user.log" \
+    || { [ -n "${PG:-}" ] && [ "${REUSE_DB:-0}" = 1 ] && grep -q "already exists" "$WORK/user.log"; } \
+    || { cat "$WORK/user.log" >&2; exit 1; }
 TOKEN=$("$BIN" --data "$DATA" "${DB[@]}" user token bench --label bench | tail -1)
 
 # ---- server -----------------------------------------------------------------------------------

@@ -387,7 +387,7 @@ pub(crate) fn already_stored(tx: &mut Transaction<'_>, campaign: i64, url: &str)
 
 impl Store for PgStore {
     fn refresh_statistics(&mut self) -> Result<()> {
-        self.with_client(|c| c.batch_execute("ANALYZE").map_err(pg))
+        self.with_client(|c| c.batch_execute("VACUUM (ANALYZE)").map_err(pg))
     }
 
     fn campaign(&mut self, name: &str, config: &serde_json::Value) -> Result<i64> {

@@ -412,7 +412,8 @@ pub struct FrontierCounts {
 
 /// The store interface. Implementations: [`SqliteStore`] here, `PgStore` in `wildwatch-store-pg`.
 pub trait Store {
-    /// Brings the query planner's statistics up to date after many rows were written at once (an
+    /// Brings the query planner's statistics (and PostgreSQL's visibility map, which lets counts
+    /// and deep pages read an index alone) up to date after many rows were written at once (an
     /// import, a copy), so the first queries after it use the indexes. Nothing to do by default:
     /// SQLite plans these queries well without statistics.
     fn refresh_statistics(&mut self) -> Result<()> {

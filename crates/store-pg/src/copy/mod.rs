@@ -128,7 +128,7 @@ pub fn copy(sqlite: &Path, target: &PgStore, opts: &CopyOptions) -> Result<CopyR
     let report = target.with_client(|client| Ok(copy_in(&conn, client, opts, version)))??;
     // The planner's statistics for what was just written (autovacuum would get there later; the
     // first pages of the web app would be planned blind until then).
-    target.with_client(|c| c.batch_execute("ANALYZE").map_err(pg))?;
+    target.with_client(|c| c.batch_execute("VACUUM (ANALYZE)").map_err(pg))?;
     Ok(report)
 }
 
