@@ -6,7 +6,10 @@
 #   bench/out/web-db-N, or the PostgreSQL database of a previous run; the import time is then not
 #   measured), PG=postgres://user@127.0.0.1:5432/DBNAME (run on PostgreSQL instead of SQLite: the
 #   database DBNAME is dropped and created afresh unless REUSE_DB=1; the summary goes to
-#   bench/out/web-pg.txt).
+#   bench/out/web-pg.txt), GROW=K (PostgreSQL only: after the import, each imported ad is cloned
+#   K-1 times in SQL — same text and findings, another URL, first seen a second later per clone — so
+#   the read side can be measured at K × N ads without importing them one by one; the summary says
+#   so).
 # Steps: build (release), generate N ads by cycling the labelled corpus (varied ids, platforms,
 # sellers and prices), import them into a fresh data directory (timed), add an admin and an API
 # token, log in for a session cookie, start `wildwatch serve --no-fetch` on a free loopback port,
@@ -120,6 +123,26 @@ PY
         rm -rf "$CACHE" && mkdir -p "$CACHE" && cp "$DATA"/wildwatch.db* "$CACHE/"
     fi
 fi
+if [ -n "${PG:-}" ] && [ "${GROW:-1}" -gt 1 ] && [ "${REUSE_DB:-0}" != 1 ]; then
+    S=$(date +%s.%N)
+    psql "$PG" -q -v ON_ERROR_STOP=1 <<SQL
+INSERT INTO ads (platform, url, external_id, campaign_id, seller_id, first_seen, last_seen, gone_at,
+    versions, fingerprint, title, lang, country, relevant, category, risk, risk_score, price_eur,
+    specimens, review_status, takedown, enforcement, source)
+SELECT platform, url || '#clone' || g, external_id, campaign_id, seller_id, first_seen + g,
+    last_seen, gone_at, versions, fingerprint, title, lang, country, relevant, category, risk,
+    risk_score, price_eur, specimens, review_status, takedown, enforcement, source
+FROM ads, generate_series(1, $GROW - 1) AS g;
+INSERT INTO ad_species (ad_id, scientific_name, cites, eu_annex)
+SELECT n.id, s.scientific_name, s.cites, s.eu_annex
+FROM ads n JOIN ads o ON o.platform = n.platform AND o.url = split_part(n.url, '#clone', 1)
+JOIN ad_species s ON s.ad_id = o.id
+WHERE n.url LIKE '%#clone%';
+VACUUM (ANALYZE);
+SQL
+    E=$(date +%s.%N)
+    IMPORT="$IMPORT; then each ad cloned $((GROW - 1))× in SQL ($(python3 -c "print(f'{$E-$S:.0f}')") s)"
+fi
 echo "import: $IMPORT" >&2
 PASS=bench-password-$RANDOM$RANDOM
 # A reused PostgreSQL database already has the user (with the fixed password of these runs).
@@ -171,6 +194,7 @@ TARGETS=(
     "api list|/api/ads|$BEARER"
     "api list, species+newest|/api/ads?species=Psittacus%20erithacus&sort=newest|$BEARER"
     "ads page 500 (deep)|/ads?page=500|$COOKIE"
+    "dashboard|/|$COOKIE"
     "healthz (baseline)|/healthz|$COOKIE"
 )
 if [ -n "${ONLY:-}" ]; then # keep the targets whose path matches this regex (and /healthz)
