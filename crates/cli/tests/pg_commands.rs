@@ -16,29 +16,9 @@ use wildwatch_store::{AdFilter, Reviews, Store};
 use wildwatch_store_pg::PgStore;
 
 mod pg;
-use pg::TestDb;
-
-/// A campaign `t` crawled from the fixture marketplace, now only in PostgreSQL.
-struct World {
-    db: TestDb,
-    fx: Fixture,
-    dir: tempfile::TempDir,
-    data: PathBuf,
-}
+use pg::{TestDb, World};
 
 impl World {
-    /// `wildwatch --data DATA --db URL …`.
-    fn ww(&self) -> Command {
-        let mut c = Command::cargo_bin("wildwatch").unwrap();
-        c.env_remove("WILDWATCH_DB")
-            .env_remove("WILDWATCH_HOME")
-            .env("USER", "tester")
-            .arg("--data")
-            .arg(&self.data)
-            .args(["--db", &self.db.url()]);
-        c
-    }
-
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }

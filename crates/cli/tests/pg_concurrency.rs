@@ -11,43 +11,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::CommandCargoExt;
 use wildwatch_fixture::{Fixture, FixtureConfig};
 
 mod pg;
-use pg::TestDb;
+use pg::{TestDb, World};
 
 const PASSWORD: &str = "a long enough password";
 const ANALYSTS: [&str; 2] = ["ana", "bob"];
 const THREADS: usize = 4;
 /// The platform the takedown notices are for.
 const PLATFORM: &str = "leboncoin";
-
-/// The database, the fixture marketplace and the data directory every process shares.
-struct World {
-    db: TestDb,
-    fx: Fixture,
-    dir: tempfile::TempDir,
-    data: PathBuf,
-}
-
-impl World {
-    /// `wildwatch --data DATA --db URL …`.
-    fn ww(&self) -> Command {
-        let mut c = Command::cargo_bin("wildwatch").unwrap();
-        c.env_remove("WILDWATCH_DB")
-            .env_remove("WILDWATCH_HOME")
-            .env("USER", "tester")
-            .arg("--data")
-            .arg(&self.data)
-            .args(["--db", &self.db.url()]);
-        c
-    }
-}
 
 /// Children killed when the test ends, passed or not (the servers; workers that hang).
 struct Kids(Vec<Child>);

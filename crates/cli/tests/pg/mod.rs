@@ -130,3 +130,27 @@ pub fn crawl_into_postgres(db: &TestDb, data: &std::path::Path, campaign: &std::
         let _ = std::fs::remove_file(data.join(f));
     }
 }
+
+/// A database of its own, the fixture marketplace and the data directory a test's processes
+/// share (WARC evidence and keys stay in `data`; the store is in PostgreSQL).
+pub struct World {
+    pub db: TestDb,
+    pub fx: wildwatch_fixture::Fixture,
+    pub dir: tempfile::TempDir,
+    pub data: std::path::PathBuf,
+}
+
+impl World {
+    /// `wildwatch --data DATA --db URL …`.
+    pub fn ww(&self) -> std::process::Command {
+        use assert_cmd::cargo::CommandCargoExt;
+        let mut c = std::process::Command::cargo_bin("wildwatch").unwrap();
+        c.env_remove("WILDWATCH_DB")
+            .env_remove("WILDWATCH_HOME")
+            .env("USER", "tester")
+            .arg("--data")
+            .arg(&self.data)
+            .args(["--db", &self.db.url()]);
+        c
+    }
+}
