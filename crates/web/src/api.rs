@@ -196,6 +196,8 @@ pub struct Dashboard {
     pub campaigns: Vec<CampaignStats>,
     /// Public reports.
     pub reports: ReportStats,
+    /// When the campaign and report figures were counted (they are at most a few seconds old).
+    pub counted_at: String,
     /// What went wrong per platform in the last 7 days (challenges, walls, pages the adapter no
     /// longer reads), one sentence each.
     pub platform_warnings: Vec<crate::service::PlatformWarning>,
@@ -206,12 +208,13 @@ pub struct Dashboard {
 /// Figures per campaign and for public reports.
 #[utoipa::path(get, path = "/api/dashboard", responses((status = 200, body = Dashboard)))]
 async fn dashboard(State(st): State<Shared>, ApiUser(_a): ApiUser) -> ApiResult<Dashboard> {
-    let (campaigns, reports) = db(&st, |s| Ok((s.campaign_stats()?, s.report_stats()?))).await?;
+    let figures = crate::service::figures(&st).await?;
     let platform_warnings = crate::service::platform_warnings(&st).await?.to_vec();
     let model = crate::learn::model_panel(&st).await?;
     Ok(Json(Dashboard {
-        campaigns,
-        reports,
+        campaigns: figures.campaigns.clone(),
+        reports: figures.reports.clone(),
+        counted_at: crate::util::fmt_time(figures.counted_at),
         platform_warnings,
         model,
     }))

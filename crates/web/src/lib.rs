@@ -16,16 +16,18 @@ pub mod archive;
 pub mod auth;
 pub mod learn;
 pub mod pages;
+mod recent;
 pub mod report;
 pub mod service;
 pub mod util;
 
-use std::collections::HashMap;
+pub(crate) use recent::{Cached, Recent};
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -219,85 +221,11 @@ pub struct AppState {
     pub(crate) facets: Recent<Arc<Facets>>,
     /// What went wrong per platform (dashboard).
     pub(crate) platform_warnings: Recent<Arc<Vec<service::PlatformWarning>>>,
+    /// The dashboard's figures per campaign and of public reports (aggregates over every ad:
+    /// at 1,000,000 ads one computation takes about a second).
+    pub(crate) figures: Recent<Arc<service::Figures>>,
     /// Origin of the archive listener, e.g. `http://127.0.0.1:8081`.
     pub archive_origin: String,
-}
-
-/// Figures that may be a few seconds old (counts, filter menus), by key. When one gets old, one
-/// request recomputes it while the others keep the old value, so many requests never compute the
-/// same figure at once.
-pub(crate) struct Recent<T> {
-    map: Mutex<HashMap<String, RecentEntry<T>>>,
-}
-
-struct RecentEntry<T> {
-    at: Instant,
-    value: T,
-    /// A request is recomputing it.
-    refreshing: bool,
-}
-
-/// What a [`Recent`] has for a key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Cached<T> {
-    /// Computed recently (or being recomputed by another request): use it.
-    Fresh(T),
-    /// Old: use it, and this caller recomputes it (in the background).
-    Stale(T),
-    /// Never computed, or too long ago: compute it now.
-    Missing,
-}
-
-/// How long a figure is used as it is.
-const RECENT_FRESH: Duration = Duration::from_secs(10);
-/// How long an old figure is still shown while one request recomputes it.
-const RECENT_STALE: Duration = Duration::from_secs(300);
-
-impl<T: Clone> Recent<T> {
-    fn new() -> Recent<T> {
-        Recent {
-            map: Mutex::new(HashMap::new()),
-        }
-    }
-
-    pub(crate) fn get(&self, key: &str) -> Cached<T> {
-        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        match m.get_mut(key) {
-            Some(e) if e.at.elapsed() < RECENT_FRESH => Cached::Fresh(e.value.clone()),
-            Some(e) if e.at.elapsed() < RECENT_STALE => {
-                if e.refreshing {
-                    Cached::Fresh(e.value.clone())
-                } else {
-                    e.refreshing = true;
-                    Cached::Stale(e.value.clone())
-                }
-            }
-            _ => Cached::Missing,
-        }
-    }
-
-    pub(crate) fn put(&self, key: String, value: T) {
-        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        if m.len() > 1000 {
-            m.clear();
-        }
-        m.insert(
-            key,
-            RecentEntry {
-                at: Instant::now(),
-                value,
-                refreshing: false,
-            },
-        );
-    }
-
-    /// A recomputation failed: the next request tries again.
-    pub(crate) fn failed(&self, key: &str) {
-        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(e) = m.get_mut(key) {
-            e.refreshing = false;
-        }
-    }
 }
 
 /// The state as handlers get it.
@@ -348,6 +276,7 @@ impl AppState {
             counts: Recent::new(),
             facets: Recent::new(),
             platform_warnings: Recent::new(),
+            figures: Recent::new(),
             archive_origin,
         }))
     }

@@ -227,6 +227,7 @@ struct Dashboard {
     t_value: String,
     t_removed: String,
     t_reports: String,
+    counted_at: String,
     r_received: i64,
     r_submissions: i64,
     r_done: i64,
@@ -247,7 +248,8 @@ struct HistoryView {
 }
 
 async fn dashboard(State(st): State<Shared>, PageUser(a): PageUser) -> PageResult {
-    let (camps, reports) = db(&st, |s| Ok((s.campaign_stats()?, s.report_stats()?))).await?;
+    let figures = crate::service::figures(&st).await?;
+    let (camps, reports) = (&figures.campaigns, &figures.reports);
     let platform_warnings = crate::service::platform_warnings(&st).await?.to_vec();
     let model = crate::learn::model_panel(&st).await?;
     let history = model
@@ -291,6 +293,7 @@ async fn dashboard(State(st): State<Shared>, PageUser(a): PageUser) -> PageResul
                 pending: fmt_int(k.pending),
             })
             .collect(),
+        counted_at: crate::util::fmt_time(figures.counted_at),
         r_received: reports.received,
         r_submissions: reports.submissions,
         r_done: reports.done,

@@ -81,6 +81,7 @@ impl Worker {
                 db(st, move |s| s.finish_report(id, "failed", None, Some(&msg)))
                     .await
                     .map_err(|e| anyhow::anyhow!(e.message))?;
+                crate::service::figures_changed(st);
                 return Ok(true);
             }
         };
@@ -93,6 +94,7 @@ impl Worker {
         })
         .await
         .map_err(|e| anyhow::anyhow!(e.message))?;
+        crate::service::figures_changed(st);
         Ok(true)
     }
 }

@@ -193,6 +193,7 @@ pub async fn save_review(
     let status = review_status(&det, &review);
     let who = username.to_string();
     let saved = db(st, move |s| s.save_review(ad_id, &review, status, &who)).await?;
+    figures_changed(st);
     crate::learn::review_saved(st);
     Ok(saved)
 }
@@ -263,6 +264,7 @@ pub async fn submit_report(
         s.add_report(&url_s, &key, comment.trim(), &submitter[..16])
     })
     .await?;
+    figures_changed(st);
     st.report_wake.notify_one();
     Ok(out)
 }
@@ -409,20 +411,62 @@ where
         Cached::Fresh(v) => Ok(v),
         Cached::Stale(v) => {
             let st2 = st.clone();
+            let generation = cache(st).generation();
             tokio::spawn(async move {
                 match db(&st2, compute).await {
-                    Ok(v) => cache(&st2).put(key, v),
+                    Ok(v) => cache(&st2).put(key, v, generation),
                     Err(_) => cache(&st2).failed(&key),
                 }
             });
             Ok(v)
         }
         Cached::Missing => {
+            let lock = cache(st).first_computation(&key);
+            let _computing = lock.lock().await;
+            if let Cached::Fresh(v) | Cached::Stale(v) = cache(st).get(&key) {
+                return Ok(v);
+            }
+            let generation = cache(st).generation();
             let v = db(st, compute).await?;
-            cache(st).put(key, v.clone());
+            cache(st).put(key, v.clone(), generation);
             Ok(v)
         }
     }
+}
+
+/// The dashboard's figures: per campaign and of public reports, and when they were counted.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    /// Per campaign, by name.
+    pub campaigns: Vec<wildwatch_store::app::CampaignStats>,
+    /// Public reports.
+    pub reports: wildwatch_store::app::ReportStats,
+    /// When they were counted (Unix seconds).
+    pub counted_at: i64,
+}
+
+/// The dashboard's figures, at most a few seconds old (counting every ad on every view would
+/// make the dashboard the slowest page of a large campaign); what this server changes itself
+/// (reviews, takedowns, reports) is counted again on the next view.
+pub async fn figures(st: &Shared) -> Result<Arc<Figures>, Failure> {
+    recent(
+        st,
+        |s| &s.figures,
+        String::new(),
+        |s| {
+            Ok(Arc::new(Figures {
+                campaigns: s.campaign_stats()?,
+                reports: s.report_stats()?,
+                counted_at: wildwatch_store::now(),
+            }))
+        },
+    )
+    .await
+}
+
+/// Something the dashboard counts changed through this server.
+pub fn figures_changed(st: &Shared) {
+    st.figures.forget();
 }
 
 /// The number of ads matching a query (sorting and paging aside), at most a few seconds old.
