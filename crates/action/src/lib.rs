@@ -46,6 +46,14 @@ pub enum ActionError {
     /// Something the user asked for cannot be done (unknown notice, campaign, bad key …).
     #[error("{0}")]
     Invalid(String),
+    /// Another session named an ad of this notice in its own notice first.
+    #[error("ad {ad} was named in notice {notice} meanwhile; run the command again")]
+    AlreadyNamed {
+        /// The ad.
+        ad: i64,
+        /// The other notice.
+        notice: i64,
+    },
     /// Writing or reading the zip failed.
     #[error("zip: {0}")]
     Zip(#[from] zip::result::ZipError),

@@ -393,9 +393,9 @@ pub fn record(
     })?;
     match outcome {
         NoticeOutcome::Recorded(id) => Ok(id),
-        NoticeOutcome::AlreadyNamed { ad, notice } => Err(ActionError::Invalid(format!(
-            "ad {ad} was named in notice {notice} meanwhile; run the command again"
-        ))),
+        NoticeOutcome::AlreadyNamed { ad, notice } => {
+            Err(ActionError::AlreadyNamed { ad, notice })
+        }
     }
 }
 
@@ -412,8 +412,29 @@ fn write_new(path: &Path, data: &[u8]) -> Result<()> {
 }
 
 /// Prepares, writes the CSV and letter into `out_dir` (never overwriting a file) and records
-/// the notice. `Ok(None)` with the unsent notices when there is nothing to notify.
+/// the notice. `Ok(Err(unsent))` with the unsent notices when there is nothing to notify. When
+/// another session (a second `takedown`, the web app) names some of the same ads first, the notice
+/// is prepared again without them, a few times at most: the ads it took are not notified twice,
+/// and what remains is still notified (or there is nothing left to notify).
 pub fn issue(
+    store: &mut (impl Store + Notices + ?Sized),
+    refdata: &RefData,
+    templates: &Templates,
+    req: &TakedownRequest,
+    out_dir: &Path,
+) -> Result<std::result::Result<Issued, Vec<(i64, i64)>>> {
+    const ATTEMPTS: usize = 3;
+    let mut attempt = 1;
+    loop {
+        match issue_once(store, refdata, templates, req, out_dir) {
+            Err(ActionError::AlreadyNamed { .. }) if attempt < ATTEMPTS => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+/// One attempt of [`issue`].
+fn issue_once(
     store: &mut (impl Store + Notices + ?Sized),
     refdata: &RefData,
     templates: &Templates,
@@ -424,14 +445,7 @@ pub fn issue(
         Prepared::Nothing { unsent } => return Ok(Err(unsent)),
         Prepared::Draft(d) => *d,
     };
-    std::fs::create_dir_all(out_dir).map_err(crate::io_err(out_dir))?;
-    let csv_path = out_dir.join(&draft.csv_name);
-    let letter_path = out_dir.join(&draft.letter_name);
-    write_new(&csv_path, draft.csv.as_bytes())?;
-    if let Err(e) = write_new(&letter_path, draft.letter.as_bytes()) {
-        let _ = std::fs::remove_file(&csv_path);
-        return Err(e);
-    }
+    let (csv_path, letter_path) = write_files(&draft, out_dir)?;
     let files = serde_json::json!({
         "csv": csv_path.display().to_string(),
         "letter": letter_path.display().to_string(),
@@ -450,6 +464,19 @@ pub fn issue(
             Err(e)
         }
     }
+}
+
+/// Writes a draft's CSV and letter into `out_dir` (new files only; none left when one fails).
+fn write_files(draft: &Draft, out_dir: &Path) -> Result<(PathBuf, PathBuf)> {
+    std::fs::create_dir_all(out_dir).map_err(crate::io_err(out_dir))?;
+    let csv_path = out_dir.join(&draft.csv_name);
+    let letter_path = out_dir.join(&draft.letter_name);
+    write_new(&csv_path, draft.csv.as_bytes())?;
+    if let Err(e) = write_new(&letter_path, draft.letter.as_bytes()) {
+        let _ = std::fs::remove_file(&csv_path);
+        return Err(e);
+    }
+    Ok((csv_path, letter_path))
 }
 
 /// How a notice was sent.

@@ -67,6 +67,23 @@ pub struct Exchange<'a> {
     pub metadata: serde_json::Value,
 }
 
+/// A capture that is not an HTTP exchange (a screenshot, a rendered DOM), stored as a WARC
+/// `resource` record.
+#[derive(Debug, Clone)]
+pub struct Resource<'a> {
+    /// `WARC-Target-URI`: a URN naming what it is and of which page, e.g.
+    /// `urn:screenshot:https://example.org/ad/1`.
+    pub uri: &'a str,
+    /// Its media type, e.g. `image/png`.
+    pub content_type: &'a str,
+    /// The bytes.
+    pub body: &'a [u8],
+    /// When it was made.
+    pub date: SystemTime,
+    /// `WARC-Concurrent-To`: the response record of the page it was made from (`<urn:uuid:…>`).
+    pub concurrent_to: Option<&'a str>,
+}
+
 /// Where [`WarcWriter::write_exchange`] put the response record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stored {

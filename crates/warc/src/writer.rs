@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::date::{format_compact, format_warc_date};
 use crate::digest::{hex, labelled_sha256, sha256};
-use crate::{Exchange, Stored};
+use crate::{Exchange, Resource, Stored};
 
 /// The `software` named in each file's `warcinfo` record.
 pub const SOFTWARE: &str = concat!("wildwatch/", env!("CARGO_PKG_VERSION"));
@@ -106,6 +106,17 @@ fn record_member(fields: &[(&str, &str)], block: &[&[u8]]) -> io::Result<Vec<u8>
     }
     gz.write_all(b"\r\n\r\n")?;
     gz.finish()
+}
+
+/// Refuses a target URI that is empty or holds whitespace or control characters (it would break
+/// the record's header).
+fn check_uri(uri: &str) -> io::Result<()> {
+    if uri.is_empty() || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid_input(format!(
+            "URL {uri:?} is empty or contains whitespace or control characters"
+        )));
+    }
+    Ok(())
 }
 
 /// Checks that `head` is a complete HTTP head: ends with its blank line, and has no
@@ -310,6 +321,69 @@ impl WarcWriter {
         })
     }
 
+    /// Appends a `resource` record (a screenshot, a rendered DOM): block = `body`,
+    /// `WARC-Payload-Digest` and `WARC-Block-Digest` its SHA-256, `WARC-Concurrent-To` the page's
+    /// response record when given. Rotates like an exchange; fails with `InvalidInput` on a URI
+    /// with whitespace or control characters, or a content type with a line break.
+    pub fn write_resource(&mut self, r: &Resource) -> io::Result<Stored> {
+        check_uri(r.uri)?;
+        if r.content_type.is_empty() || r.content_type.chars().any(|c| c.is_control()) {
+            return Err(invalid_input(format!(
+                "content type {:?} is empty or contains control characters",
+                r.content_type
+            )));
+        }
+        if self.cur.is_none() {
+            self.start_file()?;
+        }
+        let member = |w: &Self| -> io::Result<(Vec<u8>, String, Vec<u8>)> {
+            let date = format_warc_date(r.date)?;
+            let payload = sha256(&[r.body]);
+            let digest = labelled_sha256(&payload);
+            let id = new_record_id();
+            let mut fields: Vec<(&str, &str)> = vec![
+                ("WARC-Type", "resource"),
+                ("WARC-Record-ID", &id),
+                ("WARC-Date", &date),
+                ("WARC-Target-URI", r.uri),
+                ("WARC-Warcinfo-ID", &w.cur_ref()?.warcinfo_id),
+            ];
+            if let Some(c) = r.concurrent_to {
+                fields.push(("WARC-Concurrent-To", c));
+            }
+            fields.push(("Content-Type", r.content_type));
+            fields.push(("WARC-Payload-Digest", &digest));
+            fields.push(("WARC-Block-Digest", &digest));
+            Ok((record_member(&fields, &[r.body])?, id.clone(), payload))
+        };
+        let (mut bytes, mut id, mut payload) = member(self)?;
+        let cur = self.cur_ref()?;
+        if cur.exchanges > 0 && cur.len.saturating_add(bytes.len() as u64) > self.max_bytes {
+            self.start_file()?;
+            (bytes, id, payload) = member(self)?;
+        }
+        let cur = self
+            .cur
+            .as_mut()
+            .ok_or_else(|| io::Error::other("no open WARC file"))?;
+        let start = cur.len;
+        if let Err(e) = cur.file.write_all(&bytes) {
+            if cur.file.set_len(start).is_err() {
+                self.cur = None;
+            }
+            return Err(e);
+        }
+        cur.len = start + bytes.len() as u64;
+        cur.exchanges += 1;
+        Ok(Stored {
+            file: cur.name.clone(),
+            offset: start,
+            length: bytes.len() as u64,
+            payload_sha256: hex(&payload),
+            record_id: id,
+        })
+    }
+
     fn cur_ref(&self) -> io::Result<&CurFile> {
         self.cur
             .as_ref()
@@ -373,12 +447,7 @@ impl Encoded {
 /// Encodes an exchange for the file whose `warcinfo` record is `warcinfo_id` (see
 /// [`WarcWriter::write_exchange`] for the records and the checks).
 pub fn encode_exchange(ex: &Exchange, warcinfo_id: &str) -> io::Result<Encoded> {
-    if ex.url.is_empty() || ex.url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid_input(format!(
-            "URL {:?} is empty or contains whitespace or control characters",
-            ex.url
-        )));
-    }
+    check_uri(ex.url)?;
     if let Some(ip) = ex.ip {
         ip.parse::<IpAddr>()
             .map_err(|_| invalid_input(format!("{ip:?} is not an IP address")))?;

@@ -467,3 +467,43 @@ fn empty_body_and_raw_header_bytes() {
     assert_eq!(r.header("WARC-IP-Address"), None);
     assert_eq!(r.payload(), b"");
 }
+
+#[test]
+fn a_resource_record_is_written_verified_and_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let written = write_n(tmp.path(), "r", u64::MAX, 1, 100);
+    let page = &written[0].1;
+    let png = b"\x89PNG\r\n\x1a\n not really a picture".to_vec();
+    let mut w = WarcWriter::open(tmp.path(), "r", u64::MAX).unwrap();
+    let s = w
+        .write_resource(&wildwatch_warc::Resource {
+            uri: "urn:screenshot:http://127.0.0.1/ad/1",
+            content_type: "image/png",
+            body: &png,
+            date: std::time::UNIX_EPOCH + Duration::from_secs(1_714_564_800),
+            concurrent_to: Some(&page.record_id),
+        })
+        .unwrap();
+    w.flush().unwrap();
+    assert_eq!(s.payload_sha256, sha256_hex(&png));
+    let r = read_record(tmp.path(), &s.file, s.offset).unwrap();
+    assert_eq!(r.warc_type(), Some("resource"));
+    assert_eq!(r.target_uri(), Some("urn:screenshot:http://127.0.0.1/ad/1"));
+    assert_eq!(r.header("WARC-Concurrent-To"), Some(page.record_id.as_str()));
+    assert_eq!(r.header("Content-Type"), Some("image/png"));
+    assert_eq!(r.payload(), &png[..]);
+    assert!(r.digest_problems().is_empty());
+    let report = verify_dir(tmp.path()).unwrap();
+    assert!(report.is_ok(), "{:#?}", report.errors);
+    // A URI that would break the record's header is refused, and nothing is written.
+    let before = fs::metadata(tmp.path().join(&s.file)).unwrap().len();
+    let bad = w.write_resource(&wildwatch_warc::Resource {
+        uri: "urn:screenshot:http://x/\r\nWARC-Type: response",
+        content_type: "image/png",
+        body: &png,
+        date: std::time::SystemTime::now(),
+        concurrent_to: None,
+    });
+    assert_eq!(bad.unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(fs::metadata(tmp.path().join(&s.file)).unwrap().len(), before);
+}

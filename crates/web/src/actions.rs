@@ -69,6 +69,9 @@ fn action_err(e: wildwatch_action::ActionError) -> Failure {
     match e {
         wildwatch_action::ActionError::Invalid(m) => Failure::bad(m),
         wildwatch_action::ActionError::Store(s) => s.into(),
+        e @ wildwatch_action::ActionError::AlreadyNamed { .. } => {
+            wildwatch_store::StoreError::Conflict(e.to_string()).into()
+        }
         other => Failure::internal(other.to_string()),
     }
 }
