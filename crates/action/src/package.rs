@@ -144,6 +144,7 @@ ads/ID/         per ad:
   pages.warc.gz   the WARC records (request, response, metadata, warcinfo) of every page fetched
                   for the ad, copied byte for byte from the original evidence files
   pages.json      where each record came from (file, offset) and where it lies in pages.warc.gz
+  screenshot-PAGE.png  the page as the browser rendered it (pages loaded in the browser only)
   versions.txt    each version of the ad as text, as seen (title, description, price, seller, place)
   detections.json what wildwatch detected in each version (species, listing, risk and reasons)
   timeline.txt    first seen, each change, fetches, gone, notices sent, reviews (and timeline.json)
@@ -152,6 +153,80 @@ ads/ID/         per ad:
 
 Check it with: wildwatch evidence check FILE.zip --public-key KEY
 ";
+
+/// Adds an ad's pages: `pages.warc.gz` (every record of every page, copied byte for byte),
+/// `screenshot-PAGE.png` for each page the browser made a screenshot of (hashed in the manifest
+/// like every file), and `pages.json` saying where each came from. A page whose records cannot
+/// be copied is a warning, not a failure.
+fn add_pages<W: Write + Seek>(
+    w: &mut Writer<W>,
+    evidence_dir: &Path,
+    id: i64,
+    ad_pages: &[(i64, wildwatch_store::PageRecord)],
+    warnings: &mut Vec<(i64, i64, String)>,
+) -> Result<()> {
+    let dir = format!("ads/{id}");
+    let mut warc = Vec::new();
+    let mut warcinfos = Vec::new();
+    let mut pages = Vec::new();
+    for (pid, p) in ad_pages {
+        let (copied, screenshot) = match (&p.warc_file, p.warc_offset, p.warc_length) {
+            (Some(f), Some(o), Some(l)) => {
+                let copied = match copy_page(
+                    evidence_dir,
+                    f,
+                    o,
+                    l,
+                    p.body_sha256.as_deref(),
+                    &mut warc,
+                    &mut warcinfos,
+                ) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        warnings.push((id, *pid, e));
+                        Vec::new()
+                    }
+                };
+                let shot = match wildwatch_warc::page_screenshot(evidence_dir, f, o, l, &p.url) {
+                    Ok(Some(s)) => {
+                        let path = format!("{dir}/screenshot-{pid}.png");
+                        w.add(&path, &s.png, true)?;
+                        Some(serde_json::json!({
+                            "file": path,
+                            "warc_file": s.file,
+                            "warc_offset": s.offset,
+                        }))
+                    }
+                    Ok(None) => None,
+                    Err(e) => {
+                        warnings.push((id, *pid, format!("screenshot: {e}")));
+                        None
+                    }
+                };
+                (copied, shot)
+            }
+            _ => (Vec::new(), None),
+        };
+        pages.push(serde_json::json!({
+            "page": pid,
+            "url": p.url,
+            "final_url": p.final_url,
+            "status": p.status,
+            "kind": p.kind,
+            "fetched_at": rfc3339(p.fetched_at),
+            "body_sha256": p.body_sha256,
+            "warc_file": p.warc_file,
+            "warc_offset": p.warc_offset,
+            "warc_length": p.warc_length,
+            "records": copied,
+            "screenshot": screenshot,
+        }));
+    }
+    if !warc.is_empty() {
+        w.add(&format!("{dir}/pages.warc.gz"), &warc, true)?;
+    }
+    w.add(&format!("{dir}/pages.json"), &pretty(&pages)?, true)
+}
 
 /// Builds a package of `ad_ids` into `out`, signed with `key`. `evidence_dir` holds the WARC
 /// files the store points at. `created_at` is Unix seconds (normally now).
@@ -180,47 +255,7 @@ pub fn build<W: Write + Seek>(
     for id in &ids {
         let ad = store.ad_record(*id)?;
         let dir = format!("ads/{id}");
-        // WARC records of every page.
-        let mut warc = Vec::new();
-        let mut warcinfos = Vec::new();
-        let mut pages = Vec::new();
-        for (pid, p) in &ad.pages {
-            let copied = match (&p.warc_file, p.warc_offset, p.warc_length) {
-                (Some(f), Some(o), Some(l)) => match copy_page(
-                    evidence_dir,
-                    f,
-                    o,
-                    l,
-                    p.body_sha256.as_deref(),
-                    &mut warc,
-                    &mut warcinfos,
-                ) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        warnings.push((*id, *pid, e.clone()));
-                        Vec::new()
-                    }
-                },
-                _ => Vec::new(),
-            };
-            pages.push(serde_json::json!({
-                "page": pid,
-                "url": p.url,
-                "final_url": p.final_url,
-                "status": p.status,
-                "kind": p.kind,
-                "fetched_at": rfc3339(p.fetched_at),
-                "body_sha256": p.body_sha256,
-                "warc_file": p.warc_file,
-                "warc_offset": p.warc_offset,
-                "warc_length": p.warc_length,
-                "records": copied,
-            }));
-        }
-        if !warc.is_empty() {
-            w.add(&format!("{dir}/pages.warc.gz"), &warc, true)?;
-        }
-        w.add(&format!("{dir}/pages.json"), &pretty(&pages)?, true)?;
+        add_pages(&mut w, evidence_dir, *id, &ad.pages, &mut warnings)?;
         w.add(
             &format!("{dir}/versions.txt"),
             versions_text(&ad).as_bytes(),

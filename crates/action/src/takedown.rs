@@ -393,9 +393,7 @@ pub fn record(
     })?;
     match outcome {
         NoticeOutcome::Recorded(id) => Ok(id),
-        NoticeOutcome::AlreadyNamed { ad, notice } => {
-            Err(ActionError::AlreadyNamed { ad, notice })
-        }
+        NoticeOutcome::AlreadyNamed { ad, notice } => Err(ActionError::AlreadyNamed { ad, notice }),
     }
 }
 

@@ -13,6 +13,11 @@ use serde::Serialize;
 const REQUEST_WINDOW: u64 = 1 << 20;
 /// Largest record head (or small record) decompressed while looking for neighbours.
 const SMALL_RECORD: u64 = 1 << 20;
+/// Largest DOM or screenshot record copied (a full-page PNG of a long page is a few MB).
+const MAX_RESOURCE: u64 = 64 << 20;
+/// How many records after a page its capture's DOM and screenshot may be (see
+/// `wildwatch_warc::page_screenshot`).
+const CAPTURE_RECORDS: usize = 3 * 1000 + 10;
 
 /// One record copied into a package's WARC file.
 #[derive(Debug, Clone, Serialize)]
@@ -186,6 +191,35 @@ pub(crate) fn copy_page(
                 &id,
                 offset + length,
             );
+        }
+    }
+    // A page the browser captured: its rendered DOM and screenshot (resource records written
+    // after the page's records in the same file), so the package replays and re-imports as the
+    // crawl read it.
+    let by_browser = wildwatch_warc::page_metadata(dir, file, offset, length)
+        .is_some_and(|m| m.get("captured_by").and_then(|v| v.as_str()) == Some("browser"));
+    if !by_browser {
+        return Ok(copied);
+    }
+    let url = rec.target_uri().unwrap_or_default().to_string();
+    for (kind, uri) in [
+        ("resource", format!("urn:dom:{url}")),
+        ("resource", format!("urn:screenshot:{url}")),
+    ] {
+        let Ok(Some((f2, o2))) =
+            wildwatch_warc::find_after(dir, file, offset, &uri, CAPTURE_RECORDS)
+        else {
+            continue;
+        };
+        if f2 != file {
+            continue; // in the next file after a rotation: left out rather than mixed in
+        }
+        let bytes = read_at(&mut f, o2, MAX_RESOURCE).unwrap_or_default();
+        if let Some(m) = member_at(&bytes, MAX_RESOURCE)
+            .filter(|m| m.get("WARC-Concurrent-To") == Some(response_id.as_str()))
+        {
+            let id = m.get("WARC-Record-ID").unwrap_or_default().to_string();
+            push(out, &bytes[..m.len as usize], kind, &id, o2);
         }
     }
     Ok(copied)

@@ -151,15 +151,17 @@ pub fn ads_on(data: &Path, db: Option<&str>, cmd: &AdsCommand) -> Result<()> {
         limit,
         format,
     } = cmd;
-    if let Some(r) = risk {
-        if !["high", "medium", "low", "none"].contains(&r.as_str()) {
-            bail!("--risk must be high, medium, low or none (got `{r}`)");
-        }
-    }
+    let risk = match risk {
+        Some(r) => match wildwatch_store::Risk::parse(r) {
+            Ok(r) => Some(r),
+            Err(_) => bail!("--risk must be high, medium, low or none (got `{r}`)"),
+        },
+        None => None,
+    };
     let store = crate::db::open_store(data, db)?;
     let rows = store.list_ads(&AdFilter {
         campaign: campaign.clone(),
-        risk: risk.clone(),
+        risk,
         platform: platform.clone(),
         relevant_only: *relevant,
         limit: *limit,
@@ -201,9 +203,9 @@ pub fn ads_on(data: &Path, db: Option<&str>, cmd: &AdsCommand) -> Result<()> {
                     r.price_text.clone().unwrap_or_default(),
                     r.price_eur.map(|p| format!("{p:.2}")).unwrap_or_default(),
                     r.seller.clone().unwrap_or_default(),
-                    r.risk.clone(),
+                    r.risk.to_string(),
                     r.risk_score.to_string(),
-                    r.category.clone(),
+                    r.category.to_string(),
                     r.species.join("; "),
                     r.versions.to_string(),
                     r.first_seen.to_string(),
@@ -235,9 +237,9 @@ pub fn ads_on(data: &Path, db: Option<&str>, cmd: &AdsCommand) -> Result<()> {
             for r in &rows {
                 let title: String = r.title.chars().take(48).collect();
                 t.add_row([
-                    r.risk.clone(),
+                    r.risk.to_string(),
                     r.risk_score.to_string(),
-                    r.category.clone(),
+                    r.category.to_string(),
                     r.species.join(", "),
                     title,
                     r.price_eur.map(|p| format!("{p:.0}")).unwrap_or_default(),
@@ -354,7 +356,20 @@ pub fn demo(data: &Path, db: Option<&str>, a: &DemoArgs, det: &Detector) -> Resu
         },
         None,
     )?;
-    let (c, json) = demo_campaign(&fx, &a.keyword)?;
+    // The JavaScript site is crawled through headless Chromium when the machine has it.
+    let js = match wildwatch_crawl::browser::find_chromium() {
+        Some(_) => Some(wildwatch_fixture::jsshop::JsShop::start(
+            "http://127.0.0.1:9/",
+        )?),
+        None => {
+            eprintln!(
+                "no Chromium on this machine: the JavaScript site (vitrine) is left out \
+                 (apt-get install chromium to crawl it through the browser)"
+            );
+            None
+        }
+    };
+    let (c, json) = demo_campaign(&fx, js.as_ref(), &a.keyword)?;
     let opts = CrawlOptions {
         db: db_path(data)?,
         evidence: data.join("evidence"),
@@ -388,12 +403,15 @@ pub fn demo(data: &Path, db: Option<&str>, a: &DemoArgs, det: &Detector) -> Resu
         );
     }
     fx.shutdown();
+    drop(js);
     demo_findings(&mut *store, data, db, det)
 }
 
-/// The demo's campaign: every fixture platform, the keywords given (else generated).
+/// The demo's campaign: every fixture platform (and the JavaScript site, loaded in the browser,
+/// when it runs), the keywords given (else generated).
 fn demo_campaign(
     fx: &wildwatch_fixture::Fixture,
+    js: Option<&wildwatch_fixture::jsshop::JsShop>,
     keywords: &[String],
 ) -> Result<(Campaign, serde_json::Value)> {
     let mut toml = String::from(
@@ -416,7 +434,49 @@ fn demo_campaign(
             s.name, s.base_url
         ));
     }
+    if let Some(js) = js {
+        eprintln!(
+            "fixture platform vitrine (fr, rendered with JavaScript: crawled in headless Chromium, with screenshots) at {}",
+            js.base_url
+        );
+        toml.push_str(&format!(
+            "[[platform]]\nadapter = \"vitrine\"\nbase_url = \"{}\"\nmax_pages = 3\n",
+            js.base_url
+        ));
+    }
     Ok(Campaign::parse(&toml, "demo campaign")?)
+}
+
+/// The JavaScript site's high-risk ads, captured in the browser (each with a screenshot), when
+/// the demo crawled it.
+fn demo_browser_findings(
+    store: &mut dyn AppStore,
+    data: &Path,
+    db: Option<&str>,
+    again: &str,
+) -> Result<()> {
+    let captured = store.list_ads(&wildwatch_store::AdFilter {
+        platform: Some("vitrine".into()),
+        ..Default::default()
+    })?;
+    if captured.is_empty() {
+        return Ok(());
+    }
+    eprintln!(
+        "JavaScript site (vitrine): {} ads captured in headless Chromium; the high-risk ones below \
+         each have a full-page screenshot in the evidence (on their page in the web app, and in \
+         evidence packages: `wildwatch{again} evidence package --ads ID`)",
+        captured.len()
+    );
+    let list = AdsCommand::List {
+        campaign: Some("demo".into()),
+        risk: Some(wildwatch_store::Risk::High.to_string()),
+        platform: Some("vitrine".into()),
+        relevant: false,
+        limit: Some(10),
+        format: ListFormat::Table,
+    };
+    ads_on(data, db, &list)
 }
 
 /// The demo campaign's report, as monitoring reports publish it, written to the data directory.
@@ -467,13 +527,14 @@ fn demo_findings(
     demo_report(store, data, det)?;
     let list = AdsCommand::List {
         campaign: Some("demo".into()),
-        risk: Some("high".into()),
+        risk: Some(wildwatch_store::Risk::High.to_string()),
         platform: None,
         relevant: false,
         limit: Some(15),
         format: ListFormat::Table,
     };
     ads_on(data, db, &list)?;
+    demo_browser_findings(store, data, db, &again)?;
     evidence(data, &EvidenceCommand::Verify)?;
     eprintln!(
         "store: {}; evidence: {}; try `wildwatch{again} ads list --format csv`",

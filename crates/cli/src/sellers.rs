@@ -220,7 +220,12 @@ fn network_graph(s: &dyn AppStore, network: Option<i64>) -> Result<(Vec<NodeOut>
                 ads: v.as_ref().map(|v| v.ads.len()).unwrap_or(0),
                 high_risk: v
                     .as_ref()
-                    .map(|v| v.ads.iter().filter(|a| a.2 == "high").count())
+                    .map(|v| {
+                        v.ads
+                            .iter()
+                            .filter(|a| a.2 == wildwatch_store::Risk::High)
+                            .count()
+                    })
                     .unwrap_or(0),
                 network: *id as usize,
             });

@@ -74,14 +74,19 @@ fn notices_and_packages_from_a_crawl() {
         for r in &rows {
             let review = Review {
                 relevant: true,
-                category: r.category.clone(),
+                category: r.category,
                 species: r.species.clone(),
-                risk: r.risk.clone(),
+                risk: r.risk,
                 takedown: true,
                 ..Default::default()
             };
             store
-                .save_review(r.id, &review, "confirmed", "alice")
+                .save_review(
+                    r.id,
+                    &review,
+                    wildwatch_store::ReviewStatus::Confirmed,
+                    "alice",
+                )
                 .unwrap();
         }
         rows.iter().map(|r| r.id).collect()

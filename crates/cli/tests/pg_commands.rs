@@ -90,14 +90,19 @@ fn mark_for_takedown(w: &World) -> Vec<(i64, String)> {
     for r in &rows {
         let review = Review {
             relevant: true,
-            category: r.category.clone(),
+            category: r.category,
             species: r.species.clone(),
-            risk: r.risk.clone(),
+            risk: r.risk,
             takedown: true,
             ..Default::default()
         };
         store
-            .save_review(r.id, &review, "confirmed", "alice")
+            .save_review(
+                r.id,
+                &review,
+                wildwatch_store::ReviewStatus::Confirmed,
+                "alice",
+            )
             .unwrap();
     }
     rows.into_iter().map(|r| (r.id, r.url)).collect()

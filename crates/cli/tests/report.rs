@@ -42,8 +42,8 @@ fn add(store: &mut SqliteStore, campaign: i64, n: u32, relevant: bool, at: i64) 
                 },
                 DetectionRecord {
                     relevant,
-                    category: if relevant { "live" } else { "none" }.into(),
-                    risk: if relevant { "high" } else { "none" }.into(),
+                    category: if relevant { "live" } else { "none" }.parse().unwrap(),
+                    risk: if relevant { "high" } else { "none" }.parse().unwrap(),
                     risk_score: if relevant { 90 } else { 0 },
                     lang: "fr".into(),
                     price_eur: Some(500.0),

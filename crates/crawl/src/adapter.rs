@@ -34,6 +34,17 @@ use serde::Deserialize;
 use crate::fields::{builtin_sources, DataSource, Field, FieldSpec};
 use crate::CrawlError;
 
+/// How an adapter's pages are loaded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Render {
+    /// A plain HTTP GET: the page's HTML is what is read.
+    #[default]
+    Http,
+    /// Loaded in headless Chromium: the DOM after its scripts ran is what is read.
+    Browser,
+}
+
 /// A platform adapter.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,6 +104,16 @@ pub struct Adapter {
     /// Where each field is read from.
     #[serde(default)]
     pub fields: BTreeMap<Field, FieldSpec>,
+    /// How its search and ad pages are loaded: `http` (default) or `browser` (headless Chromium,
+    /// for platforms that render their ads with JavaScript; see [`crate::browser`]).
+    #[serde(default)]
+    pub render: Render,
+    /// With `render = "browser"`: a button to click when present (a consent banner).
+    #[serde(default)]
+    pub consent_selector: Option<String>,
+    /// With `render = "browser"`: wait until this element exists before reading the page.
+    #[serde(default)]
+    pub ready_selector: Option<String>,
     /// `ad_url_pattern` and `id_pattern`, compiled once.
     #[serde(skip)]
     compiled: Option<(Option<regex::Regex>, Option<regex::Regex>)>,
@@ -127,6 +148,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "forum",
         include_str!("../../../adapters/forum/adapter.toml"),
+    ),
+    (
+        "vitrine",
+        include_str!("../../../adapters/vitrine/adapter.toml"),
     ),
 ];
 
@@ -272,6 +297,14 @@ impl Adapter {
             .map(|m| m.as_str().to_string())
     }
 
+    /// What the browser does on this platform's pages once loaded.
+    pub fn page_steps(&self) -> crate::browser::PageSteps {
+        crate::browser::PageSteps {
+            consent_selector: self.consent_selector.clone(),
+            ready_selector: self.ready_selector.clone(),
+        }
+    }
+
     /// An adapter with no selectors (generic extraction only).
     pub fn generic(name: &str, lang: &str) -> Adapter {
         Adapter {
@@ -293,6 +326,9 @@ impl Adapter {
             currency: None,
             data: BTreeMap::new(),
             fields: BTreeMap::new(),
+            render: Render::Http,
+            consent_selector: None,
+            ready_selector: None,
             compiled: Some((None, None)),
         }
     }

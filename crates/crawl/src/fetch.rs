@@ -78,6 +78,52 @@ pub struct Fetched {
     pub truncated: bool,
     /// Time taken.
     pub elapsed: Duration,
+    /// For a page loaded in the browser: the other responses, the DOM, the screenshot. `text`
+    /// is then the rendered DOM, and the other fields describe the document as received.
+    pub rendered: Option<Box<crate::browser::Capture>>,
+}
+
+impl Fetched {
+    /// A page the browser captured: the document's response as the page, its DOM as the text.
+    pub fn from_capture(mut c: crate::browser::Capture) -> Fetched {
+        let doc = c.document.take();
+        let dom = std::mem::take(&mut c.dom);
+        let (status, request_head, response_head, raw_body, content_type, truncated) = match doc {
+            Some(d) => (
+                d.status,
+                d.request_head,
+                d.response_head,
+                d.body,
+                d.content_type,
+                d.truncated,
+            ),
+            // No document response (the page came from a service worker, or about:blank):
+            // the DOM stands for it.
+            None => (
+                200,
+                format!("GET {} HTTP/1.1\r\n\r\n", c.url).into_bytes(),
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".to_vec(),
+                dom.clone().into_bytes(),
+                Some("text/html; charset=utf-8".into()),
+                false,
+            ),
+        };
+        c.dom = dom.clone();
+        Fetched {
+            url: c.url.clone(),
+            final_url: c.final_url.clone(),
+            status,
+            request_head,
+            response_head,
+            raw_body,
+            text: dom,
+            content_type,
+            charset: "utf-8".into(),
+            truncated,
+            elapsed: c.elapsed,
+            rendered: Some(Box::new(c)),
+        }
+    }
 }
 
 /// Why a fetch failed.
@@ -95,12 +141,18 @@ pub enum FetchError {
     /// Network or protocol error (includes redirect loops).
     #[error("{0}")]
     Http(String),
+    /// The headless browser failed (would not start, hung, crashed, or the page did not load).
+    #[error("browser: {0}")]
+    Browser(String),
 }
 
 impl FetchError {
     /// Worth another try later (timeouts, connection errors).
     pub fn retryable(&self) -> bool {
-        matches!(self, FetchError::Timeout(_) | FetchError::Http(_))
+        matches!(
+            self,
+            FetchError::Timeout(_) | FetchError::Http(_) | FetchError::Browser(_)
+        )
     }
 }
 
@@ -269,6 +321,35 @@ impl Fetcher {
     /// Fetches a URL politely. Returns the page, and the robots.txt answer when this call was the
     /// one that fetched it (so it can be archived too).
     pub async fn fetch(&self, url: &str) -> (Result<Fetched, FetchError>, Option<Fetched>) {
+        self.politely(url, || self.get(url)).await
+    }
+
+    /// Loads a URL in the headless browser, as politely as [`Fetcher::fetch`] (robots.txt, the
+    /// host's rate and concurrency: the page and what its scripts load count as one visit).
+    /// The page's `text` is the rendered DOM; what the browser received is in `rendered`.
+    pub async fn render(
+        &self,
+        url: &str,
+        renderer: &crate::browser::Renderer,
+        steps: &crate::browser::PageSteps,
+    ) -> (Result<Fetched, FetchError>, Option<Fetched>) {
+        self.politely(url, || async {
+            let c = renderer.capture(url, steps).await?;
+            Ok(Fetched::from_capture(c))
+        })
+        .await
+    }
+
+    /// The checks and waits before a request: the URL, robots.txt, a slot of the host, its rate.
+    async fn politely<F, Fut>(
+        &self,
+        url: &str,
+        go: F,
+    ) -> (Result<Fetched, FetchError>, Option<Fetched>)
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Fetched, FetchError>>,
+    {
         let u = match self.check_url(url) {
             Ok(u) => u,
             Err(e) => return (Err(e), None),
@@ -295,7 +376,7 @@ impl Fetcher {
         if let Some(l) = lim {
             l.until_ready().await;
         }
-        (self.get(url).await, robots_page)
+        (go().await, robots_page)
     }
 
     /// One GET, no politeness (used by [`Fetcher::fetch`] after the checks).
@@ -370,6 +451,7 @@ impl Fetcher {
                 charset,
                 truncated,
                 elapsed: started.elapsed(),
+                rendered: None,
             })
         };
         match tokio::time::timeout(timeout + Duration::from_secs(1), fut).await {

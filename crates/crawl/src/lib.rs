@@ -6,6 +6,7 @@
 //! the URLs still pending: nothing committed is fetched again, nothing uncommitted is lost.
 
 pub mod adapter;
+pub mod browser;
 pub mod extract;
 pub mod fetch;
 pub mod fields;
@@ -103,6 +104,62 @@ pub struct Campaign {
     /// Platforms.
     #[serde(rename = "platform", default)]
     pub platforms: Vec<PlatformConfig>,
+    /// The headless browser of platforms whose adapter says `render = "browser"`.
+    #[serde(default)]
+    pub browser: BrowserSection,
+}
+
+/// `[browser]` of a campaign file: how pages that need JavaScript are loaded.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrowserSection {
+    /// The browser binary (default: `chromium` on the PATH, then `/usr/bin/chromium`).
+    #[serde(default)]
+    pub executable: Option<PathBuf>,
+    /// Viewport width (CSS pixels).
+    #[serde(default = "d_view_w")]
+    pub viewport_width: u32,
+    /// Viewport height (CSS pixels).
+    #[serde(default = "d_view_h")]
+    pub viewport_height: u32,
+    /// The whole capture of one page, in seconds (load, consent, waiting, DOM, screenshot).
+    #[serde(default = "d_page_timeout")]
+    pub page_timeout_secs: f64,
+    /// Most requests one page may make.
+    #[serde(default = "d_page_requests")]
+    pub max_requests_per_page: usize,
+    /// Keep a full-page screenshot of every page loaded in the browser.
+    #[serde(default = "d_true")]
+    pub screenshots: bool,
+}
+
+impl Default for BrowserSection {
+    fn default() -> Self {
+        BrowserSection {
+            executable: None,
+            viewport_width: d_view_w(),
+            viewport_height: d_view_h(),
+            page_timeout_secs: d_page_timeout(),
+            max_requests_per_page: d_page_requests(),
+            screenshots: true,
+        }
+    }
+}
+
+fn d_view_w() -> u32 {
+    1280
+}
+fn d_view_h() -> u32 {
+    900
+}
+fn d_page_timeout() -> f64 {
+    30.0
+}
+fn d_page_requests() -> usize {
+    200
+}
+fn d_true() -> bool {
+    true
 }
 
 fn d_max_keywords() -> usize {
@@ -441,6 +498,53 @@ pub(crate) fn fetcher_for(c: &Campaign, opts: &CrawlOptions) -> Result<Fetcher, 
     .map_err(|e| CrawlError::Config(e.to_string()))
 }
 
+/// The browser a campaign asks for, when one of its platforms renders with it.
+pub(crate) fn renderer_for(
+    c: &Campaign,
+    opts: &CrawlOptions,
+    plats: &[Plat],
+) -> Option<Arc<browser::Renderer>> {
+    if !plats
+        .iter()
+        .any(|p| p.adapter.render == adapter::Render::Browser)
+    {
+        return None;
+    }
+    Some(Arc::new(browser::Renderer::new(browser::BrowserSettings {
+        executable: c.browser.executable.clone(),
+        user_agent: c
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| FetchConfig::default().user_agent),
+        viewport: (c.browser.viewport_width, c.browser.viewport_height),
+        timeout: Duration::from_secs_f64(c.browser.page_timeout_secs.max(1.0)),
+        max_body: c.max_body_bytes,
+        max_requests: c.browser.max_requests_per_page.max(1),
+        allow_private: opts.allow_private,
+        allow_hosts: Vec::new(),
+        screenshot: c.browser.screenshots,
+    })))
+}
+
+/// Fetches one frontier URL: in the browser for search and ad pages of a platform that renders
+/// with it, over plain HTTP otherwise (photos, robots.txt, every other platform).
+async fn fetch_item(
+    f: &Fetcher,
+    renderer: Option<&browser::Renderer>,
+    plats: &[Plat],
+    item: &FrontierItem,
+) -> (Result<Fetched, FetchError>, Option<Fetched>) {
+    let plat = plats.iter().find(|p| p.adapter.name == item.platform);
+    match (renderer, plat) {
+        (Some(r), Some(p))
+            if p.adapter.render == adapter::Render::Browser && item.kind != UrlKind::Photo =>
+        {
+            f.render(&item.url, r, &p.adapter.page_steps()).await
+        }
+        _ => f.fetch(&item.url).await,
+    }
+}
+
 fn run_frontier(
     c: &Campaign,
     cid: i64,
@@ -453,6 +557,7 @@ fn run_frontier(
     std::fs::create_dir_all(&opts.evidence)?;
     let mut warc = WarcWriter::open(&opts.evidence, &safe_prefix(&c.name), c.warc_max_bytes)?;
     let fetcher = Arc::new(fetcher_for(c, opts)?);
+    let renderer = renderer_for(c, opts, plats);
     robots::reuse(
         &fetcher,
         store,
@@ -534,13 +639,15 @@ fn run_frontier(
                         }
                         if inflight_urls.insert(item.url.clone()) {
                             let f = f.clone();
+                            let renderer = renderer.clone();
                             inflight.push(async move {
                                 if item.attempts > 0 {
                                     // Back off: 0.5 s, 1 s, 2 s … before another try.
                                     let wait = 250u64 << item.attempts.min(6);
                                     tokio::time::sleep(Duration::from_millis(wait)).await;
                                 }
-                                let (r, robots) = f.fetch(&item.url).await;
+                                let (r, robots) =
+                                    fetch_item(&f, renderer.as_deref(), plats, &item).await;
                                 (item, r, robots)
                             });
                         }
@@ -613,6 +720,9 @@ fn run_frontier(
                 }
             }
             batch.flush(store, &mut rep)?;
+            if let Some(r) = &renderer {
+                r.restart().await; // the crawl is over: stop the browser
+            }
             Ok::<(), CrawlError>(())
         })
     })?;
@@ -722,8 +832,8 @@ pub fn detect(det: &Detector, ad: &AdContent) -> DetectionRecord {
     let d = det.scan(&input);
     DetectionRecord {
         relevant: d.relevant,
-        category: d.category.to_string(),
-        risk: d.risk.to_string(),
+        category: d.category,
+        risk: d.risk,
         risk_score: d.risk_score,
         lang: d.lang.to_string(),
         price_eur: d.price_eur,
@@ -843,7 +953,7 @@ fn process(
             if !matched {
                 page.kind = health::AD_NOT_MATCHED.into();
             }
-            let high = d.risk == "high";
+            let high = d.risk == wildwatch_detect::Risk::High;
             let photos = photo_items(plat, &ad, photos_per_ad);
             batch.push(
                 commit(FetchState::Done, Some(page), Some((ad, d)), photos),

@@ -272,6 +272,19 @@ pub(crate) fn encode_archive_as(
         "charset": f.charset,
         "software": format!("wildwatch/{}", env!("CARGO_PKG_VERSION")),
     });
+    if let Some(c) = &f.rendered {
+        meta["captured_by"] = "browser".into();
+        meta["head"] = "rebuilt from the DevTools protocol; body as decoded by the browser".into();
+        meta["resources"] = c.resources.len().into();
+        meta["blocked"] = serde_json::json!(c
+            .blocked
+            .iter()
+            .map(|(u, why)| serde_json::json!({"url": u, "why": why}))
+            .collect::<Vec<_>>());
+        meta["consent_clicked"] = c.consent_clicked.into();
+        meta["ready"] = c.ready.into();
+        meta["screenshot"] = c.screenshot.is_some().into();
+    }
     if let Some(item) = item {
         meta["platform"] = item.platform.clone().into();
         meta["fetched_as"] = crate::verdict::kind_name(item.kind).into();
@@ -306,6 +319,10 @@ pub fn archive_encoded(
         Some(Err(_)) => None,
         None => warc.write_exchange(&ex).ok(),
     };
+    let rendered_ok = match (&f.rendered, &stored) {
+        (Some(c), Some(s)) => archive_rendered(warc, c, &s.record_id).is_ok(),
+        _ => true,
+    };
     Some(PageRecord {
         url: f.url.clone(),
         final_url: f.final_url.clone(),
@@ -320,12 +337,65 @@ pub fn archive_encoded(
         fetched_at: wildwatch_store::now(),
         error: if stored.is_none() {
             Some("could not write the WARC record".into())
+        } else if !rendered_ok {
+            Some("could not write the browser's records (resources, DOM, screenshot)".into())
         } else if f.truncated {
             Some("body larger than the size cap; cut".into())
         } else {
             None
         },
     })
+}
+
+/// Writes what the browser captured beside the page's own exchange: every other response it
+/// received (request, response and metadata records naming the page), the rendered DOM and the
+/// screenshot (`resource` records `urn:dom:URL` and `urn:screenshot:URL`, concurrent to the
+/// page's response record `page_record`).
+pub fn archive_rendered(
+    warc: &mut WarcWriter,
+    c: &crate::browser::Capture,
+    page_record: &str,
+) -> std::io::Result<()> {
+    let date = SystemTime::now();
+    for r in &c.resources {
+        let meta = serde_json::json!({
+            "page": c.url,
+            "captured_by": "browser",
+            "head": "rebuilt from the DevTools protocol; body as decoded by the browser",
+            "headers_dropped": r.dropped_headers,
+            "truncated": r.truncated,
+            "software": format!("wildwatch/{}", env!("CARGO_PKG_VERSION")),
+        });
+        let ex = Exchange {
+            url: &r.url,
+            ip: None,
+            request_head: &r.request_head,
+            response_head: &r.response_head,
+            body: &r.body,
+            date,
+            metadata: meta,
+        };
+        // A response whose URL or head cannot be stored (a data: URL, a malformed head) is
+        // left out; the page's own records are already written.
+        let _ = warc.write_exchange(&ex);
+    }
+    warc.write_resource(&wildwatch_warc::Resource {
+        uri: &format!("urn:dom:{}", c.url),
+        content_type: "text/html; charset=utf-8",
+        body: c.dom.as_bytes(),
+        date,
+        concurrent_to: Some(page_record),
+    })?;
+    if let Some(png) = &c.screenshot {
+        warc.write_resource(&wildwatch_warc::Resource {
+            uri: &format!("urn:screenshot:{}", c.url),
+            content_type: "image/png",
+            body: png,
+            date,
+            concurrent_to: Some(page_record),
+        })?;
+    }
+    Ok(())
 }
 
 /// Fetch commits waiting to go to the store together: one transaction for many pages, not one

@@ -258,7 +258,7 @@ fn compare(gold: &Gold, det: &Detection) -> Vec<Judgement> {
     ));
     out.push((
         "category",
-        gold.category == det.category,
+        det.category == gold.category.as_str(),
         gold.category.clone(),
         det.category.to_string(),
     ));
@@ -297,7 +297,7 @@ fn compare(gold: &Gold, det: &Detection) -> Vec<Judgement> {
     out.push(("documents", gd == dd, gd.join(","), dd.join(",")));
     out.push((
         "intent",
-        gold.intent == det.intent,
+        det.intent == gold.intent.as_str(),
         gold.intent.clone(),
         det.intent.to_string(),
     ));
@@ -317,7 +317,7 @@ fn compare(gold: &Gold, det: &Detection) -> Vec<Judgement> {
     ));
     out.push((
         "risk",
-        gold.risk == det.risk,
+        det.risk == gold.risk.as_str(),
         gold.risk.clone(),
         det.risk.to_string(),
     ));

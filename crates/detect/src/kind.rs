@@ -6,78 +6,17 @@
 use std::sync::OnceLock;
 
 use regex::{Regex, RegexSet};
-use serde::Serialize;
 
-/// What an ad offers (the `item_kind` of the scan contract).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    /// A real animal or plant, or a part or derivative of one (listed or not).
-    Specimen,
-    /// Stamps and philately.
-    Stamp,
-    /// Coins, banknotes, medals, phone cards.
-    Coin,
-    /// Books, magazines, films, posters, calendars.
-    Book,
-    /// Prints, engravings, paintings, drawings, photographs.
-    PrintArt,
-    /// Figurines, models, toys, plush, ornaments, patches, keychains.
-    FigurineToy,
-    /// Replicas and casts.
-    ReplicaCast,
-    /// Fossils and extinct animals.
-    Fossil,
-    /// Embossed, printed or imitation materials and patterns.
-    Imitation,
-    /// Vehicle and tool parts named after animals.
-    VehicleToolPart,
-    /// Goods where the animal is a brand, logo or product name.
-    BrandProduct,
-    /// Anything else, and posts that offer nothing.
-    Other,
+pub use wildwatch_vocab::ItemKind;
+
+/// What the item-kind stage knows of each kind beyond its contract name.
+trait KindRules {
+    fn describe(self) -> &'static str;
+    fn precedence(self) -> u8;
+    fn may_be_made_of_specimen(self) -> bool;
 }
 
-impl ItemKind {
-    /// Every kind, in contract order.
-    pub const ALL: [ItemKind; 12] = [
-        ItemKind::Specimen,
-        ItemKind::Stamp,
-        ItemKind::Coin,
-        ItemKind::Book,
-        ItemKind::PrintArt,
-        ItemKind::FigurineToy,
-        ItemKind::ReplicaCast,
-        ItemKind::Fossil,
-        ItemKind::Imitation,
-        ItemKind::VehicleToolPart,
-        ItemKind::BrandProduct,
-        ItemKind::Other,
-    ];
-
-    /// The contract's name of the kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Specimen => "specimen",
-            ItemKind::Stamp => "stamp",
-            ItemKind::Coin => "coin",
-            ItemKind::Book => "book",
-            ItemKind::PrintArt => "print_art",
-            ItemKind::FigurineToy => "figurine_toy",
-            ItemKind::ReplicaCast => "replica_cast",
-            ItemKind::Fossil => "fossil",
-            ItemKind::Imitation => "imitation",
-            ItemKind::VehicleToolPart => "vehicle_tool_part",
-            ItemKind::BrandProduct => "brand_product",
-            ItemKind::Other => "other",
-        }
-    }
-
-    /// Parses a contract name.
-    pub fn parse(s: &str) -> Option<ItemKind> {
-        ItemKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
+impl KindRules for ItemKind {
     /// Words for a reason.
     fn describe(self) -> &'static str {
         match self {
@@ -152,7 +91,7 @@ impl Cue {
             "toy_brand" => Some(Cue::ToyBrand),
             "made_of_other" => Some(Cue::MadeOfOther),
             "specimen" | "other" => None,
-            k => ItemKind::parse(k).map(Cue::Kind),
+            k => ItemKind::parse(k).ok().map(Cue::Kind),
         }
     }
 }
@@ -609,7 +548,7 @@ mod tests {
     #[test]
     fn kinds_round_trip() {
         for k in ItemKind::ALL {
-            assert_eq!(ItemKind::parse(k.as_str()), Some(k));
+            assert_eq!(ItemKind::parse(k.as_str()), Ok(k));
         }
         assert_eq!(Cue::parse("negation"), Some(Cue::Negation));
         assert_eq!(Cue::parse("specimen"), None);

@@ -31,6 +31,7 @@ pub use input::DEFAULT_MAX_TEXT_BYTES;
 pub use kind::ItemKind;
 pub use lexicon::{Lexicon, List};
 use matcher::{Matcher, Meaning};
+pub use wildwatch_vocab::{ReviewStatus, VocabError};
 
 /// Errors a user can cause when configuring detection.
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +108,7 @@ pub struct Detection {
     /// Offers (or seeks) a listed taxon or a part of one.
     pub relevant: bool,
     /// `live`, `part`, `lookalike` or `none`.
-    pub category: &'static str,
+    pub category: Category,
     /// Taxa found.
     pub species: Vec<SpeciesHit>,
     /// Number of specimens (relevant ads only).
@@ -117,7 +118,7 @@ pub struct Detection {
     /// Documentation claimed.
     pub documents: Vec<&'static str>,
     /// `offer`, `wanted`, `swap` or `discussion`.
-    pub intent: &'static str,
+    pub intent: Intent,
     /// What the ad offers: a specimen, or a stamp, coin, book, print, figurine, replica, fossil,
     /// imitation, vehicle or tool part, brand product, or something else.
     pub item_kind: ItemKind,
@@ -126,7 +127,7 @@ pub struct Detection {
     /// 0–100.
     pub risk_score: u8,
     /// `high`, `medium`, `low` or `none`.
-    pub risk: &'static str,
+    pub risk: Risk,
     /// The learned model's probability that the ad is relevant (three decimals), when a model
     /// is loaded: the review queue orders by it.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -273,7 +273,7 @@ pub fn write_detection(out: &mut Vec<u8>, d: &Detection) -> serde_json::Result<(
     } else {
         b",\"relevant\":false,\"category\":"
     });
-    json_str(out, d.category);
+    json_str(out, d.category.as_str());
     out.extend_from_slice(b",\"species\":[");
     for (i, s) in d.species.iter().enumerate() {
         if i > 0 {
@@ -305,7 +305,7 @@ pub fn write_detection(out: &mut Vec<u8>, d: &Detection) -> serde_json::Result<(
         json_str(out, doc);
     }
     out.extend_from_slice(b"],\"intent\":");
-    json_str(out, d.intent);
+    json_str(out, d.intent.as_str());
     out.extend_from_slice(b",\"item_kind\":");
     json_str(out, d.item_kind.as_str());
     out.extend_from_slice(b",\"lang\":");
@@ -313,7 +313,7 @@ pub fn write_detection(out: &mut Vec<u8>, d: &Detection) -> serde_json::Result<(
     out.extend_from_slice(b",\"risk_score\":");
     json_uint(out, d.risk_score.into());
     out.extend_from_slice(b",\"risk\":");
-    json_str(out, d.risk);
+    json_str(out, d.risk.as_str());
     if let Some(p) = d.model_p {
         out.extend_from_slice(b",\"model_p\":");
         serde_json::to_writer(&mut *out, &p)?;
@@ -456,7 +456,7 @@ mod tests {
         let mut d = Detection {
             id: nasty.clone(),
             relevant: true,
-            category: "part",
+            category: crate::Category::Part,
             species: vec![
                 SpeciesHit {
                     scientific_name: "Loxodonta africana".into(),
@@ -474,11 +474,11 @@ mod tests {
             specimens: Some(u32::MAX),
             price_eur: Some(1463.09),
             documents: vec!["article10", "no_papers"],
-            intent: "offer",
+            intent: crate::Intent::Offer,
             item_kind: crate::ItemKind::ReplicaCast,
             lang: "de",
             risk_score: 255,
-            risk: "high",
+            risk: crate::Risk::High,
             reasons: vec![
                 Reason {
                     code: "SPECIES",

@@ -68,7 +68,8 @@ pub fn model_text(ad: &AdInput) -> String {
 /// Scans one ad by the rules and makes it an example with `label`.
 pub fn labelled(detector: &Detector, ad: &AdInput, label: bool, group: &str) -> Labelled {
     let d = detector.scan(ad);
-    let may_raise = d.model_evidence.iter().any(|t| t == "listed") && d.intent != "discussion";
+    let may_raise =
+        d.model_evidence.iter().any(|t| t == "listed") && d.intent != crate::Intent::Discussion;
     Labelled {
         id: ad.id.clone(),
         title: ad.title.clone().unwrap_or_default(),

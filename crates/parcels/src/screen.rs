@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
-use wildwatch_detect::Detector;
+use wildwatch_detect::{Detector, Risk};
 
 use crate::values::norm_country;
 use crate::{
@@ -38,7 +38,7 @@ pub struct Screened {
     /// Destination country.
     pub destination: String,
     /// `high`, `medium`, `low` or `none`.
-    pub risk: &'static str,
+    pub risk: Risk,
     /// Why.
     pub flags: Vec<Flag>,
     /// Sellers seen online matching the sender or recipient.
@@ -359,19 +359,19 @@ pub fn screen<R: Read>(
     Ok(summary)
 }
 
-fn risk_of(flags: &[Flag]) -> &'static str {
+fn risk_of(flags: &[Flag]) -> Risk {
     if flags.is_empty() {
-        return "none";
+        return Risk::None;
     }
     let has = |c: &str| flags.iter().any(|f| f.code == c);
     let ident = has("sender-seen-online") || has("recipient-seen-online");
     let strong = has("species") || has("decoy-weight") || has("live") || has("craft-part");
     let content = flags.iter().any(|f| !f.code.ends_with("-seen-online"));
     if strong || (ident && content) {
-        "high"
+        Risk::High
     } else if ident || has("wildlife") || has("euphemism") || has("animal") {
-        "medium"
+        Risk::Medium
     } else {
-        "low"
+        Risk::Low
     }
 }

@@ -45,8 +45,8 @@ fn seeded() -> SqliteStore {
             },
             DetectionRecord {
                 relevant: true,
-                category: "live".into(),
-                risk: "high".into(),
+                category: wildwatch_store::Category::Live,
+                risk: wildwatch_store::Risk::High,
                 risk_score: 80,
                 lang: "de".into(),
                 species: vec!["Psittacus erithacus".into()],

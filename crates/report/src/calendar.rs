@@ -1,47 +1,32 @@
 //! Dates and ISO weeks of Unix timestamps (UTC), the way monitoring reports group ads by week.
+//!
+//! The calendar arithmetic is the `time` crate's. It covers the years -9999 to 9999 (no store
+//! holds a time outside them): [`date`] then gives the bare number, as the web app does, and
+//! [`iso_week`] and [`monday`] take the nearest time inside.
 
-/// (year, month, day) of a day number since 1970-01-01 (Howard Hinnant's civil_from_days).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
+use time::UtcDateTime;
 
-/// Day number of a date (inverse of [`civil`]).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// The UTC date-time of a Unix time, clamped to what `time` can represent.
+fn clamped(unix: i64) -> UtcDateTime {
+    let unix = unix.clamp(
+        UtcDateTime::MIN.unix_timestamp(),
+        UtcDateTime::MAX.unix_timestamp(),
+    );
+    UtcDateTime::from_unix_timestamp(unix).unwrap_or(UtcDateTime::UNIX_EPOCH)
 }
 
 /// `YYYY-MM-DD` of a Unix time.
 pub fn date(unix: i64) -> String {
-    let (y, m, d) = civil(unix.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    match UtcDateTime::from_unix_timestamp(unix) {
+        Ok(t) => format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()),
+        Err(_) => unix.to_string(),
+    }
 }
 
 /// ISO 8601 week-numbering year and week of a Unix time.
 pub fn iso_week(unix: i64) -> (i64, u32) {
-    let days = unix.div_euclid(86_400);
-    // 1970-01-01 was a Thursday; ISO weekday 1 = Monday.
-    let weekday = (days + 3).rem_euclid(7) + 1;
-    // The Thursday of this week decides the year.
-    let thursday = days - weekday + 4;
-    let (year, _, _) = civil(thursday);
-    let first = days_from_civil(year, 1, 1);
-    let week = ((thursday - first) / 7 + 1) as u32;
-    (year, week)
+    let (year, week, _) = clamped(unix).date().to_iso_week_date();
+    (i64::from(year), u32::from(week))
 }
 
 /// `YYYY-Www` label of an ISO week.
@@ -51,17 +36,19 @@ pub fn week_label(year: i64, week: u32) -> String {
 
 /// Monday (Unix time, midnight UTC) of the ISO week containing `unix`.
 pub fn monday(unix: i64) -> i64 {
-    let days = unix.div_euclid(86_400);
-    let weekday = (days + 3).rem_euclid(7);
-    (days - weekday) * 86_400
+    let date = clamped(unix).date();
+    let days_since_monday = i64::from(date.weekday().number_days_from_monday());
+    date.midnight().as_utc().unix_timestamp() - days_since_monday * 86_400
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn at(y: i64, m: u32, d: u32) -> i64 {
-        days_from_civil(y, m, d) * 86_400 + 12 * 3600
+    /// Unix time of noon UTC on a date.
+    fn at(y: i32, m: u8, d: u8) -> i64 {
+        let date = time::Date::from_calendar_date(y, m.try_into().unwrap(), d).unwrap();
+        date.midnight().as_utc().unix_timestamp() + 12 * 3600
     }
 
     #[test]
@@ -78,5 +65,27 @@ mod tests {
         assert_eq!(date(0), "1970-01-01");
         assert_eq!(date(monday(at(2026, 11, 29))), "2026-11-23");
         assert_eq!(week_label(2026, 3), "2026-W03");
+    }
+
+    #[test]
+    fn leap_days_year_boundaries_and_times_before_1970() {
+        assert_eq!(date(at(2024, 2, 29)), "2024-02-29");
+        assert_eq!(date(at(2000, 2, 29)), "2000-02-29");
+        assert_eq!(date(at(2100, 2, 28) + 86_400), "2100-03-01");
+        assert_eq!(date(at(2025, 12, 31) + 43_199), "2025-12-31");
+        assert_eq!(date(at(2025, 12, 31) + 43_200), "2026-01-01");
+        assert_eq!(date(-1), "1969-12-31");
+        assert_eq!(iso_week(0), (1970, 1));
+        assert_eq!(iso_week(at(2020, 12, 31)), (2020, 53));
+        assert_eq!(iso_week(at(2016, 1, 3)), (2015, 53));
+        assert_eq!(iso_week(at(2019, 12, 30)), (2020, 1));
+        // 1969-12-31 was a Wednesday.
+        assert_eq!(date(monday(-1)), "1969-12-29");
+        assert_eq!(monday(-1) % 86_400, 0);
+        assert_eq!(monday(at(2026, 11, 23)), at(2026, 11, 23) - 12 * 3600);
+        // Outside the years ±9999.
+        assert_eq!(date(i64::MAX), i64::MAX.to_string());
+        assert_eq!(iso_week(i64::MAX), (9999, 52));
+        assert_eq!(iso_week(i64::MIN).0, -9999);
     }
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use wildwatch_store::report::ReportAd;
+use wildwatch_store::{Category, Intent, Risk};
 
 use crate::calendar;
 use crate::taxa::Taxa;
@@ -47,16 +48,16 @@ impl Figures {
             return;
         }
         self.relevant += 1;
-        if ad.intent != "wanted" {
+        if ad.intent != Intent::Wanted {
             self.specimens += ad.specimens.unwrap_or(1).max(0) as u64;
         }
-        if ad.intent == "offer" {
+        if ad.intent == Intent::Offer {
             if let Some(p) = ad.price_eur.filter(|p| p.is_finite() && *p >= 0.0) {
                 self.value_eur += p;
                 self.priced_offers += 1;
             }
         }
-        if ad.risk == "high" {
+        if ad.risk == Risk::High {
             self.high_risk += 1;
         }
         if ad.gone_at.is_some() {
@@ -264,10 +265,10 @@ pub(crate) fn compute(campaign: &str, ads: &[ReportAd], taxa: &mut Taxa<'_>) -> 
     for ad in ads {
         total.add(ad);
         if ad.relevant {
-            if ad.intent != "wanted" && ad.specimens.is_none() {
+            if ad.intent != Intent::Wanted && ad.specimens.is_none() {
                 summary.specimens_unknown += 1;
             }
-            if ad.intent == "wanted" {
+            if ad.intent == Intent::Wanted {
                 summary.wanted += 1;
             }
         }
@@ -296,7 +297,7 @@ pub(crate) fn compute(campaign: &str, ads: &[ReportAd], taxa: &mut Taxa<'_>) -> 
         );
         platform.add(or_unknown(Some(&ad.platform)), None, None, ad);
         lang.add(&or_unknown(Some(&ad.lang)).to_lowercase(), None, None, ad);
-        category.add(or_unknown(Some(&ad.category)), None, None, ad);
+        category.add(ad.category.as_str(), None, None, ad);
         week.entry(calendar::iso_week(ad.first_seen))
             .or_default()
             .add(ad);
@@ -400,7 +401,7 @@ pub(crate) fn compute(campaign: &str, ads: &[ReportAd], taxa: &mut Taxa<'_>) -> 
         breakdown(
             "category",
             "By category",
-            category.in_order(&["live", "part", "lookalike", "none"]),
+            category.in_order(&Category::NAMES),
         ),
         breakdown("week", "By week", weeks),
     ];

@@ -46,8 +46,8 @@ fn add(store: &mut SqliteStore, campaign: i64, ad: &Ad<'_>) -> i64 {
         .collect();
     let det = DetectionRecord {
         relevant: ad.relevant,
-        category: ad.category.into(),
-        risk: ad.risk.into(),
+        category: ad.category.parse().unwrap(),
+        risk: ad.risk.parse().unwrap(),
         risk_score: if ad.risk == "high" { 90 } else { 50 },
         lang: lang.into(),
         price_eur: ad.price,
@@ -236,15 +236,15 @@ fn seed(store: &mut SqliteStore, db: &Path) -> (i64, i64) {
             a7,
             &Review {
                 relevant: false,
-                category: "lookalike".into(),
+                category: wildwatch_store::Category::Lookalike,
                 species: vec![],
                 specimens: None,
                 price_eur: Some(2000.0),
-                risk: "none".into(),
+                risk: wildwatch_store::Risk::None,
                 notes: "a plush toy".into(),
                 ..Default::default()
             },
-            "corrected",
+            wildwatch_store::ReviewStatus::Corrected,
             "ana",
         )
         .unwrap();
@@ -253,14 +253,14 @@ fn seed(store: &mut SqliteStore, db: &Path) -> (i64, i64) {
             a8,
             &Review {
                 relevant: true,
-                category: "part".into(),
+                category: wildwatch_store::Category::Part,
                 species: vec!["Acropora cervicornis".into()],
                 specimens: Some(5),
                 price_eur: Some(60.0),
-                risk: "medium".into(),
+                risk: wildwatch_store::Risk::Medium,
                 ..Default::default()
             },
-            "corrected",
+            wildwatch_store::ReviewStatus::Corrected,
             "ana",
         )
         .unwrap();

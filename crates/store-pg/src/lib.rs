@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 
 use postgres::{Client, Config, NoTls};
 use wildwatch_store::{AppStore, SqliteStore, Store, StoreError};
+use wildwatch_vocab::VocabError;
 
 /// Result alias (the store's error type, so callers see one error for both backends).
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -418,4 +419,36 @@ fn is_deadlock(e: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
             *c == postgres::error::SqlState::T_R_DEADLOCK_DETECTED
                 || *c == postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
         })
+}
+
+/// A vocabulary value ([`Risk`](wildwatch_store::Risk), [`Category`](wildwatch_store::Category),
+/// [`Intent`](wildwatch_store::Intent), [`ReviewStatus`](wildwatch_store::ReviewStatus)) read
+/// from a TEXT column: the SQL boundary of the enums on PostgreSQL (they are written with their
+/// `as_str`). A value outside the vocabulary is a conversion error naming it.
+pub(crate) struct Vocab<T>(pub T);
+
+impl<'a, T> postgres::types::FromSql<'a> for Vocab<T>
+where
+    T: std::str::FromStr<Err = VocabError>,
+{
+    fn from_sql(
+        ty: &postgres::types::Type,
+        raw: &'a [u8],
+    ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        let s = <&str as postgres::types::FromSql>::from_sql(ty, raw)?;
+        Ok(Vocab(s.parse()?))
+    }
+
+    fn accepts(ty: &postgres::types::Type) -> bool {
+        <&str as postgres::types::FromSql>::accepts(ty)
+    }
+}
+
+/// Column `i` of a row as a vocabulary value (see [`Vocab`]); like `Row::get`, a value of
+/// another type panics.
+pub(crate) fn vocab<T>(r: &postgres::Row, i: usize) -> T
+where
+    T: std::str::FromStr<Err = VocabError>,
+{
+    r.get::<_, Vocab<T>>(i).0
 }

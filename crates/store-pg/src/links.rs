@@ -348,7 +348,7 @@ impl PgStore {
                 .query(ads_sql, &[&id])
                 .map_err(pg)?
                 .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+                .map(|r| (r.get(0), r.get(1), crate::vocab(r, 2), r.get(3)))
                 .collect();
             Ok(Some((name, head.get(1), ads)))
         })

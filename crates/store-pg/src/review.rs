@@ -15,18 +15,18 @@ fn review_from_row(r: &Row) -> StoredReview {
     StoredReview {
         review: Review {
             relevant: r.get(0),
-            category: r.get(1),
+            category: crate::vocab(r, 1),
             species: json_list(r.get(2)),
             specimens: r.get::<_, Option<i64>>(3).map(|v| v.max(0) as u32),
             price_eur: r.get(4),
             documents: json_list(r.get(5)),
-            risk: r.get(6),
+            risk: crate::vocab(r, 6),
             notes: r.get(7),
             tags: json_list(r.get(8)),
             takedown: r.get(9),
             enforcement: r.get(10),
         },
-        status: r.get(11),
+        status: crate::vocab(r, 11),
         reviewer: r.get(12),
         reviewed_at: r.get(13),
     }
@@ -37,7 +37,7 @@ fn write_review(
     tx: &mut postgres::Transaction<'_>,
     ad_id: i64,
     review: &Review,
-    status: &str,
+    status: wildwatch_store::ReviewStatus,
     username: &str,
     action: &str,
     changes: &str,
@@ -58,17 +58,17 @@ fn write_review(
         &[
             &ad_id,
             &review.relevant,
-            &review.category,
+            &review.category.as_str(),
             &serde_json::to_string(&review.species)?,
             &specimens,
             &review.price_eur,
             &serde_json::to_string(&review.documents)?,
-            &review.risk,
+            &review.risk.as_str(),
             &review.notes,
             &serde_json::to_string(&review.tags)?,
             &review.takedown,
             &review.enforcement,
-            &status,
+            &status.as_str(),
             &username,
             &at,
         ],
@@ -76,7 +76,12 @@ fn write_review(
     .map_err(pg)?;
     tx.execute(
         "UPDATE ads SET review_status = $2, takedown = $3, enforcement = $4 WHERE id = $1",
-        &[&ad_id, &status, &review.takedown, &review.enforcement],
+        &[
+            &ad_id,
+            &status.as_str(),
+            &review.takedown,
+            &review.enforcement,
+        ],
     )
     .map_err(pg)?;
     tx.execute(
@@ -102,7 +107,7 @@ impl Reviews for PgStore {
         &mut self,
         ad_id: i64,
         review: &Review,
-        status: &str,
+        status: wildwatch_store::ReviewStatus,
         username: &str,
     ) -> Result<StoredReview> {
         self.with_client(|c| {

@@ -222,8 +222,8 @@ fn store_ad(
             &ad_id,
             &version,
             &det.relevant,
-            &det.category,
-            &det.risk,
+            &det.category.as_str(),
+            &det.risk.as_str(),
             &(det.risk_score as i64),
             &det.lang,
             &det.price_eur,
@@ -268,8 +268,8 @@ fn summarise(
             &det.lang,
             &ad.country,
             &det.relevant,
-            &det.category,
-            &det.risk,
+            &det.category.as_str(),
+            &det.risk.as_str(),
             &(det.risk_score as i64),
             &det.price_eur,
             &specimens,
@@ -536,7 +536,8 @@ impl Store for PgStore {
             args.push(c);
             sql.push_str(&format!(" AND c.name = ${}", args.len()));
         }
-        if let Some(r) = &f.risk {
+        let risk = f.risk.map(|r| r.as_str());
+        if let Some(r) = &risk {
             args.push(r);
             sql.push_str(&format!(" AND d.risk = ${}", args.len()));
         }
@@ -564,9 +565,9 @@ impl Store for PgStore {
                 price_text: ad.price_text,
                 price_eur: r.get(4),
                 seller: r.get(5),
-                risk: r.get(6),
+                risk: crate::vocab(&r, 6),
                 risk_score: r.get::<_, i64>(7).clamp(0, 100) as u8,
-                category: r.get(8),
+                category: crate::vocab(&r, 8),
                 species: serde_json::from_str(r.get::<_, &str>(9))?,
                 versions: r.get(10),
                 first_seen: r.get(11),
@@ -731,8 +732,8 @@ impl PgStore {
                             &r.ad_id,
                             &r.version,
                             &det.relevant,
-                            &det.category,
-                            &det.risk,
+                            &det.category.as_str(),
+                            &det.risk.as_str(),
                             &(det.risk_score as i64),
                             &det.lang,
                             &det.price_eur,
@@ -767,8 +768,8 @@ pub(crate) fn stored_version(r: &Row) -> Result<StoredVersion> {
         ad_id: r.get(0),
         version: r.get(1),
         ad: serde_json::from_str(r.get(2))?,
-        risk: r.get(3),
-        category: r.get(4),
+        risk: crate::vocab(r, 3),
+        category: crate::vocab(r, 4),
         species: serde_json::from_str(r.get(5))?,
     })
 }

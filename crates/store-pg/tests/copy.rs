@@ -69,13 +69,18 @@ fn fill(path: &Path) {
     // The web app's tables.
     let review = wildwatch_store::app::Review {
         relevant: true,
-        category: "live".into(),
-        risk: "high".into(),
+        category: wildwatch_store::Category::Live,
+        risk: wildwatch_store::Risk::High,
         price_eur: Some(12.5),
         ..Default::default()
     };
-    s.save_review(first_ad, &review, "confirmed", "ana")
-        .unwrap();
+    s.save_review(
+        first_ad,
+        &review,
+        wildwatch_store::ReviewStatus::Confirmed,
+        "ana",
+    )
+    .unwrap();
     let user = s
         .add_user("ana", "hash", wildwatch_store::app::Role::Analyst)
         .unwrap();

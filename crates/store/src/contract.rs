@@ -77,7 +77,7 @@ pub trait Reviews {
         &mut self,
         ad_id: i64,
         review: &Review,
-        status: &str,
+        status: crate::ReviewStatus,
         username: &str,
     ) -> Result<StoredReview>;
 

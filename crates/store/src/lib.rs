@@ -25,6 +25,8 @@ pub use contract::{Accounts, Reviews};
 pub use contract::{AdQueries, AppStore, Links};
 pub use contract::{CampaignReports, PolicyAudits};
 pub use sqlite::SqliteStore;
+/// The shared vocabulary the store keeps as TEXT (each backend converts at its SQL boundary).
+pub use wildwatch_vocab::{Category, Intent, ItemKind, ReviewStatus, Risk, VocabError};
 
 /// Store errors. Callers decide by variant (the web app: 404 for [`StoreError::NotFound`], 409
 /// for [`StoreError::Conflict`], 422 for [`StoreError::Constraint`], 503 for
@@ -275,9 +277,9 @@ pub struct DetectionRecord {
     /// Relevant to CITES/EU listings.
     pub relevant: bool,
     /// live / part / lookalike / none.
-    pub category: String,
+    pub category: Category,
     /// high / medium / low / none.
-    pub risk: String,
+    pub risk: Risk,
     /// 0–100.
     pub risk_score: u8,
     /// Language detected.
@@ -355,7 +357,7 @@ pub struct AdFilter {
     /// Campaign name.
     pub campaign: Option<String>,
     /// Risk class.
-    pub risk: Option<String>,
+    pub risk: Option<Risk>,
     /// Platform name.
     pub platform: Option<String>,
     /// Only relevant ads.
@@ -382,11 +384,11 @@ pub struct AdRow {
     /// Seller.
     pub seller: Option<String>,
     /// Risk class.
-    pub risk: String,
+    pub risk: Risk,
     /// Risk score.
     pub risk_score: u8,
     /// Category.
-    pub category: String,
+    pub category: Category,
     /// Species (scientific names).
     pub species: Vec<String>,
     /// Number of versions seen.
@@ -502,9 +504,9 @@ pub struct StoredVersion {
     /// The ad as stored.
     pub ad: AdContent,
     /// The stored detection's risk level.
-    pub risk: String,
+    pub risk: Risk,
     /// The stored detection's category.
-    pub category: String,
+    pub category: Category,
     /// The stored detection's species (scientific names).
     pub species: Vec<String>,
 }

@@ -5,7 +5,8 @@
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::{AdContent, Result, SqliteStore};
+use crate::sqlite::vocab;
+use crate::{AdContent, Result, Risk, SqliteStore};
 
 /// Schema: signals, identifiers, photo hashes, links, networks.
 pub(crate) const MIGRATION: &str = r#"
@@ -142,7 +143,7 @@ pub struct SellerView {
     /// Platform.
     pub platform: String,
     /// Ads: (id, title, risk, url).
-    pub ads: Vec<(i64, String, String, String)>,
+    pub ads: Vec<(i64, String, Risk, String)>,
     /// Identifiers found in those ads.
     pub identifiers: Vec<IdentifierRow>,
     /// Links to other sellers.
@@ -176,7 +177,7 @@ pub fn parse_seller_key(key: &str) -> Option<SellerKey> {
 }
 
 /// A seller's name, platform and ads (id, title, risk, url).
-pub type SellerHead = (String, String, Vec<(i64, String, String, String)>);
+pub type SellerHead = (String, String, Vec<(i64, String, Risk, String)>);
 
 /// The name shown for an ad without a seller.
 pub const NO_SELLER_NAME: &str = "(no seller name)";
@@ -532,9 +533,9 @@ impl SqliteStore {
         let mut stmt = self.conn.prepare_cached(&ads_sql.replace("$1", "?1"))?;
         let ads = stmt
             .query_map(params![id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, r.get(1)?, vocab(r, 2)?, r.get(3)?))
             })?
-            .collect::<rusqlite::Result<Vec<(i64, String, String, String)>>>()?;
+            .collect::<rusqlite::Result<Vec<(i64, String, Risk, String)>>>()?;
         Ok(Some((name, platform, ads)))
     }
 }

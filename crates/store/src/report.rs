@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::{Result, SqliteStore};
+use crate::sqlite::vocab;
+use crate::{Category, Intent, Result, Risk, SqliteStore};
 
 /// A campaign as reports name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,15 +49,15 @@ pub struct ReportAd {
     /// Relevant to CITES/EU listings.
     pub relevant: bool,
     /// live / part / lookalike / none.
-    pub category: String,
+    pub category: Category,
     /// high / medium / low / none.
-    pub risk: String,
+    pub risk: Risk,
     /// Specimens, when known.
     pub specimens: Option<i64>,
     /// Price in euros, when known.
     pub price_eur: Option<f64>,
     /// offer / wanted / swap (from the detection; reviews do not label intent).
-    pub intent: String,
+    pub intent: Intent,
     /// Species named.
     pub species: Vec<ReportSpecies>,
     /// An analyst reviewed the ad.
@@ -173,11 +174,11 @@ impl crate::contract::CampaignReports for SqliteStore {
                     country: r.get(2)?,
                     lang: r.get(3)?,
                     relevant: r.get::<_, i64>(4)? != 0,
-                    category: r.get(5)?,
-                    risk: r.get(6)?,
+                    category: vocab(r, 5)?,
+                    risk: vocab(r, 6)?,
                     specimens: r.get(7)?,
                     price_eur: r.get(8)?,
-                    intent: r.get(9)?,
+                    intent: vocab(r, 9)?,
                     species: Vec::new(),
                     reviewed: r.get::<_, i64>(11)? != 0,
                     source: r.get(12)?,
@@ -238,8 +239,8 @@ mod tests {
         let other = s.campaign("other", &serde_json::json!({})).unwrap();
         let det = DetectionRecord {
             relevant: true,
-            category: "live".into(),
-            risk: "high".into(),
+            category: crate::Category::Live,
+            risk: crate::Risk::High,
             risk_score: 90,
             lang: "de".into(),
             price_eur: Some(800.0),
@@ -263,14 +264,14 @@ mod tests {
             b,
             &Review {
                 relevant: true,
-                category: "part".into(),
+                category: crate::Category::Part,
                 species: vec!["Psittacus erithacus".into(), "Testudo hermanni".into()],
                 specimens: None,
                 price_eur: Some(30.0),
-                risk: "medium".into(),
+                risk: crate::Risk::Medium,
                 ..Default::default()
             },
-            "corrected",
+            crate::ReviewStatus::Corrected,
             "ana",
         )
         .unwrap();

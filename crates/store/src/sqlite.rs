@@ -6,6 +6,19 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::*;
 
+/// Reads a vocabulary value ([`Risk`], [`Category`], [`Intent`], [`ReviewStatus`]) from a TEXT
+/// column: the SQL boundary of the enums (they are written with their `as_str`). A value that is
+/// not in the vocabulary is a conversion error naming it.
+pub(crate) fn vocab<T>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<T>
+where
+    T: std::str::FromStr<Err = VocabError>,
+{
+    let s: String = r.get(i)?;
+    s.parse().map_err(|e: VocabError| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// Schema migrations, applied in order; the index + 1 is the schema version. Never edit a shipped
 /// migration: add a new one.
 /// The campaign's highest frontier seq. With the index of migration 8, one index probe; without
@@ -180,8 +193,8 @@ impl SqliteStore {
                     r.ad_id,
                     r.version,
                     det.relevant,
-                    det.category,
-                    det.risk,
+                    det.category.as_str(),
+                    det.risk.as_str(),
                     det.risk_score,
                     det.lang,
                     det.price_eur,
@@ -359,8 +372,8 @@ impl SqliteStore {
                 ad_id,
                 version,
                 det.relevant,
-                det.category,
-                det.risk,
+                det.category.as_str(),
+                det.risk.as_str(),
                 det.risk_score,
                 det.lang,
                 det.price_eur,
@@ -635,8 +648,8 @@ impl Store for SqliteStore {
             args.push(Box::new(c.clone()));
             sql.push_str(&format!(" AND c.name = ?{}", args.len()));
         }
-        if let Some(r) = &f.risk {
-            args.push(Box::new(r.clone()));
+        if let Some(r) = f.risk {
+            args.push(Box::new(r.as_str()));
             sql.push_str(&format!(" AND d.risk = ?{}", args.len()));
         }
         if let Some(p) = &f.platform {
@@ -664,9 +677,9 @@ impl Store for SqliteStore {
                     content,
                     r.get::<_, Option<f64>>(4)?,
                     r.get::<_, Option<String>>(5)?,
-                    r.get::<_, String>(6)?,
+                    vocab::<Risk>(r, 6)?,
                     r.get::<_, i64>(7)?,
-                    r.get::<_, String>(8)?,
+                    vocab::<Category>(r, 8)?,
                     species,
                     r.get::<_, i64>(10)?,
                     r.get::<_, i64>(11)?,
@@ -791,8 +804,8 @@ impl Store for SqliteStore {
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
                 r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
+                vocab::<Risk>(r, 3)?,
+                vocab::<Category>(r, 4)?,
                 r.get::<_, String>(5)?,
             ))
         })?;

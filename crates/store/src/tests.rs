@@ -137,14 +137,17 @@ fn reviews_are_audited_and_reports_deduplicated() {
         .unwrap();
     let mut r = crate::app::Review {
         relevant: true,
-        category: "live".into(),
-        risk: "high".into(),
+        category: crate::Category::Live,
+        risk: crate::Risk::High,
         ..Default::default()
     };
-    s.save_review(id, &r, "confirmed", "ana").unwrap();
-    r.risk = "medium".into();
+    s.save_review(id, &r, crate::ReviewStatus::Confirmed, "ana")
+        .unwrap();
+    r.risk = crate::Risk::Medium;
     r.takedown = true;
-    let stored = s.save_review(id, &r, "corrected", "bob").unwrap();
+    let stored = s
+        .save_review(id, &r, crate::ReviewStatus::Corrected, "bob")
+        .unwrap();
     assert_eq!(
         (stored.reviewer.as_str(), stored.status.as_str()),
         ("bob", "corrected")
@@ -155,7 +158,9 @@ fn reviews_are_audited_and_reports_deduplicated() {
     assert_eq!(log[0].detail["risk"]["old"], "high");
     assert_eq!(log[0].detail["risk"]["new"], "medium");
     assert!(log[0].detail.get("category").is_none());
-    assert!(s.save_review(9999, &r, "corrected", "bob").is_err());
+    assert!(s
+        .save_review(9999, &r, crate::ReviewStatus::Corrected, "bob")
+        .is_err());
     let (a, o) = s.add_report("http://x/1", "k1", "first", "ip").unwrap();
     let (b, o2) = s.add_report("http://x/1#y", "k1", "again", "ip").unwrap();
     assert_eq!(

@@ -1,90 +1,25 @@
 //! UTC timestamps for `WARC-Date` (W3C-ISO8601 / RFC 3339 with `Z`) and file names.
 //!
-//! A tiny proleptic-Gregorian conversion (Howard Hinnant's `days_from_civil`) keeps the
-//! crate free of a date-time dependency; only years 0000–9999 are representable in WARC.
+//! Calendar arithmetic is the `time` crate's; only years 0000–9999 are representable in WARC.
 
 use std::io;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Calendar fields of a UTC instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Civil {
-    pub year: i64,
-    pub month: u32,
-    pub day: u32,
-    pub hour: u32,
-    pub minute: u32,
-    pub second: u32,
-    pub nanos: u32,
-}
+use time::{Date, Month, UtcDateTime};
 
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-/// Splits a `SystemTime` into UTC calendar fields (years 0000–9999 only).
-pub(crate) fn civil(t: SystemTime) -> io::Result<Civil> {
-    let (secs, nanos) = match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => (i64::try_from(d.as_secs()).ok(), d.subsec_nanos()),
-        Err(e) => {
-            let d = e.duration();
-            match i64::try_from(d.as_secs()) {
-                Ok(s) if d.subsec_nanos() == 0 => (Some(-s), 0),
-                Ok(s) => (Some(-s - 1), 1_000_000_000 - d.subsec_nanos()),
-                Err(_) => (None, 0),
-            }
-        }
+/// A `SystemTime` as a UTC date-time (years 0000–9999 only).
+fn utc(t: SystemTime) -> io::Result<UtcDateTime> {
+    let nanos = match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i128::try_from(d.as_nanos()).ok(),
+        Err(e) => i128::try_from(e.duration().as_nanos()).ok().map(|n| -n),
     };
-    let secs = secs.ok_or_else(out_of_range)?;
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400) as u32;
-    let (year, month, day) = civil_from_days(days);
-    if !(0..=9999).contains(&year) {
+    let t = nanos
+        .and_then(|n| UtcDateTime::from_unix_timestamp_nanos(n).ok())
+        .ok_or_else(out_of_range)?;
+    if !(0..=9999).contains(&t.year()) {
         return Err(out_of_range());
     }
-    Ok(Civil {
-        year,
-        month,
-        day,
-        hour: sod / 3600,
-        minute: sod / 60 % 60,
-        second: sod % 60,
-        nanos,
-    })
+    Ok(t)
 }
 
 fn out_of_range() -> io::Error {
@@ -97,12 +32,17 @@ fn out_of_range() -> io::Error {
 /// `WARC-Date` value: `YYYY-MM-DDThh:mm:ssZ`, with microseconds (`.ffffff`) when the
 /// instant has a sub-second part (WARC 1.1 allows a fraction).
 pub fn format_warc_date(t: SystemTime) -> io::Result<String> {
-    let c = civil(t)?;
+    let t = utc(t)?;
     let mut s = format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
     );
-    let micros = c.nanos / 1000;
+    let micros = t.microsecond();
     if micros != 0 {
         s.push_str(&format!(".{micros:06}"));
     }
@@ -112,10 +52,15 @@ pub fn format_warc_date(t: SystemTime) -> io::Result<String> {
 
 /// `YYYYMMDDhhmmss` (UTC), as used in file names.
 pub(crate) fn format_compact(t: SystemTime) -> io::Result<String> {
-    let c = civil(t)?;
+    let t = utc(t)?;
     Ok(format!(
         "{:04}{:02}{:02}{:02}{:02}{:02}",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
     ))
 }
 
@@ -138,19 +83,15 @@ pub(crate) fn parse_warc_date_parts(s: &str) -> Option<(i64, u32)> {
     if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let year = i64::from(num(0..4)?);
-    let month = num(5..7)?;
-    let day = num(8..10)?;
+    let year = i32::try_from(num(0..4)?).ok()?;
+    let month = Month::try_from(u8::try_from(num(5..7)?).ok()?).ok()?;
+    let day = u8::try_from(num(8..10)?).ok()?;
+    let date = Date::from_calendar_date(year, month, day).ok()?;
     let hour = num(11..13)?;
     let minute = num(14..16)?;
     let second = num(17..19)?;
-    if !(1..=12).contains(&month)
-        || day == 0
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
+    // 60 is a leap second, counted (as before) as the first second of the next minute.
+    if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
     let rest = &b[19..b.len() - 1];
@@ -167,8 +108,8 @@ pub(crate) fn parse_warc_date_parts(s: &str) -> Option<(i64, u32)> {
         }
         n
     };
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    let midnight = date.midnight().as_utc().unix_timestamp();
+    let secs = midnight + i64::from(hour * 3600 + minute * 60 + second);
     Some((secs, nanos))
 }
 
@@ -240,5 +181,47 @@ mod tests {
             assert_eq!(parse_warc_date(bad), None, "{bad}");
         }
         assert!(parse_warc_date("2024-02-29T23:59:60Z").is_some());
+    }
+
+    #[test]
+    fn leap_days_and_year_boundaries() {
+        for (s, secs) in [
+            ("1900-03-01T00:00:00Z", -2_203_891_200),
+            ("2000-02-29T12:00:00Z", 951_825_600),
+            ("2025-12-31T23:59:59Z", 1_767_225_599),
+            ("2026-01-01T00:00:00Z", 1_767_225_600),
+        ] {
+            assert_eq!(parse_warc_date_parts(s), Some((secs, 0)), "{s}");
+            let t = parse_warc_date(s).unwrap();
+            assert_eq!(format_warc_date(t).unwrap(), s);
+        }
+        assert_eq!(parse_warc_date("1900-02-29T00:00:00Z"), None);
+        assert_eq!(parse_warc_date("2100-02-29T00:00:00Z"), None);
+        assert_eq!(parse_warc_date("2025-04-31T00:00:00Z"), None);
+        assert_eq!(
+            parse_warc_date_parts("2016-12-31T23:59:60Z"),
+            parse_warc_date_parts("2017-01-01T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn only_years_0000_to_9999() {
+        let first = UNIX_EPOCH - Duration::from_secs(62_167_219_200);
+        assert_eq!(format_warc_date(first).unwrap(), "0000-01-01T00:00:00Z");
+        assert_eq!(parse_warc_date("0000-01-01T00:00:00Z"), Some(first));
+        let last = UNIX_EPOCH + Duration::from_secs(253_402_300_799);
+        assert_eq!(format_warc_date(last).unwrap(), "9999-12-31T23:59:59Z");
+        assert_eq!(format_compact(last).unwrap(), "99991231235959");
+        assert_eq!(parse_warc_date("9999-12-31T23:59:59Z"), Some(last));
+        for t in [
+            first - Duration::from_nanos(1),
+            last + Duration::from_secs(1),
+            UNIX_EPOCH + Duration::from_secs(1 << 60),
+        ] {
+            let e = format_warc_date(t).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+            assert!(e.to_string().contains("0000-9999"), "{e}");
+            assert!(format_compact(t).is_err());
+        }
     }
 }

@@ -39,7 +39,10 @@ use serde::{Deserialize, Serialize};
 
 pub use date::{format_warc_date, parse_warc_date};
 pub use digest::labelled_digest_to_hex;
-pub use read::{find_url, read_record, responses, verify_dir, Responses};
+pub use read::{
+    find_after, find_url, page_has_screenshot, page_metadata, page_screenshot, read_record,
+    responses, verify_dir, Responses, Screenshot,
+};
 pub use wacz::{
     extract_wacz, write_wacz, WaczContents, WaczError, WaczMeta, WaczPage, WACZ_VERSION,
 };

@@ -453,18 +453,131 @@ pub fn find_url(dir: &Path, url: &str) -> io::Result<Vec<Found>> {
     Ok(out)
 }
 
-/// Loads the record at `offset` of `dir/file` (the offset of its gzip member, or its
-/// byte offset in an uncompressed file, as in [`crate::Stored`] and [`Found`]).
-///
-/// `file` must be a plain file name. A record that is damaged, truncated or not at
-/// that offset is an `InvalidData` error; blocks over 4 GiB are refused.
-pub fn read_record(dir: &Path, file: &str, offset: u64) -> io::Result<Record> {
+/// Refuses a file name that is not a plain name in the directory (a path, `..`, a NUL).
+fn check_plain_name(file: &str) -> io::Result<()> {
     if file.is_empty() || file == "." || file == ".." || file.contains(['/', '\\', '\0']) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("{file:?} is not a plain file name"),
         ));
     }
+    Ok(())
+}
+
+/// Finds the first record whose `WARC-Target-URI` is exactly `uri` at or after `offset` of
+/// `dir/file`, going on into the files written after it (rotation may have moved it there),
+/// looking at no more than `max_records` records. Returns its file and offset. This is how a
+/// page's screenshot and rendered DOM (`urn:screenshot:URL`, `urn:dom:URL`, written just after
+/// the page's own records) are found from the page's response record.
+pub fn find_after(
+    dir: &Path,
+    file: &str,
+    offset: u64,
+    uri: &str,
+    max_records: usize,
+) -> io::Result<Option<(String, u64)>> {
+    check_plain_name(file)?;
+    let files = warc_files(dir)?;
+    let Some(first) = files.iter().position(|f| f == file) else {
+        return Ok(None);
+    };
+    let mut seen = 0usize;
+    for (i, name) in files[first..].iter().enumerate() {
+        let start = if i == 0 { offset } else { 0 };
+        let mut rr = RecordReader::new(File::open(dir.join(name))?, start)?;
+        loop {
+            match rr.next() {
+                Next::End => break,
+                Next::Problem(_) => continue,
+                Next::Record(h) => {
+                    seen += 1;
+                    if h.target_uri() == Some(uri) {
+                        return Ok(Some((name.clone(), h.offset)));
+                    }
+                    if seen >= max_records {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Records a browser capture writes after a page's own three (the other responses it received,
+/// three records each, up to a campaign's request cap, then the DOM and the screenshot): how far
+/// [`page_screenshot`] looks.
+const CAPTURE_RECORDS: usize = 3 * 1000 + 10;
+
+/// The JSON of the `metadata` record written just after the response record at `offset`
+/// (`length` bytes) of `dir/file`, when there is one.
+pub fn page_metadata(
+    dir: &Path,
+    file: &str,
+    offset: u64,
+    length: u64,
+) -> Option<serde_json::Value> {
+    read_record(dir, file, offset + length)
+        .ok()
+        .filter(|r| r.warc_type() == Some("metadata"))
+        .and_then(|r| serde_json::from_slice::<serde_json::Value>(r.payload()).ok())
+}
+
+/// Whether the browser made a screenshot of the page whose response record is at `offset`
+/// (`length` bytes) of `dir/file`: its metadata record says `"screenshot": true`.
+pub fn page_has_screenshot(dir: &Path, file: &str, offset: u64, length: u64) -> bool {
+    page_metadata(dir, file, offset, length)
+        .and_then(|m| m.get("screenshot").and_then(|v| v.as_bool()))
+        .unwrap_or(false)
+}
+
+/// A page's screenshot, as stored.
+#[derive(Debug, Clone)]
+pub struct Screenshot {
+    /// WARC file holding it.
+    pub file: String,
+    /// Offset of its `resource` record.
+    pub offset: u64,
+    /// The PNG.
+    pub png: Vec<u8>,
+}
+
+/// The screenshot of the page `url` whose response record is at `offset` (`length` bytes) of
+/// `dir/file`, when the browser made one (`urn:screenshot:URL`, written after the page's records,
+/// possibly in the next file). Its digests are checked: a damaged record is an error.
+pub fn page_screenshot(
+    dir: &Path,
+    file: &str,
+    offset: u64,
+    length: u64,
+    url: &str,
+) -> io::Result<Option<Screenshot>> {
+    if !page_has_screenshot(dir, file, offset, length) {
+        return Ok(None);
+    }
+    let uri = format!("urn:screenshot:{url}");
+    let Some((f, o)) = find_after(dir, file, offset, &uri, CAPTURE_RECORDS)? else {
+        return Ok(None);
+    };
+    let r = read_record(dir, &f, o)?;
+    let problems = r.digest_problems();
+    if !problems.is_empty() {
+        return Err(invalid(format!("{f} @ {o}: {}", problems.join("; "))));
+    }
+    Ok(Some(Screenshot {
+        file: f,
+        offset: o,
+        png: r.payload().to_vec(),
+    }))
+}
+
+/// Loads the record at `offset` of `dir/file` (the offset of its gzip member, or its
+/// byte offset in an uncompressed file, as in [`crate::Stored`] and [`Found`]).
+///
+/// `file` must be a plain file name. A record that is damaged, truncated or not at
+/// that offset is an `InvalidData` error; blocks over 4 GiB are refused.
+pub fn read_record(dir: &Path, file: &str, offset: u64) -> io::Result<Record> {
+    check_plain_name(file)?;
     let mut rr = RecordReader::new(File::open(dir.join(file))?, offset)?;
     let h = match rr.next() {
         Next::Record(h) if h.offset == offset => h,

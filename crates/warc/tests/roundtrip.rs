@@ -489,12 +489,31 @@ fn a_resource_record_is_written_verified_and_read_back() {
     let r = read_record(tmp.path(), &s.file, s.offset).unwrap();
     assert_eq!(r.warc_type(), Some("resource"));
     assert_eq!(r.target_uri(), Some("urn:screenshot:http://127.0.0.1/ad/1"));
-    assert_eq!(r.header("WARC-Concurrent-To"), Some(page.record_id.as_str()));
+    assert_eq!(
+        r.header("WARC-Concurrent-To"),
+        Some(page.record_id.as_str())
+    );
     assert_eq!(r.header("Content-Type"), Some("image/png"));
     assert_eq!(r.payload(), &png[..]);
     assert!(r.digest_problems().is_empty());
     let report = verify_dir(tmp.path()).unwrap();
     assert!(report.is_ok(), "{:#?}", report.errors);
+    // Found from the page's own record, and not before it.
+    let found = wildwatch_warc::find_after(
+        tmp.path(),
+        &page.file,
+        page.offset,
+        "urn:screenshot:http://127.0.0.1/ad/1",
+        100,
+    )
+    .unwrap();
+    assert_eq!(found, Some((s.file.clone(), s.offset)));
+    assert_eq!(
+        wildwatch_warc::find_after(tmp.path(), &s.file, s.offset + 1, "urn:screenshot:x", 100)
+            .unwrap(),
+        None
+    );
+    assert!(wildwatch_warc::find_after(tmp.path(), "../x", 0, "u", 1).is_err());
     // A URI that would break the record's header is refused, and nothing is written.
     let before = fs::metadata(tmp.path().join(&s.file)).unwrap().len();
     let bad = w.write_resource(&wildwatch_warc::Resource {
@@ -505,5 +524,8 @@ fn a_resource_record_is_written_verified_and_read_back() {
         concurrent_to: None,
     });
     assert_eq!(bad.unwrap_err().kind(), ErrorKind::InvalidInput);
-    assert_eq!(fs::metadata(tmp.path().join(&s.file)).unwrap().len(), before);
+    assert_eq!(
+        fs::metadata(tmp.path().join(&s.file)).unwrap().len(),
+        before
+    );
 }

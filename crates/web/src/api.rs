@@ -12,8 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use wildwatch_store::app::{
     AdDetail, AdPage, AdQuery, AdSummary, AuditEntry, CampaignStats, Facets, PageInfo,
-    ReportOutcome, ReportRow, ReportStats, Review, Role, SellerInfo, StoredReview, User,
-    VersionInfo,
+    ReportOutcome, ReportRow, ReportStats, Role, SellerInfo, StoredReview, User, VersionInfo,
 };
 
 use crate::auth::{ApiUser, Authed, ClientIp};
@@ -145,7 +144,7 @@ async fn fallback(method: Method, uri: axum::http::Uri) -> Response {
     ),
     components(schemas(
         ErrorBody, ErrorDetail, User, Role, Dashboard, AdList, AdPage, AdSummary, AdDetail,
-        VersionInfo, PageInfo, SellerInfo, Review, StoredReview, AuditEntry, CampaignStats,
+        VersionInfo, PageInfo, SellerInfo, service::ReviewInput, StoredReview, AuditEntry, CampaignStats,
         ReportStats, ReportRow, ReportOutcome, NewReport, ReportAccepted, NewUser, UserPatch,
         NewToken, TokenCreated, Facets, Metrics, Agreement, crate::learn::QueueEntry,
         crate::learn::ModelPanel, crate::learn::ModelInfo, crate::learn::HistoryLine, crate::actions::NoticeRequest,
@@ -296,17 +295,18 @@ async fn get_ad(
 
 /// Reviews an ad (analyst, admin): the corrected labels, notes, tags and actions. Kept in the
 /// audit log with who and when.
-#[utoipa::path(put, path = "/api/ads/{id}/review", params(("id" = i64, Path)), request_body = Review,
+#[utoipa::path(put, path = "/api/ads/{id}/review", params(("id" = i64, Path)), request_body = service::ReviewInput,
     responses((status = 200, body = StoredReview), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn put_review(
     State(st): State<Shared>,
     ApiUser(a): ApiUser,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    JsonBody(r): JsonBody<Review>,
+    JsonBody(r): JsonBody<service::ReviewInput>,
 ) -> ApiResult<StoredReview> {
     csrf(&a, &headers)?;
     a.need_review()?;
+    let r = r.labels()?;
     Ok(Json(
         service::save_review(&st, id, r, &a.user.username).await?,
     ))

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wildwatch_detect::{training, AdInput, Detector};
 use wildwatch_model::{Model, TrainOptions};
-use wildwatch_store::{AppStore, Redetection};
+use wildwatch_store::{AppStore, Redetection, Risk};
 
 use crate::{db, AppState, Failure, Shared};
 
@@ -58,7 +58,7 @@ pub struct QueueEntry {
     /// What the detection decided.
     pub relevant: bool,
     /// The detection's risk level.
-    pub risk: String,
+    pub risk: Risk,
 }
 
 /// An unreviewed ad to rank (newest first).
@@ -117,7 +117,7 @@ fn classify(c: &Candidate) -> Option<(u8, f64, &'static str, String)> {
         "rules set a listed name aside for the kind of item (ITEM_KIND)"
     } else if has("LOOKALIKE") && named_taxon {
         "rules call a listed name a lookalike (LOOKALIKE)"
-    } else if d["risk"].as_str() == Some("medium") {
+    } else if risk_of(d) == Risk::Medium {
         "rules rate the risk medium"
     } else {
         return None;
@@ -179,7 +179,7 @@ pub fn rank_queue(candidates: Vec<Candidate>, limit: usize) -> Vec<QueueEntry> {
                 why,
                 model_p: d["model_p"].as_f64(),
                 relevant: d["relevant"].as_bool().unwrap_or(false),
-                risk: d["risk"].as_str().unwrap_or("none").to_string(),
+                risk: risk_of(d),
             },
         ));
     }
@@ -526,4 +526,12 @@ pub async fn model_panel(st: &Shared) -> Result<ModelPanel, Failure> {
         retraining: st.retraining.load(Ordering::SeqCst),
         retrain_every: st.cfg.retrain_every,
     })
+}
+
+/// The risk class of a stored detection (the scan contract's `risk`; `none` when missing).
+fn risk_of(d: &serde_json::Value) -> Risk {
+    d["risk"]
+        .as_str()
+        .and_then(|r| Risk::parse(r).ok())
+        .unwrap_or_default()
 }

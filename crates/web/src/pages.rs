@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use wildwatch_store::app::{AdQuery, Review, Role, User};
+use wildwatch_store::{Category, ReviewStatus, Risk};
 
 use crate::auth::{self, Authed, ClientIp, MaybeUser, PageUser};
 use crate::service::{self, CATEGORIES, RISKS};
@@ -17,6 +18,7 @@ use crate::{db, Failure, Shared};
 
 mod ad;
 mod admin;
+mod screenshot;
 mod sellers;
 
 pub use ad::archive_link;
@@ -169,6 +171,7 @@ pub fn routes() -> Router<Shared> {
         .route("/ads", get(ads_list))
         .route("/ads/{id}", get(ad_page))
         .route("/ads/{id}/review", post(review_post))
+        .route("/ads/{id}/screenshot", get(screenshot::ad_screenshot))
         .route("/report", get(report_form).post(report_post))
         .route("/reports", get(reports_page))
         .route("/reviews/metrics", get(metrics_page))
@@ -403,7 +406,7 @@ async fn logout(State(st): State<Shared>, PageUser(a): PageUser, body: Bytes) ->
 struct RowView {
     id: i64,
     title: String,
-    category: String,
+    category: Category,
     species: String,
     price: String,
     platform: String,
@@ -411,9 +414,9 @@ struct RowView {
     lang: String,
     seller: String,
     seen: String,
-    risk: String,
+    risk: Risk,
     score: i64,
-    review: String,
+    review: ReviewStatus,
     takedown: bool,
     enforcement: bool,
     gone: bool,
@@ -559,7 +562,7 @@ async fn ads_list(
             } else {
                 r.title.clone()
             },
-            category: r.category.clone(),
+            category: r.category,
             species: r.species.join(", "),
             price: r.price_eur.map(fmt_eur).unwrap_or_default(),
             platform: r.platform.clone(),
@@ -567,9 +570,9 @@ async fn ads_list(
             lang: r.lang.clone(),
             seller: r.seller.clone().unwrap_or_default(),
             seen: fmt_day(r.first_seen),
-            risk: r.risk.clone(),
+            risk: r.risk,
             score: r.risk_score,
-            review: r.review_status.clone(),
+            review: r.review_status,
             takedown: r.takedown,
             enforcement: r.enforcement,
             gone: r.gone_at.is_some(),
@@ -590,10 +593,10 @@ async fn ads_list(
         risks: opts(&RISKS, q.risk.as_deref()),
         reviews: opts(
             &[
-                "unreviewed",
+                ReviewStatus::Unreviewed.as_str(),
                 "reviewed",
-                "confirmed",
-                "corrected",
+                ReviewStatus::Confirmed.as_str(),
+                ReviewStatus::Corrected.as_str(),
                 "takedown",
                 "enforcement",
             ],

@@ -4,38 +4,91 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wildwatch_detect::DOCUMENT_CODES;
 use wildwatch_store::app::{AdQuery, Facets, ReportOutcome, Review, ReviewedAd};
-use wildwatch_store::{AppStore, StoreError};
+use wildwatch_store::{AppStore, Category, ReviewStatus, Risk, StoreError};
 
 use crate::{db, AppState, Cached, Failure, Recent, Shared};
 
 /// Categories an analyst may give.
-pub const CATEGORIES: [&str; 4] = ["live", "part", "lookalike", "none"];
+pub const CATEGORIES: [&str; 4] = Category::NAMES;
 /// Risk classes.
-pub const RISKS: [&str; 4] = ["high", "medium", "low", "none"];
+pub const RISKS: [&str; 4] = Risk::NAMES;
 
-/// Checks and normalises a review: categories and risks from their sets, documents from the
-/// detector's codes, species names resolved to accepted names in the reference data, numbers in
-/// range, text lengths bounded. The message names the field at fault.
+/// A review as the API and the review form give it: category and risk as text (any case, spaces
+/// around), turned into a [`Review`] by [`ReviewInput::labels`] with a message naming the field
+/// at fault. The OpenAPI document shows it as `Review`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = Review)]
+pub struct ReviewInput {
+    /// Relevant to CITES/EU listings.
+    pub relevant: bool,
+    /// live / part / lookalike / none.
+    pub category: String,
+    /// Scientific names.
+    #[serde(default)]
+    pub species: Vec<String>,
+    /// Specimens.
+    pub specimens: Option<u32>,
+    /// Price in euros.
+    pub price_eur: Option<f64>,
+    /// Documents claimed.
+    #[serde(default)]
+    pub documents: Vec<String>,
+    /// high / medium / low / none.
+    pub risk: String,
+    /// Free notes.
+    #[serde(default)]
+    pub notes: String,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Mark for takedown.
+    #[serde(default)]
+    pub takedown: bool,
+    /// Mark for enforcement.
+    #[serde(default)]
+    pub enforcement: bool,
+}
+
+impl ReviewInput {
+    /// The review with its category and risk read from their sets (trimmed, any case).
+    pub fn labels(self) -> Result<Review, Failure> {
+        let category = self.category.trim().to_lowercase();
+        let category = Category::parse(&category).map_err(|_| {
+            Failure::bad(format!(
+                "category must be one of {}, not `{category}`",
+                CATEGORIES.join(", "),
+            ))
+        })?;
+        let risk = self.risk.trim().to_lowercase();
+        let risk = Risk::parse(&risk).map_err(|_| {
+            Failure::bad(format!(
+                "risk must be one of {}, not `{risk}`",
+                RISKS.join(", "),
+            ))
+        })?;
+        Ok(Review {
+            relevant: self.relevant,
+            category,
+            species: self.species,
+            specimens: self.specimens,
+            price_eur: self.price_eur,
+            documents: self.documents,
+            risk,
+            notes: self.notes,
+            tags: self.tags,
+            takedown: self.takedown,
+            enforcement: self.enforcement,
+        })
+    }
+}
+
+/// Checks and normalises a review: documents from the detector's codes, species names resolved
+/// to accepted names in the reference data, numbers in range, text lengths bounded. The message
+/// names the field at fault. (Categories and risks are checked by [`ReviewInput::labels`].)
 pub fn check_review(st: &Shared, mut r: Review) -> Result<Review, Failure> {
-    r.category = r.category.trim().to_lowercase();
-    if !CATEGORIES.contains(&r.category.as_str()) {
-        return Err(Failure::bad(format!(
-            "category must be one of {}, not `{}`",
-            CATEGORIES.join(", "),
-            r.category
-        )));
-    }
-    r.risk = r.risk.trim().to_lowercase();
-    if !RISKS.contains(&r.risk.as_str()) {
-        return Err(Failure::bad(format!(
-            "risk must be one of {}, not `{}`",
-            RISKS.join(", "),
-            r.risk
-        )));
-    }
     let mut docs = Vec::new();
     for d in &r.documents {
         let d = d.trim();
@@ -102,7 +155,7 @@ pub fn check_review(st: &Shared, mut r: Review) -> Result<Review, Failure> {
         return Err(Failure::bad("at most 20 tags"));
     }
     r.tags = tags;
-    if !r.relevant && r.category != "none" {
+    if !r.relevant && r.category != Category::None {
         return Err(Failure::bad(
             "an ad that is not relevant has category `none`",
         ));
@@ -136,8 +189,8 @@ pub fn review_from_detection(det: &serde_json::Value) -> Review {
         category: det
             .get("category")
             .and_then(|v| v.as_str())
-            .unwrap_or("none")
-            .to_string(),
+            .and_then(|v| Category::parse(v).ok())
+            .unwrap_or_default(),
         species: strs("species"),
         specimens: det
             .get("specimens")
@@ -148,14 +201,14 @@ pub fn review_from_detection(det: &serde_json::Value) -> Review {
         risk: det
             .get("risk")
             .and_then(|v| v.as_str())
-            .unwrap_or("none")
-            .to_string(),
+            .and_then(|v| Risk::parse(v).ok())
+            .unwrap_or_default(),
         ..Default::default()
     }
 }
 
 /// `confirmed` when the labels equal the detector's, else `corrected`.
-pub fn review_status(det: &serde_json::Value, r: &Review) -> &'static str {
+pub fn review_status(det: &serde_json::Value, r: &Review) -> ReviewStatus {
     let d = review_from_detection(det);
     let set = |v: &[String]| {
         let mut v = v.to_vec();
@@ -175,9 +228,9 @@ pub fn review_status(det: &serde_json::Value, r: &Review) -> &'static str {
         && set(&d.documents) == set(&r.documents)
         && d.risk == r.risk
     {
-        "confirmed"
+        ReviewStatus::Confirmed
     } else {
-        "corrected"
+        ReviewStatus::Corrected
     }
 }
 

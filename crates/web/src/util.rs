@@ -1,34 +1,26 @@
 //! Small helpers: dates, money, highlighting spans, constant-time comparison.
 
-/// `2026-11-23 14:05 UTC` from Unix seconds.
+/// `2026-11-23 14:05 UTC` from Unix seconds (the bare number outside the years ±9999).
 pub fn fmt_time(t: i64) -> String {
-    let (y, m, d) = civil(t.div_euclid(86_400));
-    let s = t.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        s / 3600,
-        (s / 60) % 60
-    )
+    match time::UtcDateTime::from_unix_timestamp(t) {
+        Ok(u) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            u.year(),
+            u8::from(u.month()),
+            u.day(),
+            u.hour(),
+            u.minute()
+        ),
+        Err(_) => t.to_string(),
+    }
 }
 
-/// `2026-11-23` from Unix seconds.
+/// `2026-11-23` from Unix seconds (the bare number outside the years ±9999).
 pub fn fmt_day(t: i64) -> String {
-    let (y, m, d) = civil(t.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn civil(days: i64) -> (i64, i64, i64) {
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    match time::UtcDateTime::from_unix_timestamp(t) {
+        Ok(u) => format!("{:04}-{:02}-{:02}", u.year(), u8::from(u.month()), u.day()),
+        Err(_) => t.to_string(),
+    }
 }
 
 /// `€1,234` (whole euros) or `€12.50`.
@@ -149,6 +141,17 @@ mod tests {
     fn dates_and_money() {
         assert_eq!(fmt_time(0), "1970-01-01 00:00 UTC");
         assert_eq!(fmt_day(1_795_392_000), "2026-11-23");
+        assert_eq!(
+            fmt_time(1_795_392_000 + 14 * 3600 + 5 * 60 + 59),
+            "2026-11-23 14:05 UTC"
+        );
+        assert_eq!(fmt_time(951_782_400 + 86_399), "2000-02-29 23:59 UTC");
+        assert_eq!(fmt_time(-60), "1969-12-31 23:59 UTC");
+        assert_eq!(fmt_day(-1), "1969-12-31");
+        assert_eq!(fmt_day(1_767_225_600 - 1), "2025-12-31");
+        assert_eq!(fmt_day(1_767_225_600), "2026-01-01");
+        assert_eq!(fmt_time(i64::MAX), i64::MAX.to_string());
+        assert_eq!(fmt_day(i64::MIN), i64::MIN.to_string());
         assert_eq!(fmt_eur(1234.0), "€1,234");
         assert_eq!(fmt_eur(12.5), "€12.50");
         assert_eq!(fmt_int(1234567), "1,234,567");

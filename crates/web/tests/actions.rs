@@ -22,18 +22,19 @@ fn mark_for_takedown(w: &World, ids: &[i64]) {
         for id in ids {
             let r = Review {
                 relevant: true,
-                category: "part".into(),
+                category: wildwatch_store::Category::Part,
                 species: vec!["Loxodonta africana".into()],
                 specimens: Some(1),
                 price_eur: Some(300.0),
                 documents: vec![],
-                risk: "high".into(),
+                risk: wildwatch_store::Risk::High,
                 notes: String::new(),
                 tags: vec![],
                 takedown: true,
                 enforcement: false,
             };
-            s.save_review(*id, &r, "confirmed", "ana").unwrap();
+            s.save_review(*id, &r, wildwatch_store::ReviewStatus::Confirmed, "ana")
+                .unwrap();
         }
     });
 }

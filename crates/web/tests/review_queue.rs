@@ -54,8 +54,8 @@ fn add_ad(
     };
     let rec = DetectionRecord {
         relevant,
-        category: json["category"].as_str().unwrap().into(),
-        risk: json["risk"].as_str().unwrap().into(),
+        category: json["category"].as_str().unwrap().parse().unwrap(),
+        risk: json["risk"].as_str().unwrap().parse().unwrap(),
         risk_score: 10,
         lang: lang.into(),
         price_eur: None,
@@ -100,8 +100,16 @@ fn model_det(p: f64, model_reason: bool, relevant: bool) -> serde_json::Value {
 fn review(relevant: bool) -> Review {
     Review {
         relevant,
-        category: if relevant { "part" } else { "none" }.into(),
-        risk: if relevant { "high" } else { "none" }.into(),
+        category: if relevant {
+            wildwatch_store::Category::Part
+        } else {
+            wildwatch_store::Category::None
+        },
+        risk: if relevant {
+            wildwatch_store::Risk::High
+        } else {
+            wildwatch_store::Risk::None
+        },
         ..Default::default()
     }
 }
@@ -136,8 +144,13 @@ async fn the_queue_puts_disagreements_then_unsure_then_sure_ads_and_escapes_titl
             "Elfenbein Dose",
             model_det(0.5, true, false),
         );
-        s.save_review(reviewed, &review(true), "corrected", "ana")
-            .unwrap();
+        s.save_review(
+            reviewed,
+            &review(true),
+            wildwatch_store::ReviewStatus::Corrected,
+            "ana",
+        )
+        .unwrap();
         (disagree, unsure, sure, reviewed)
     });
     let (cookie, _) = login(&w.app, "vic").await;
@@ -284,8 +297,13 @@ async fn retraining_needs_thirty_reviews_of_both_classes_and_writes_nothing_othe
     let w = world_n(b, 35, |_| {});
     w.with_store(|s| {
         for id in &w.ad_ids[..10] {
-            s.save_review(*id, &review(true), "corrected", "ana")
-                .unwrap();
+            s.save_review(
+                *id,
+                &review(true),
+                wildwatch_store::ReviewStatus::Corrected,
+                "ana",
+            )
+            .unwrap();
         }
     });
     let model_dir = w.st.cfg.model_dir.clone();
@@ -296,8 +314,13 @@ async fn retraining_needs_thirty_reviews_of_both_classes_and_writes_nothing_othe
     }
     w.with_store(|s| {
         for id in &w.ad_ids[10..32] {
-            s.save_review(*id, &review(true), "corrected", "ana")
-                .unwrap();
+            s.save_review(
+                *id,
+                &review(true),
+                wildwatch_store::ReviewStatus::Corrected,
+                "ana",
+            )
+            .unwrap();
         }
     });
     match outside_runtime(|| learn::retrain(&w.st)).unwrap() {
@@ -326,8 +349,13 @@ async fn retraining_saves_the_model_and_its_history_redetects_and_shows_on_the_d
     let w = world_n(b, 40, |_| {});
     w.with_store(|s| {
         for (i, id) in w.ad_ids[..36].iter().enumerate() {
-            s.save_review(*id, &review(i % 3 != 0), "corrected", "ana")
-                .unwrap();
+            s.save_review(
+                *id,
+                &review(i % 3 != 0),
+                wildwatch_store::ReviewStatus::Corrected,
+                "ana",
+            )
+            .unwrap();
         }
     });
     // The same data with a real detector.

@@ -40,8 +40,8 @@ fn detection(species: &[Species<'_>], risk: &str) -> DetectionRecord {
         .collect();
     DetectionRecord {
         relevant: !species.is_empty(),
-        category: "live".into(),
-        risk: risk.into(),
+        category: wildwatch_store::Category::Live,
+        risk: risk.parse().unwrap(),
         risk_score: 90,
         lang: "fr".into(),
         price_eur: Some(450.0),
@@ -120,14 +120,19 @@ impl World {
     pub fn mark(&mut self, ad: i64, species: &[&str], takedown: bool) {
         let review = Review {
             relevant: true,
-            category: "live".into(),
+            category: wildwatch_store::Category::Live,
             species: species.iter().map(|s| s.to_string()).collect(),
-            risk: "high".into(),
+            risk: wildwatch_store::Risk::High,
             takedown,
             ..Default::default()
         };
         self.store
-            .save_review(ad, &review, "corrected", "alice")
+            .save_review(
+                ad,
+                &review,
+                wildwatch_store::ReviewStatus::Corrected,
+                "alice",
+            )
             .unwrap();
     }
 }

@@ -468,6 +468,22 @@ fn was_cut(rec: &ResponseRecord) -> bool {
     by_crawl || rec.warc_truncated.is_some() || rec.body_truncated
 }
 
+/// The DOM the browser rendered of a page it captured (`urn:dom:URL`, written after the page's
+/// records), when the page's metadata record says the browser captured it.
+fn rendered_dom(warc: &Path, rec: &ResponseRecord) -> Option<String> {
+    if meta_str(rec, "captured_by") != Some("browser") {
+        return None;
+    }
+    let dir = warc.parent()?;
+    let name = warc.file_name()?.to_str()?;
+    let uri = format!("urn:dom:{}", rec.found.url);
+    let (f, o) = wildwatch_warc::find_after(dir, name, rec.found.offset, &uri, 3010).ok()??;
+    let r = wildwatch_warc::read_record(dir, &f, o).ok()?;
+    r.digest_problems()
+        .is_empty()
+        .then(|| String::from_utf8_lossy(r.payload()).into_owned())
+}
+
 /// What the page was fetched as: the crawl's word for it (`fetched_as` in its metadata record);
 /// else (another crawler's page) a redirect or a file that is not HTML is no page, and an HTML
 /// page is an ad when the adapter says its URL is an ad URL (the crawl follows only those links
@@ -578,7 +594,7 @@ fn read_warc_files(imp: &mut Import, adapter_dirs: &[PathBuf], files: &[PathBuf]
             .max_body(MAX_PAGE);
         for rec in records {
             match rec {
-                Ok(rec) => imp.page(&rec, &mut adapters)?,
+                Ok(rec) => imp.page(&rec, file, &mut adapters)?,
                 Err(e) => imp.bad_record(Bad::Record(e)),
             }
         }
@@ -588,7 +604,7 @@ fn read_warc_files(imp: &mut Import, adapter_dirs: &[PathBuf], files: &[PathBuf]
 
 impl Import<'_> {
     /// An archived page: queued to be read as the crawl reads it, or counted as no ad.
-    fn page(&mut self, rec: &ResponseRecord, adapters: &mut Adapters) -> Result<()> {
+    fn page(&mut self, rec: &ResponseRecord, warc: &Path, adapters: &mut Adapters) -> Result<()> {
         let adapter = adapters.get(&*self.store, rec, self.file);
         let kind = match page_kind(rec, &adapter) {
             Ok(k) => k,
@@ -619,6 +635,9 @@ impl Import<'_> {
         let ct = rec.found.http_header("content-type");
         let (text, _, replaced) = wildwatch_crawl::fetch::decode_checked(&body, ct);
         self.tally.replaced += u64::from(replaced);
+        // A page loaded in the browser is read from its DOM after the scripts ran, as the crawl
+        // read it (the HTML the server sent may hold no ad at all).
+        let text = rendered_dom(warc, rec).unwrap_or(text);
         self.push(ImportItem::Page(Box::new(Page {
             text,
             url: rec.found.url.clone(),

@@ -200,13 +200,18 @@ fn formula_and_script_strings_reach_spreadsheets_defused() {
         for r in &rows {
             let review = Review {
                 relevant: true,
-                category: "part".into(),
-                risk: "high".into(),
+                category: wildwatch_store::Category::Part,
+                risk: wildwatch_store::Risk::High,
                 takedown: true,
                 ..Default::default()
             };
             store
-                .save_review(r.id, &review, "corrected", "alice")
+                .save_review(
+                    r.id,
+                    &review,
+                    wildwatch_store::ReviewStatus::Corrected,
+                    "alice",
+                )
                 .unwrap();
         }
     }

@@ -4,30 +4,7 @@
 use crate::evidence::{Evidence, Span};
 use crate::{kind, Reason};
 
-/// What an ad wants to do (the `intent` of the scan contract).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Intent {
-    /// Offers something.
-    Offer,
-    /// A buyer's ad.
-    Wanted,
-    /// Offered in exchange.
-    Swap,
-    /// News, opinion, petitions, law talk: offers nothing.
-    Discussion,
-}
-
-impl Intent {
-    /// The contract's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Intent::Offer => "offer",
-            Intent::Wanted => "wanted",
-            Intent::Swap => "swap",
-            Intent::Discussion => "discussion",
-        }
-    }
-}
+pub use wildwatch_vocab::Intent;
 
 fn reason(code: &'static str, text: String, list: &str, span: Span) -> Reason {
     Reason {

@@ -35,30 +35,7 @@ use crate::evidence::Evidence;
 use crate::kind::{ItemKind, KindDecision};
 use crate::{extract, AdInput, Detection, Detector, Reason};
 
-/// The category of the scan contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Category {
-    /// A live animal or plant of a listed taxon.
-    Live,
-    /// A part, derivative or product of a listed taxon.
-    Part,
-    /// Imitates or is named after wildlife, but is not a specimen.
-    Lookalike,
-    /// Anything else.
-    None,
-}
-
-impl Category {
-    /// The contract's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Live => "live",
-            Category::Part => "part",
-            Category::Lookalike => "lookalike",
-            Category::None => "none",
-        }
-    }
-}
+pub use wildwatch_vocab::Category;
 
 /// A relevant ad is a part (not a live specimen) when it names a material, a part word, leather
 /// goods or a code word; live coral (frags, Ableger) and a live tortoise's shell or a parrot's
@@ -264,16 +241,16 @@ pub(crate) fn decide(
     Detection {
         id: ad.id.clone(),
         relevant,
-        category: category.as_str(),
+        category,
         species,
         specimens,
         price_eur: price.map(|p| p.eur),
         documents: docs.reported,
-        intent: intent.as_str(),
+        intent,
         item_kind,
         lang: lang.code(),
         risk_score: score,
-        risk: risk.as_str(),
+        risk,
         model_p,
         reasons,
         model_evidence,

@@ -7,31 +7,7 @@ use super::taxa::Strictest;
 use crate::evidence::Evidence;
 use crate::Reason;
 
-/// The risk class of the scan contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Risk {
-    /// Not relevant.
-    None,
-    /// A listed taxon with plausible documents; Appendix III / Annex C–D.
-    Low,
-    /// Appendix II / Annex B without documents; dubious documents.
-    Medium,
-    /// Appendix I / Annex A without a valid certificate, no papers, code words, obfuscation,
-    /// ivory / rhino horn / tortoiseshell without a certificate.
-    High,
-}
-
-impl Risk {
-    /// The contract's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Risk::None => "none",
-            Risk::Low => "low",
-            Risk::Medium => "medium",
-            Risk::High => "high",
-        }
-    }
-}
+pub use wildwatch_vocab::Risk;
 
 const HIGH_RISK_MATERIALS: &[&str] = &["ivory", "rhino_horn", "tortoiseshell", "elephant_hair"];
 

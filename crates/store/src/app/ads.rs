@@ -5,7 +5,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::{AdQuery, StoredReview};
-use crate::{AdContent, PageRecord, Result, SqliteStore, StoreError};
+use crate::sqlite::vocab;
+use crate::{AdContent, Category, PageRecord, Result, ReviewStatus, Risk, SqliteStore, StoreError};
 
 /// One row of the ads list.
 #[derive(Debug, Clone, Serialize)]
@@ -26,9 +27,9 @@ pub struct AdSummary {
     /// Detected as relevant.
     pub relevant: bool,
     /// live / part / lookalike / none.
-    pub category: String,
+    pub category: Category,
     /// high / medium / low / none.
-    pub risk: String,
+    pub risk: Risk,
     /// 0–100.
     pub risk_score: i64,
     /// Price in euros.
@@ -40,7 +41,7 @@ pub struct AdSummary {
     /// Seller display name.
     pub seller: Option<String>,
     /// unreviewed / confirmed / corrected.
-    pub review_status: String,
+    pub review_status: ReviewStatus,
     /// Marked for takedown.
     pub takedown: bool,
     /// Marked for enforcement.
@@ -74,8 +75,8 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AdSummary> {
         country: r.get(4)?,
         lang: r.get(5)?,
         relevant: r.get::<_, i64>(6)? != 0,
-        category: r.get(7)?,
-        risk: r.get(8)?,
+        category: vocab(r, 7)?,
+        risk: vocab(r, 8)?,
         risk_score: r.get(9)?,
         price_eur: r.get(10)?,
         specimens: r.get(11)?,
@@ -83,7 +84,7 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AdSummary> {
             .map(|s| s.split('|').map(str::to_string).collect())
             .unwrap_or_default(),
         seller: r.get(13)?,
-        review_status: r.get(14)?,
+        review_status: vocab(r, 14)?,
         takedown: r.get::<_, i64>(15)? != 0,
         enforcement: r.get::<_, i64>(16)? != 0,
         first_seen: r.get(17)?,
@@ -121,7 +122,7 @@ pub struct VersionInfo {
     /// Price as written then.
     pub price_text: Option<String>,
     /// Risk then.
-    pub risk: String,
+    pub risk: Risk,
     /// The page it was read from.
     pub page_id: Option<i64>,
 }
@@ -344,7 +345,7 @@ impl SqliteStore {
                     seen_at: r.get(1)?,
                     title: c.title,
                     price_text: c.price_text,
-                    risk: r.get(3)?,
+                    risk: vocab(r, 3)?,
                     page_id: r.get(4)?,
                 })
             })?

@@ -16,7 +16,7 @@ use crate::{AdContent, DetectionRecord, Result, SqliteStore};
 
 pub use accounts::{Role, TokenRow, User};
 pub use ads::{AdDetail, AdPage, AdSummary, Facets, PageInfo, SellerInfo, VersionInfo};
-pub use query::{parse_day, percent_encode, AdQuery};
+pub use query::{parse_day, percent_encode, AdQuery, REVIEW_FILTERS};
 pub use reports::{CampaignStats, PlatformPages, ReportOutcome, ReportRow, ReportStats};
 pub use review::{
     json_list, review_changes, AuditEntry, QueueCandidate, Review, ReviewedAd, StoredReview,
@@ -167,8 +167,8 @@ pub(crate) fn summarise(
             det.lang,
             ad.country,
             det.relevant,
-            det.category,
-            det.risk,
+            det.category.as_str(),
+            det.risk.as_str(),
             det.risk_score,
             det.price_eur,
             specimens

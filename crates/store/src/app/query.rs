@@ -2,6 +2,19 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{Category, ReviewStatus, Risk};
+
+/// The values of the `review` filter: a review status, or `reviewed` (either), `takedown` or
+/// `enforcement` (marked for them).
+pub const REVIEW_FILTERS: [&str; 6] = [
+    ReviewStatus::Unreviewed.as_str(),
+    ReviewStatus::Confirmed.as_str(),
+    ReviewStatus::Corrected.as_str(),
+    "reviewed",
+    "takedown",
+    "enforcement",
+];
+
 /// Filters, sorting and paging of the ads list. Every field is optional; values are bound as
 /// parameters.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -49,20 +62,16 @@ pub fn parse_day(s: &str) -> std::result::Result<i64, String> {
     if parts.len() != 3 {
         return Err(bad());
     }
-    let y: i64 = parts[0].parse().map_err(|_| bad())?;
-    let m: i64 = parts[1].parse().map_err(|_| bad())?;
-    let d: i64 = parts[2].parse().map_err(|_| bad())?;
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    let y: i32 = parts[0].parse().map_err(|_| bad())?;
+    let m: u8 = parts[1].parse().map_err(|_| bad())?;
+    let d: u8 = parts[2].parse().map_err(|_| bad())?;
+    if !(1970..=9999).contains(&y) {
         return Err(bad());
     }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y2 = if m <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Ok((era * 146_097 + doe - 719_468) * 86_400)
+    // Rejects months other than 1-12 and days the month does not have (2026-02-30).
+    let m = time::Month::try_from(m).map_err(|_| bad())?;
+    let date = time::Date::from_calendar_date(y, m, d).map_err(|_| bad())?;
+    Ok(date.midnight().as_utc().unix_timestamp())
 }
 
 impl AdQuery {
@@ -77,24 +86,9 @@ impl AdQuery {
                 _ => Ok(()),
             }
         }
-        one_of(
-            "category",
-            &self.category,
-            &["live", "part", "lookalike", "none"],
-        )?;
-        one_of("risk", &self.risk, &["high", "medium", "low", "none"])?;
-        one_of(
-            "review",
-            &self.review,
-            &[
-                "unreviewed",
-                "confirmed",
-                "corrected",
-                "reviewed",
-                "takedown",
-                "enforcement",
-            ],
-        )?;
+        one_of("category", &self.category, &Category::NAMES)?;
+        one_of("risk", &self.risk, &Risk::NAMES)?;
+        one_of("review", &self.review, &REVIEW_FILTERS)?;
         one_of("appendix", &self.appendix, &["I", "II", "III"])?;
         one_of("annex", &self.annex, &["A", "B", "C", "D"])?;
         one_of(
@@ -262,4 +256,37 @@ pub fn percent_encode(s: &str) -> String {
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_day;
+
+    #[test]
+    fn parse_day_gives_midnight_utc_and_rejects_non_dates() {
+        assert_eq!(parse_day("1970-01-01"), Ok(0));
+        assert_eq!(parse_day(" 2026-11-23 "), Ok(1_795_392_000));
+        assert_eq!(parse_day("2024-02-29"), Ok(1_709_164_800));
+        assert_eq!(parse_day("2026-1-1"), Ok(1_767_225_600));
+        assert_eq!(parse_day("9999-12-31"), Ok(253_402_214_400));
+        for bad in [
+            "",
+            "2026-11",
+            "2026-11-23-1",
+            "1969-12-31",
+            "10000-01-01",
+            "2026-00-10",
+            "2026-13-10",
+            "2026-11-00",
+            "2026-11-31",
+            "2025-02-29",
+            "2026-xx-01",
+        ] {
+            assert_eq!(
+                parse_day(bad),
+                Err(format!("`{bad}` is not a date (YYYY-MM-DD)")),
+                "{bad}"
+            );
+        }
+    }
 }

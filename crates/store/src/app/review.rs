@@ -3,7 +3,8 @@
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::{AdContent, Result, SqliteStore, StoreError};
+use crate::sqlite::vocab;
+use crate::{AdContent, Category, Result, ReviewStatus, Risk, SqliteStore, StoreError};
 
 /// An analyst's review of an ad: the corrected labels (the `gold` of the eval format), notes,
 /// tags and actions.
@@ -13,7 +14,7 @@ pub struct Review {
     /// Relevant to CITES/EU listings.
     pub relevant: bool,
     /// live / part / lookalike / none.
-    pub category: String,
+    pub category: Category,
     /// Scientific names.
     #[serde(default)]
     pub species: Vec<String>,
@@ -25,7 +26,7 @@ pub struct Review {
     #[serde(default)]
     pub documents: Vec<String>,
     /// high / medium / low / none.
-    pub risk: String,
+    pub risk: Risk,
     /// Free notes.
     #[serde(default)]
     pub notes: String,
@@ -48,7 +49,7 @@ pub struct StoredReview {
     #[serde(flatten)]
     pub review: Review,
     /// confirmed (labels as detected) or corrected.
-    pub status: String,
+    pub status: ReviewStatus,
     /// Who.
     pub reviewer: String,
     /// When (Unix seconds).
@@ -130,18 +131,18 @@ impl crate::contract::Reviews for SqliteStore {
                     Ok(StoredReview {
                         review: Review {
                             relevant: r.get::<_, i64>(0)? != 0,
-                            category: r.get(1)?,
+                            category: vocab(r, 1)?,
                             species: json_list(&r.get::<_, String>(2)?),
                             specimens: r.get::<_, Option<i64>>(3)?.map(|v| v.max(0) as u32),
                             price_eur: r.get(4)?,
                             documents: json_list(&r.get::<_, String>(5)?),
-                            risk: r.get(6)?,
+                            risk: vocab(r, 6)?,
                             notes: r.get(7)?,
                             tags: json_list(&r.get::<_, String>(8)?),
                             takedown: r.get::<_, i64>(9)? != 0,
                             enforcement: r.get::<_, i64>(10)? != 0,
                         },
-                        status: r.get(11)?,
+                        status: vocab(r, 11)?,
                         reviewer: r.get(12)?,
                         reviewed_at: r.get(13)?,
                     })
@@ -157,7 +158,7 @@ impl crate::contract::Reviews for SqliteStore {
         &mut self,
         ad_id: i64,
         review: &Review,
-        status: &str,
+        status: ReviewStatus,
         username: &str,
     ) -> Result<StoredReview> {
         let before = self.review(ad_id)?;
@@ -188,24 +189,24 @@ impl crate::contract::Reviews for SqliteStore {
             params![
                 ad_id,
                 review.relevant,
-                review.category,
+                review.category.as_str(),
                 serde_json::to_string(&review.species)?,
                 review.specimens,
                 review.price_eur,
                 serde_json::to_string(&review.documents)?,
-                review.risk,
+                review.risk.as_str(),
                 review.notes,
                 serde_json::to_string(&review.tags)?,
                 review.takedown,
                 review.enforcement,
-                status,
+                status.as_str(),
                 username,
                 at
             ],
         )?;
         tx.execute(
             "UPDATE ads SET review_status = ?2, takedown = ?3, enforcement = ?4 WHERE id = ?1",
-            params![ad_id, status, review.takedown, review.enforcement],
+            params![ad_id, status.as_str(), review.takedown, review.enforcement],
         )?;
         tx.execute(
             "INSERT INTO audit_log(at, username, action, ad_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -349,8 +350,8 @@ impl crate::contract::Reviews for SqliteStore {
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
                     r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
+                    vocab::<Risk>(r, 3)?,
+                    vocab::<Category>(r, 4)?,
                     r.get::<_, String>(5)?,
                 ))
             })?

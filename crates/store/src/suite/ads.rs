@@ -41,8 +41,8 @@ pub fn labelled(
         .collect();
     DetectionRecord {
         relevant: category != "none",
-        category: category.into(),
-        risk: risk.into(),
+        category: category.parse().unwrap(),
+        risk: risk.parse().unwrap(),
         risk_score: score,
         lang: lang.into(),
         price_eur: price,
@@ -101,10 +101,12 @@ pub fn ad_world(s: &mut dyn AdQueryStore) -> Vec<i64> {
         .map(|(i, l)| world_ad(s, i, l))
         .collect();
     let mut r = super::reviews::labels("high");
-    s.save_review(ids[1], &r, "confirmed", "ann").unwrap();
+    s.save_review(ids[1], &r, crate::ReviewStatus::Confirmed, "ann")
+        .unwrap();
     r.takedown = false;
     r.enforcement = true;
-    s.save_review(ids[2], &r, "corrected", "ann").unwrap();
+    s.save_review(ids[2], &r, crate::ReviewStatus::Corrected, "ann")
+        .unwrap();
     ids
 }
 
@@ -284,8 +286,13 @@ pub fn detail_ads(s: &mut dyn AdQueryStore) -> [i64; 3] {
     let mut lone = ad("http://h/ad/3", "2 €");
     lone.seller = None;
     let lone = store(lone);
-    s.save_review(id, &super::reviews::labels("high"), "corrected", "ann")
-        .unwrap();
+    s.save_review(
+        id,
+        &super::reviews::labels("high"),
+        crate::ReviewStatus::Corrected,
+        "ann",
+    )
+    .unwrap();
     [id, other, lone]
 }
 
@@ -301,14 +308,14 @@ pub fn ad_detail_holds_versions_pages_seller_review_and_campaign(s: &mut dyn AdQ
     let v: Vec<_> = d
         .versions
         .iter()
-        .map(|v| (v.version, v.seen_at, v.price_text.clone(), v.risk.clone()))
+        .map(|v| (v.version, v.seen_at, v.price_text.clone(), v.risk))
         .collect();
-    let want = |n, at, p: &str, r: &str| (n, at, Some(p.to_string()), r.to_string());
+    let want = |n, at, p: &str, r| (n, at, Some(p.to_string()), r);
     assert_eq!(
         v,
         [
-            want(1, 1000, "500 €", "high"),
-            want(2, 2000, "450 €", "medium")
+            want(1, 1000, "500 €", crate::Risk::High),
+            want(2, 2000, "450 €", crate::Risk::Medium)
         ]
     );
     assert_eq!(d.versions[0].title, "Graupapagei");

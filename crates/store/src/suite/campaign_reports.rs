@@ -73,12 +73,12 @@ pub fn report_ads_take_the_review_over_the_detection(s: &mut dyn ReportStore) {
     }
     let review = |relevant: bool, category: &str, species: &[&str], risk: &str| Review {
         relevant,
-        category: category.into(),
+        category: category.parse().unwrap(),
         species: species.iter().map(|n| n.to_string()).collect(),
         specimens: relevant.then_some(3),
         price_eur: relevant.then_some(120.0),
         documents: vec![],
-        risk: risk.into(),
+        risk: risk.parse().unwrap(),
         notes: String::new(),
         tags: vec![],
         takedown: false,
@@ -92,14 +92,14 @@ pub fn report_ads_take_the_review_over_the_detection(s: &mut dyn ReportStore) {
             &["Psittacus erithacus", "Ara ararauna"],
             "medium",
         ),
-        "corrected",
+        crate::ReviewStatus::Corrected,
         "ann",
     )
     .unwrap();
     s.save_review(
         ids[2],
         &review(false, "none", &[], "none"),
-        "corrected",
+        crate::ReviewStatus::Corrected,
         "ann",
     )
     .unwrap();

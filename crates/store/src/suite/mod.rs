@@ -56,8 +56,8 @@ pub fn ad(url: &str, price: &str) -> AdContent {
 pub fn det(risk: &str) -> DetectionRecord {
     DetectionRecord {
         relevant: true,
-        category: "live".into(),
-        risk: risk.into(),
+        category: crate::Category::Live,
+        risk: risk.parse().unwrap(),
         risk_score: 80,
         lang: "de".into(),
         price_eur: Some(500.0),
@@ -215,7 +215,7 @@ pub fn filters_are_parameters_not_sql(s: &mut dyn Store) {
     };
     assert!(s.list_ads(&hostile).unwrap().is_empty());
     let high = AdFilter {
-        risk: Some("high".into()),
+        risk: Some(crate::Risk::High),
         campaign: Some("t".into()),
         ..Default::default()
     };
@@ -476,7 +476,7 @@ pub fn ads_list_filters_sorts_and_limits(s: &mut dyn Store) {
     );
     let row = &s
         .list_ads(&AdFilter {
-            risk: Some("high".into()),
+            risk: Some(crate::Risk::High),
             ..Default::default()
         })
         .unwrap()[0];
@@ -523,7 +523,7 @@ pub fn detections_are_replaced_by_a_rerun(s: &mut dyn Store) {
     assert!(s.latest_versions(c + 1000, lo, hi).unwrap().is_empty());
     let mut none = det("none");
     none.relevant = false;
-    none.category = "lookalike".into();
+    none.category = crate::Category::Lookalike;
     none.risk_score = 3;
     none.species = vec![];
     none.json = serde_json::json!({"id": "x", "species": []});
@@ -556,7 +556,7 @@ pub fn detections_are_replaced_by_a_rerun(s: &mut dyn Store) {
     );
     let high = s
         .list_ads(&AdFilter {
-            risk: Some("high".into()),
+            risk: Some(crate::Risk::High),
             ..Default::default()
         })
         .unwrap();

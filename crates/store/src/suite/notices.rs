@@ -34,7 +34,7 @@ pub fn notice_ads(s: &mut dyn NoticeStore) -> (i64, i64, i64) {
     let (a, b) = (ids[0], ids[1]);
     assert!(a < b, "id order");
     assert!(s.campaign_ad_ids(c, true).unwrap().is_empty());
-    s.save_review(a, &labels("high"), "confirmed", "ann")
+    s.save_review(a, &labels("high"), crate::ReviewStatus::Confirmed, "ann")
         .unwrap();
     (c, a, b)
 }

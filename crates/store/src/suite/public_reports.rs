@@ -27,8 +27,8 @@ macro_rules! public_reports_suite {
 pub fn nothing() -> DetectionRecord {
     DetectionRecord {
         relevant: false,
-        category: "none".into(),
-        risk: "none".into(),
+        category: crate::Category::None,
+        risk: crate::Risk::None,
         risk_score: 0,
         lang: "de".into(),
         price_eur: Some(40.0),
@@ -231,7 +231,7 @@ pub fn campaign_stats_sum_each_campaigns_ads_and_frontier(s: &mut dyn PublicRepo
     let low = stored_ad(s, c, "http://h/ad/2", det("low"));
     stored_ad(s, c, "http://h/ad/3", nothing());
     assert!(s.mark_gone("p", "http://h/ad/1", 5000).unwrap());
-    s.save_review(low, &labels("low"), "confirmed", "ann")
+    s.save_review(low, &labels("low"), crate::ReviewStatus::Confirmed, "ann")
         .unwrap();
     assert_ne!(high, low);
     let stats = s.campaign_stats().unwrap();

@@ -40,12 +40,12 @@ pub fn two_ads(s: &mut dyn ReviewStore) -> (i64, i64) {
 pub fn labels(risk: &str) -> crate::app::Review {
     crate::app::Review {
         relevant: true,
-        category: "live".into(),
+        category: crate::Category::Live,
         species: vec!["Psittacus erithacus".into()],
         specimens: Some(2),
         price_eur: Some(500.0),
         documents: vec!["ring".into()],
-        risk: risk.into(),
+        risk: risk.parse().unwrap(),
         notes: "checked".into(),
         tags: vec!["parrots".into()],
         takedown: true,
@@ -59,7 +59,7 @@ pub fn reviews_are_saved_with_their_audit_entry(s: &mut dyn ReviewStore) {
     let (a, _) = two_ads(s);
     assert!(s.review(a).unwrap().is_none());
     let first = s
-        .save_review(a, &labels("high"), "confirmed", "ann")
+        .save_review(a, &labels("high"), crate::ReviewStatus::Confirmed, "ann")
         .unwrap();
     assert_eq!(
         (first.status.as_str(), first.reviewer.as_str()),
@@ -67,7 +67,7 @@ pub fn reviews_are_saved_with_their_audit_entry(s: &mut dyn ReviewStore) {
     );
     assert_eq!(first.review, labels("high"));
     let second = s
-        .save_review(a, &labels("low"), "corrected", "bob")
+        .save_review(a, &labels("low"), crate::ReviewStatus::Corrected, "bob")
         .unwrap();
     assert_eq!(
         (second.review.risk.as_str(), second.reviewer.as_str()),
@@ -75,7 +75,12 @@ pub fn reviews_are_saved_with_their_audit_entry(s: &mut dyn ReviewStore) {
     );
     assert_eq!(s.review(a).unwrap().unwrap().review, labels("low"));
     assert!(matches!(
-        s.save_review(a + 1000, &labels("low"), "corrected", "bob"),
+        s.save_review(
+            a + 1000,
+            &labels("low"),
+            crate::ReviewStatus::Corrected,
+            "bob"
+        ),
         Err(StoreError::NotFound(_))
     ));
     s.audit("zoe", "user.add", None, &serde_json::json!({"user": "bob"}))
@@ -95,7 +100,7 @@ pub fn reviews_are_saved_with_their_audit_entry(s: &mut dyn ReviewStore) {
 /// "unreviewed" ads never replaces the detection of an ad reviewed meanwhile.
 pub fn the_queue_and_the_model_read_reviewed_and_unreviewed_ads(s: &mut dyn ReviewStore) {
     let (a, b) = two_ads(s);
-    s.save_review(a, &labels("high"), "confirmed", "ann")
+    s.save_review(a, &labels("high"), crate::ReviewStatus::Confirmed, "ann")
         .unwrap();
     let queue: Vec<i64> = s
         .unreviewed_candidates(10)
@@ -128,8 +133,7 @@ pub fn the_queue_and_the_model_read_reviewed_and_unreviewed_ads(s: &mut dyn Revi
         })
         .collect();
     assert_eq!(s.replace_unreviewed_detections(&rows).unwrap(), 1);
-    let risk_of =
-        |s: &dyn ReviewStore, id: i64| s.latest_versions(c, id, id).unwrap()[0].risk.clone();
+    let risk_of = |s: &dyn ReviewStore, id: i64| s.latest_versions(c, id, id).unwrap()[0].risk;
     assert_eq!(risk_of(s, a), "high", "reviewed: kept");
     assert_eq!(risk_of(s, b), "low", "unreviewed: replaced");
 }

@@ -17,10 +17,10 @@ pub(super) struct AdPageT {
     c: Chrome,
     id: i64,
     title: String,
-    risk: String,
+    risk: Risk,
     score: i64,
-    category: String,
-    review_status: String,
+    category: Category,
+    review_status: ReviewStatus,
     takedown: bool,
     enforcement: bool,
     gone: Option<String>,
@@ -45,10 +45,12 @@ pub(super) struct AdPageT {
     url_link: Option<String>,
     first_seen: String,
     last_seen: String,
-    versions: Vec<(i64, String, String, String, String)>,
+    versions: Vec<(i64, String, String, String, Risk)>,
     show_evidence: bool,
     pages: Vec<PageView>,
     frame: Option<String>,
+    /// `/ads/{id}/screenshot` when the browser made one.
+    screenshot: Option<String>,
     can_review: bool,
     error: Option<String>,
     saved: Option<String>,
@@ -188,6 +190,13 @@ pub(super) async fn render_ad(
         .find(|p| p.warc_file.is_some() && p.status < 400)
         .filter(|_| show_evidence)
         .map(|p| archive_link(st, p.id));
+    let screenshot = if show_evidence {
+        super::screenshot::newest_with_screenshot(st, &d.pages)
+            .await?
+            .map(|_| format!("/ads/{id}/screenshot"))
+    } else {
+        None
+    };
     let s = &d.summary;
     let review_text = d.review.as_ref().map(|r| {
         format!(
@@ -217,10 +226,10 @@ pub(super) async fn render_ad(
         } else {
             s.title.clone()
         },
-        risk: s.risk.clone(),
+        risk: s.risk,
         score: s.risk_score,
-        category: s.category.clone(),
-        review_status: s.review_status.clone(),
+        category: s.category,
+        review_status: s.review_status,
         takedown: s.takedown,
         enforcement: s.enforcement,
         gone: s.gone_at.map(fmt_time),
@@ -275,26 +284,27 @@ pub(super) async fn render_ad(
                     fmt_time(v.seen_at),
                     v.title.clone(),
                     v.price_text.clone().unwrap_or_default(),
-                    v.risk.clone(),
+                    v.risk,
                 )
             })
             .collect(),
         show_evidence,
         pages,
         frame,
+        screenshot,
         can_review: a.user.role.can_review(),
         error,
         saved,
         review_text,
         f_relevant: current.relevant,
-        f_categories: opts(&CATEGORIES, Some(&current.category)),
+        f_categories: opts(&CATEGORIES, Some(current.category.as_str())),
         f_species: current.species.join(", "),
         f_specimens: current.specimens.map(|n| n.to_string()).unwrap_or_default(),
         f_price: current
             .price_eur
             .map(|p| format!("{p:.2}"))
             .unwrap_or_default(),
-        f_risks: opts(&RISKS, Some(&current.risk)),
+        f_risks: opts(&RISKS, Some(current.risk.as_str())),
         f_documents: wildwatch_detect::DOCUMENT_CODES
             .iter()
             .map(|d| Opt {
@@ -385,7 +395,7 @@ pub(super) fn review_from_form(f: &FormData) -> Result<Review, Failure> {
                 Failure::bad(format!("price must be a number of euros, not `{s}`"))
             })?),
         };
-    Ok(Review {
+    service::ReviewInput {
         relevant: matches!(f.str("relevant"), "true" | "yes" | "on" | "1"),
         category: f.str("category").to_string(),
         species: list(f.str("species")),
@@ -397,7 +407,8 @@ pub(super) fn review_from_form(f: &FormData) -> Result<Review, Failure> {
         tags: list(f.str("tags")),
         takedown: f.get("takedown").is_some(),
         enforcement: f.get("enforcement").is_some(),
-    })
+    }
+    .labels()
 }
 
 pub(super) async fn review_post(

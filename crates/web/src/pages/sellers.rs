@@ -153,7 +153,7 @@ pub(super) async fn network_page(
         .enumerate()
         .filter_map(|(i, v)| {
             let v = v.as_ref()?;
-            let high = v.ads.iter().any(|x| x.2 == "high");
+            let high = v.ads.iter().any(|x| x.2 == Risk::High);
             let radius = 8.0 + (v.ads.len() as f64).sqrt() * 4.0;
             let label: String = v.name.chars().take(24).collect();
             Some((
@@ -187,7 +187,7 @@ pub(super) struct SellerPage {
     platform: String,
     network: Option<i64>,
     network_summary: String,
-    ads: Vec<(i64, String, String, String)>,
+    ads: Vec<(i64, String, Risk, String)>,
     show_identifiers: bool,
     identifiers: Vec<(String, String, String, String)>,
     links: Vec<(String, String, String, String)>,

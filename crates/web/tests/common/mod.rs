@@ -143,8 +143,12 @@ pub fn detection(risk: &str, relevant: bool, species: &str, lang: &str) -> Detec
     });
     DetectionRecord {
         relevant,
-        category: if relevant { "part" } else { "none" }.into(),
-        risk: risk.into(),
+        category: if relevant {
+            wildwatch_store::Category::Part
+        } else {
+            wildwatch_store::Category::None
+        },
+        risk: risk.parse().unwrap(),
         risk_score: if risk == "high" { 90 } else { 10 },
         lang: lang.into(),
         price_eur: Some(300.0),
