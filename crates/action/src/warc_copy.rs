@@ -85,6 +85,45 @@ fn read_at(f: &mut File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// The rendered DOM and screenshot records (`urn:dom:URL`, `urn:screenshot:URL`) of a page the
+/// browser captured (its metadata record says so), when they are in the same file as the page:
+/// record id, bytes of the gzip member, offset. Nothing for a page fetched over plain HTTP.
+fn capture_records(
+    dir: &Path,
+    file: &str,
+    f: &mut File,
+    offset: u64,
+    length: u64,
+    rec: &wildwatch_warc::Record,
+    response_id: &str,
+) -> Vec<(String, Vec<u8>, u64)> {
+    let by_browser = wildwatch_warc::page_metadata(dir, file, offset, length)
+        .is_some_and(|m| m.get("captured_by").and_then(|v| v.as_str()) == Some("browser"));
+    if !by_browser {
+        return Vec::new();
+    }
+    let url = rec.target_uri().unwrap_or_default();
+    let mut found = Vec::new();
+    for uri in [format!("urn:dom:{url}"), format!("urn:screenshot:{url}")] {
+        let Ok(Some((f2, o2))) =
+            wildwatch_warc::find_after(dir, file, offset, &uri, CAPTURE_RECORDS)
+        else {
+            continue;
+        };
+        if f2 != file {
+            continue; // in the next file after a rotation: left out rather than mixed in
+        }
+        let bytes = read_at(f, o2, MAX_RESOURCE).unwrap_or_default();
+        if let Some(m) = member_at(&bytes, MAX_RESOURCE)
+            .filter(|m| m.get("WARC-Concurrent-To") == Some(response_id))
+        {
+            let id = m.get("WARC-Record-ID").unwrap_or_default().to_string();
+            found.push((id, bytes[..m.len as usize].to_vec(), o2));
+        }
+    }
+    found
+}
+
 /// Appends the page's records to `out`: warcinfo (once per source file, tracked in
 /// `warcinfos`), request, response, metadata. The response must be where the store says and
 /// its payload must hash to `body_sha256` (when known); neighbours are included when found.
@@ -193,34 +232,10 @@ pub(crate) fn copy_page(
             );
         }
     }
-    // A page the browser captured: its rendered DOM and screenshot (resource records written
-    // after the page's records in the same file), so the package replays and re-imports as the
-    // crawl read it.
-    let by_browser = wildwatch_warc::page_metadata(dir, file, offset, length)
-        .is_some_and(|m| m.get("captured_by").and_then(|v| v.as_str()) == Some("browser"));
-    if !by_browser {
-        return Ok(copied);
-    }
-    let url = rec.target_uri().unwrap_or_default().to_string();
-    for (kind, uri) in [
-        ("resource", format!("urn:dom:{url}")),
-        ("resource", format!("urn:screenshot:{url}")),
-    ] {
-        let Ok(Some((f2, o2))) =
-            wildwatch_warc::find_after(dir, file, offset, &uri, CAPTURE_RECORDS)
-        else {
-            continue;
-        };
-        if f2 != file {
-            continue; // in the next file after a rotation: left out rather than mixed in
-        }
-        let bytes = read_at(&mut f, o2, MAX_RESOURCE).unwrap_or_default();
-        if let Some(m) = member_at(&bytes, MAX_RESOURCE)
-            .filter(|m| m.get("WARC-Concurrent-To") == Some(response_id.as_str()))
-        {
-            let id = m.get("WARC-Record-ID").unwrap_or_default().to_string();
-            push(out, &bytes[..m.len as usize], kind, &id, o2);
-        }
+    // A page the browser captured: its rendered DOM and screenshot, so the package replays and
+    // re-imports as the crawl read it.
+    for (id, bytes, at) in capture_records(dir, file, &mut f, offset, length, &rec, &response_id) {
+        push(out, &bytes, "resource", &id, at);
     }
     Ok(copied)
 }

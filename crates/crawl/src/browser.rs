@@ -35,6 +35,7 @@ use chromiumoxide::handler::viewport::Viewport;
 use chromiumoxide::page::ScreenshotParams;
 use chromiumoxide::{Browser, Page};
 use futures::StreamExt;
+use serde::Deserialize;
 use url::Url;
 
 use crate::fetch::FetchError;
@@ -132,6 +133,110 @@ pub struct Capture {
     pub ready: bool,
     /// Time taken.
     pub elapsed: Duration,
+}
+
+/// `[browser]` of a campaign file: how pages that need JavaScript are loaded.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrowserSection {
+    /// The browser binary (default: `chromium` on the PATH, then `/usr/bin/chromium`).
+    #[serde(default)]
+    pub executable: Option<PathBuf>,
+    /// Viewport width (CSS pixels).
+    #[serde(default = "d_view_w")]
+    pub viewport_width: u32,
+    /// Viewport height (CSS pixels).
+    #[serde(default = "d_view_h")]
+    pub viewport_height: u32,
+    /// The whole capture of one page, in seconds (load, consent, waiting, DOM, screenshot).
+    #[serde(default = "d_page_timeout")]
+    pub page_timeout_secs: f64,
+    /// Most requests one page may make.
+    #[serde(default = "d_page_requests")]
+    pub max_requests_per_page: usize,
+    /// Keep a full-page screenshot of every page loaded in the browser.
+    #[serde(default = "d_true")]
+    pub screenshots: bool,
+}
+
+impl Default for BrowserSection {
+    fn default() -> Self {
+        BrowserSection {
+            executable: None,
+            viewport_width: d_view_w(),
+            viewport_height: d_view_h(),
+            page_timeout_secs: d_page_timeout(),
+            max_requests_per_page: d_page_requests(),
+            screenshots: true,
+        }
+    }
+}
+
+fn d_view_w() -> u32 {
+    1280
+}
+fn d_view_h() -> u32 {
+    900
+}
+fn d_page_timeout() -> f64 {
+    30.0
+}
+fn d_page_requests() -> usize {
+    200
+}
+fn d_true() -> bool {
+    true
+}
+
+/// The browser a campaign asks for, when one of its platforms renders with it.
+pub(crate) fn renderer_for(
+    c: &crate::Campaign,
+    opts: &crate::CrawlOptions,
+    plats: &[crate::Plat],
+) -> Option<Arc<Renderer>> {
+    if !plats
+        .iter()
+        .any(|p| p.adapter.render == crate::adapter::Render::Browser)
+    {
+        return None;
+    }
+    Some(Arc::new(Renderer::new(BrowserSettings {
+        executable: c.browser.executable.clone(),
+        user_agent: c
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| crate::fetch::FetchConfig::default().user_agent),
+        viewport: (c.browser.viewport_width, c.browser.viewport_height),
+        timeout: Duration::from_secs_f64(c.browser.page_timeout_secs.max(1.0)),
+        max_body: c.max_body_bytes,
+        max_requests: c.browser.max_requests_per_page.max(1),
+        allow_private: opts.allow_private,
+        allow_hosts: Vec::new(),
+        screenshot: c.browser.screenshots,
+    })))
+}
+
+/// Fetches one frontier URL: in the browser for search and ad pages of a platform that renders
+/// with it, over plain HTTP otherwise (photos, robots.txt, every other platform).
+pub(crate) async fn fetch_item(
+    f: &crate::fetch::Fetcher,
+    renderer: Option<&Renderer>,
+    plats: &[crate::Plat],
+    item: &wildwatch_store::FrontierItem,
+) -> (
+    Result<crate::fetch::Fetched, FetchError>,
+    Option<crate::fetch::Fetched>,
+) {
+    let plat = plats.iter().find(|p| p.adapter.name == item.platform);
+    match (renderer, plat) {
+        (Some(r), Some(p))
+            if p.adapter.render == crate::adapter::Render::Browser
+                && item.kind != wildwatch_store::UrlKind::Photo =>
+        {
+            f.render(&item.url, r, &p.adapter.page_steps()).await
+        }
+        _ => f.fetch(&item.url).await,
+    }
 }
 
 struct Running {

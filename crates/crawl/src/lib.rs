@@ -106,60 +106,7 @@ pub struct Campaign {
     pub platforms: Vec<PlatformConfig>,
     /// The headless browser of platforms whose adapter says `render = "browser"`.
     #[serde(default)]
-    pub browser: BrowserSection,
-}
-
-/// `[browser]` of a campaign file: how pages that need JavaScript are loaded.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BrowserSection {
-    /// The browser binary (default: `chromium` on the PATH, then `/usr/bin/chromium`).
-    #[serde(default)]
-    pub executable: Option<PathBuf>,
-    /// Viewport width (CSS pixels).
-    #[serde(default = "d_view_w")]
-    pub viewport_width: u32,
-    /// Viewport height (CSS pixels).
-    #[serde(default = "d_view_h")]
-    pub viewport_height: u32,
-    /// The whole capture of one page, in seconds (load, consent, waiting, DOM, screenshot).
-    #[serde(default = "d_page_timeout")]
-    pub page_timeout_secs: f64,
-    /// Most requests one page may make.
-    #[serde(default = "d_page_requests")]
-    pub max_requests_per_page: usize,
-    /// Keep a full-page screenshot of every page loaded in the browser.
-    #[serde(default = "d_true")]
-    pub screenshots: bool,
-}
-
-impl Default for BrowserSection {
-    fn default() -> Self {
-        BrowserSection {
-            executable: None,
-            viewport_width: d_view_w(),
-            viewport_height: d_view_h(),
-            page_timeout_secs: d_page_timeout(),
-            max_requests_per_page: d_page_requests(),
-            screenshots: true,
-        }
-    }
-}
-
-fn d_view_w() -> u32 {
-    1280
-}
-fn d_view_h() -> u32 {
-    900
-}
-fn d_page_timeout() -> f64 {
-    30.0
-}
-fn d_page_requests() -> usize {
-    200
-}
-fn d_true() -> bool {
-    true
+    pub browser: browser::BrowserSection,
 }
 
 fn d_max_keywords() -> usize {
@@ -498,53 +445,6 @@ pub(crate) fn fetcher_for(c: &Campaign, opts: &CrawlOptions) -> Result<Fetcher, 
     .map_err(|e| CrawlError::Config(e.to_string()))
 }
 
-/// The browser a campaign asks for, when one of its platforms renders with it.
-pub(crate) fn renderer_for(
-    c: &Campaign,
-    opts: &CrawlOptions,
-    plats: &[Plat],
-) -> Option<Arc<browser::Renderer>> {
-    if !plats
-        .iter()
-        .any(|p| p.adapter.render == adapter::Render::Browser)
-    {
-        return None;
-    }
-    Some(Arc::new(browser::Renderer::new(browser::BrowserSettings {
-        executable: c.browser.executable.clone(),
-        user_agent: c
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| FetchConfig::default().user_agent),
-        viewport: (c.browser.viewport_width, c.browser.viewport_height),
-        timeout: Duration::from_secs_f64(c.browser.page_timeout_secs.max(1.0)),
-        max_body: c.max_body_bytes,
-        max_requests: c.browser.max_requests_per_page.max(1),
-        allow_private: opts.allow_private,
-        allow_hosts: Vec::new(),
-        screenshot: c.browser.screenshots,
-    })))
-}
-
-/// Fetches one frontier URL: in the browser for search and ad pages of a platform that renders
-/// with it, over plain HTTP otherwise (photos, robots.txt, every other platform).
-async fn fetch_item(
-    f: &Fetcher,
-    renderer: Option<&browser::Renderer>,
-    plats: &[Plat],
-    item: &FrontierItem,
-) -> (Result<Fetched, FetchError>, Option<Fetched>) {
-    let plat = plats.iter().find(|p| p.adapter.name == item.platform);
-    match (renderer, plat) {
-        (Some(r), Some(p))
-            if p.adapter.render == adapter::Render::Browser && item.kind != UrlKind::Photo =>
-        {
-            f.render(&item.url, r, &p.adapter.page_steps()).await
-        }
-        _ => f.fetch(&item.url).await,
-    }
-}
-
 fn run_frontier(
     c: &Campaign,
     cid: i64,
@@ -557,7 +457,7 @@ fn run_frontier(
     std::fs::create_dir_all(&opts.evidence)?;
     let mut warc = WarcWriter::open(&opts.evidence, &safe_prefix(&c.name), c.warc_max_bytes)?;
     let fetcher = Arc::new(fetcher_for(c, opts)?);
-    let renderer = renderer_for(c, opts, plats);
+    let renderer = browser::renderer_for(c, opts, plats);
     robots::reuse(
         &fetcher,
         store,
@@ -647,7 +547,7 @@ fn run_frontier(
                                     tokio::time::sleep(Duration::from_millis(wait)).await;
                                 }
                                 let (r, robots) =
-                                    fetch_item(&f, renderer.as_deref(), plats, &item).await;
+                                    browser::fetch_item(&f, renderer.as_deref(), plats, &item).await;
                                 (item, r, robots)
                             });
                         }
